@@ -1,0 +1,67 @@
+"""The audit trail: one event per write, written inside the writer's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEvent
+from .request_context import current_request_id
+
+Verb = AuditEvent.Verb
+
+
+def _plain(value: Any) -> Any:
+    """Make a field value JSON-friendly for the changes column."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields whose values differ, as {field: [old, new]}."""
+    return {
+        key: [_plain(old.get(key)), _plain(new.get(key))]
+        for key in sorted(set(old) | set(new))
+        if _plain(old.get(key)) != _plain(new.get(key))
+    }
+
+
+def snapshot(obj: models.Model, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    return {f: _plain(getattr(obj, f)) for f in fields}
+
+
+def audit_record(
+    *,
+    actor,
+    verb: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: Any = None,
+    child_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit event. Call it inside the service's transaction."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id is None else object_id
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        verb=verb,
+        object_type=object_type or "",
+        object_id="" if object_id is None else str(object_id),
+        child_id=child_id,
+        changes=_plain(changes or {}),
+        request_id=current_request_id.get(),
+    )

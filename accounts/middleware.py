@@ -1,0 +1,55 @@
+"""Request ids, the absolute session limit, and no-store caching for signed-in pages."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+
+from .request_context import current_request_id
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,36}$")
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (or keeps a proxy's X-Request-ID) for logs and audit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        token = current_request_id.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Signed-in pages and downloads must never be kept by a browser or proxy cache.
+
+    It also enforces the absolute session limit: a session older than
+    SESSION_ABSOLUTE_LIMIT_SECONDS ends whatever the person's activity.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            started = request.session.setdefault("started_at", int(time.time()))
+            if time.time() - started > settings.SESSION_ABSOLUTE_LIMIT_SECONDS:
+                logout(request)
+                return redirect(settings.LOGIN_URL)
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,266 @@
+"""People, their one role, and the organisations they work for."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class LocalAuthority(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    code = models.CharField(max_length=16, unique=True)
+    pp_plus_visible_to_family = models.BooleanField(
+        default=False, help_text="Carers and young people may see Pupil Premium Plus amounts."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    class Phase(models.TextChoices):
+        EARLY_YEARS = "early_years", "Early years setting"
+        PRIMARY = "primary", "Primary"
+        SECONDARY = "secondary", "Secondary"
+        ALL_THROUGH = "all_through", "All-through"
+        SPECIAL = "special", "Special"
+        POST_16 = "post_16", "Post-16 provider"
+
+    class Ofsted(models.TextChoices):
+        OUTSTANDING = "outstanding", "Outstanding"
+        GOOD = "good", "Good"
+        REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+        INADEQUATE = "inadequate", "Inadequate"
+        NOT_INSPECTED = "not_inspected", "Not yet inspected"
+
+    # Schools are identified nationally by their unique reference number (URN) and are
+    # shared across local authorities: children are often placed out of area.
+    urn = models.CharField("URN", max_length=8, unique=True)
+    name = models.CharField(max_length=200)
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    ofsted_rating = models.CharField(
+        max_length=24, choices=Ofsted.choices, default=Ofsted.NOT_INSPECTED
+    )
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="schools"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.urn})"
+
+    @property
+    def needs_half_termly_reviews(self) -> bool:
+        return self.ofsted_rating in {self.Ofsted.REQUIRES_IMPROVEMENT, self.Ofsted.INADEQUATE}
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    DESIGNATED_TEACHER = "designated_teacher", "Designated teacher"
+    CARER = "carer", "Carer"
+    YOUNG_PERSON = "young_person", "Young person"
+    VIRTUAL_SCHOOL = "virtual_school", "Virtual School officer"
+    LA_ADMIN = "la_admin", "Local authority admin"
+    OTHER = "other", "Other (read only)"
+
+
+STAFF_ROLES = frozenset(
+    {Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL, Role.LA_ADMIN}
+)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", Role.LA_ADMIN)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in. Keyed on email; holds one role in one organisation."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=24, choices=Role.choices)
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text="The LA a social worker, carer, young person, Virtual School officer or admin works with.",
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text="The school of a designated teacher.",
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May use Django's admin site.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.CheckConstraint(
+                name="designated_teacher_has_school",
+                condition=~models.Q(role="designated_teacher") | models.Q(school__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def organisation(self) -> LocalAuthority | School | None:
+        return self.school if self.role == Role.DESIGNATED_TEACHER else self.local_authority
+
+
+class Invitation(models.Model):
+    """A single-use link that lets a newly registered person set their password."""
+
+    LIFETIME_HOURS = 72
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+
+class LoginRequest(models.Model):
+    """Somebody asking for a login; an LA admin approves (inviting them) or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField()
+    role = models.CharField(max_length=24, choices=Role.choices)
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE)
+    school_urn = models.CharField(max_length=8, blank=True)
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The admin's queue: pending requests of one LA.
+            models.Index(fields=["local_authority", "status"], name="loginrequest_queue_idx"),
+        ]
+
+
+class AuditEvent(models.Model):
+    """One write (or one read of a child's record), written in the same transaction."""
+
+    class Verb(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        DELETED = "deleted", "Deleted"
+        VIEWED = "viewed", "Viewed"
+        INVITED = "invited", "Invited"
+        ACCEPTED = "accepted", "Accepted"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        LINKED = "linked", "Linked"
+        UNLINKED = "unlinked", "Unlinked"
+        IMPORTED = "imported", "Imported"
+        TRANSITIONED = "transitioned", "Changed status"
+        EXPORTED = "exported", "Exported"
+        DOWNLOADED = "downloaded", "Downloaded"
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Kept as a plain id so that the audit trail outlives a deleted record (an audit stub).
+    child_id = models.BigIntegerField(null=True, blank=True)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64, blank=True)
+    verb = models.CharField(max_length=16, choices=Verb.choices)
+    changes = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=36, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            # A child's audit history, newest first.
+            models.Index(fields=["child_id", "-at"], name="audit_child_idx"),
+            # An object's history (a PEP, a section).
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.verb} {self.object_type}:{self.object_id}"
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex

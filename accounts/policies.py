@@ -1,0 +1,40 @@
+"""Who may manage people and organisations. Children's records: children/policies.py."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import LoginRequest, Role, User
+
+
+def can_manage_people(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role == Role.LA_ADMIN)
+
+
+def require_people_manager(user: User) -> None:
+    if not can_manage_people(user):
+        raise PermissionDenied("Only local authority admins can manage logins.")
+
+
+def people_managed_by(user: User):
+    """The people an admin may see and re-invite: their own LA's (all, for a superuser)."""
+    require_people_manager(user)
+    qs = User.objects.select_related("local_authority", "school")
+    return qs if user.is_superuser else qs.filter(local_authority=user.local_authority)
+
+
+def get_person_for(user: User, pk: int) -> User:
+    return get_object_or_404(people_managed_by(user), pk=pk)
+
+
+def get_login_request_for(user: User, pk: int) -> LoginRequest:
+    require_people_manager(user)
+    qs = LoginRequest.objects.select_related("local_authority")
+    if not user.is_superuser:
+        qs = qs.filter(local_authority=user.local_authority)
+    try:
+        return qs.get(pk=pk)
+    except LoginRequest.DoesNotExist as exc:
+        raise Http404 from exc

@@ -1,0 +1,317 @@
+"""Every write about people: registering, inviting, accepting, requesting a login."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .audit import Verb, audit_record
+from .models import Invitation, LocalAuthority, LoginRequest, Role, School, User
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _send_invitation_email(user: User, token: str) -> None:
+    link = settings.SITE_URL + reverse("invitation_accept", args=[token])
+    body = render_to_string(
+        "accounts/email/invitation.txt",
+        {"user": user, "link": link, "hours": Invitation.LIFETIME_HOURS,
+         "service": settings.SERVICE_NAME},
+    )
+    send_mail(
+        f"{settings.SERVICE_NAME}: set your password",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+    )
+
+
+def _clean_person(
+    *, email: str, full_name: str, role: str, local_authority: LocalAuthority | None,
+    school: School | None,
+) -> dict[str, str]:
+    """Field errors for a new person, keyed like the registration form's fields."""
+    errors: dict[str, str] = {}
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = "Enter an email address in the correct format, like name@example.com"
+    else:
+        if User.objects.filter(email__iexact=email).exists():
+            errors["email"] = "A person with this email address is already registered"
+    if not (full_name or "").strip():
+        errors["full_name"] = "Enter the person's full name"
+    if role not in Role.values:
+        errors["role"] = "Select a role from the list"
+    elif role == Role.DESIGNATED_TEACHER and school is None:
+        errors["school"] = "Select the designated teacher's school"
+    if local_authority is None:
+        errors["local_authority"] = "Select a local authority"
+    return errors
+
+
+@dataclass
+class PersonRegistrationError(Exception):
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _create_invited_person(
+    *, actor: User, email: str, full_name: str, role: str,
+    local_authority: LocalAuthority, school: School | None,
+) -> tuple[User, str]:
+    user = User.objects.create_user(
+        email=email.strip().lower(),
+        full_name=full_name.strip(),
+        role=role,
+        local_authority=local_authority,
+        school=school if role == Role.DESIGNATED_TEACHER else None,
+    )
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        token_hash=_hash(token),
+        user=user,
+        created_by=actor,
+        created_at=now,
+        expires_at=now + timedelta(hours=Invitation.LIFETIME_HOURS),
+    )
+    audit_record(
+        actor=actor, verb=Verb.INVITED, obj=user,
+        changes={"email": [None, user.email], "role": [None, role],
+                 "local_authority": [None, local_authority.pk],
+                 "school": [None, school.pk if school else None],
+                 "invitation": [None, invitation.pk]},
+    )
+    return user, token
+
+
+@transaction.atomic
+def person_register(
+    *, actor: User, email: str, full_name: str, role: str,
+    local_authority: LocalAuthority | None, school: School | None = None,
+) -> User:
+    """Create a person with a role and organisation, and email them an invitation."""
+    errors = _clean_person(
+        email=email, full_name=full_name, role=role,
+        local_authority=local_authority, school=school,
+    )
+    if errors:
+        raise PersonRegistrationError(errors)
+    user, token = _create_invited_person(
+        actor=actor, email=email, full_name=full_name, role=role,
+        local_authority=local_authority, school=school,
+    )
+    transaction.on_commit(lambda: _send_invitation_email(user, token))
+    return user
+
+
+@transaction.atomic
+def invitation_resend(*, actor: User, user: User) -> Invitation:
+    """A fresh link for someone who has not yet set a password; older links stop working."""
+    now = timezone.now()
+    user.invitations.filter(used_at__isnull=True).update(expires_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        token_hash=_hash(token), user=user, created_by=actor, created_at=now,
+        expires_at=now + timedelta(hours=Invitation.LIFETIME_HOURS),
+    )
+    audit_record(actor=actor, verb=Verb.INVITED, obj=user,
+                 changes={"invitation": [None, invitation.pk]})
+    transaction.on_commit(lambda: _send_invitation_email(user, token))
+    return invitation
+
+
+class InvitationProblem(Exception):
+    """The link cannot be used; the message says why in plain words."""
+
+
+def invitation_for_token(token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("user").filter(token_hash=_hash(token)).first()
+    )
+    if invitation is None:
+        raise InvitationProblem("This link is not valid. Check you copied the whole link from the email.")
+    if invitation.used_at is not None:
+        raise InvitationProblem(
+            "This link has already been used. Sign in with the password you set, or reset it."
+        )
+    if invitation.is_expired:
+        raise InvitationProblem(
+            f"This link has expired: links last {Invitation.LIFETIME_HOURS} hours. "
+            "Ask your local authority's administrator to send a new one."
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str) -> User:
+    """Set the invited person's password; the link then stops working."""
+    invitation = invitation_for_token(token)
+    # Lock the row so that two tabs cannot both use the same link.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.used_at is not None:
+        raise InvitationProblem("This link has already been used.")
+    user = invitation.user
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    audit_record(actor=user, verb=Verb.ACCEPTED, obj=invitation)
+    return user
+
+
+# ---- bulk invitations from a CSV upload --------------------------------------------
+
+BULK_COLUMNS = ["email", "full_name", "role", "school_urn"]
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+
+@dataclass
+class BulkInviteResult:
+    created: list[User] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _read_csv(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError("The file must be a CSV file saved as UTF-8") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ValueError(f"The file could not be read as CSV: {exc}") from exc
+    return [h.strip() for h in (reader.fieldnames or [])], rows
+
+
+def people_bulk_invite(*, actor: User, local_authority: LocalAuthority, data: bytes) -> BulkInviteResult:
+    """Invite everybody in the file, or nobody: any bad row stops the whole file."""
+    result = BulkInviteResult()
+    try:
+        header, rows = _read_csv(data)
+    except ValueError as exc:
+        result.errors.append(RowError(1, str(exc)))
+        return result
+    missing = [c for c in BULK_COLUMNS if c not in header]
+    if missing:
+        result.errors.append(RowError(1, "The header row is missing: " + ", ".join(missing)))
+        return result
+    if not rows:
+        result.errors.append(RowError(1, "The file has no people in it"))
+        return result
+    role_by_label = {label.lower(): value for value, label in Role.choices}
+    schools = {s.urn: s for s in School.objects.filter(urn__in={(r.get("school_urn") or "").strip() for r in rows})}
+    seen: set[str] = set()
+    cleaned = []
+    for number, row in enumerate(rows, start=2):
+        email = (row.get("email") or "").strip().lower()
+        role_text = (row.get("role") or "").strip()
+        role = role_text if role_text in Role.values else role_by_label.get(role_text.lower(), role_text)
+        urn = (row.get("school_urn") or "").strip()
+        school = schools.get(urn)
+        if urn and school is None:
+            result.errors.append(RowError(number, f"No school has the URN {urn}"))
+            continue
+        errors = _clean_person(
+            email=email, full_name=row.get("full_name") or "", role=role,
+            local_authority=local_authority, school=school,
+        )
+        if email in seen:
+            errors["email"] = "This email address appears more than once in the file"
+        seen.add(email)
+        if role not in Role.values:
+            errors["role"] = f"'{role_text}' is not a role (use one of: {', '.join(Role.values)})"
+        for message in errors.values():
+            result.errors.append(RowError(number, message))
+        if not errors:
+            cleaned.append((email, row["full_name"], role, school))
+    if result.errors:
+        return result
+    tokens = []
+    with transaction.atomic():
+        for email, full_name, role, school in cleaned:
+            user, token = _create_invited_person(
+                actor=actor, email=email, full_name=full_name, role=role,
+                local_authority=local_authority, school=school,
+            )
+            result.created.append(user)
+            tokens.append((user, token))
+        transaction.on_commit(
+            lambda: [_send_invitation_email(user, token) for user, token in tokens]
+        )
+    return result
+
+
+# ---- requests for a login ---------------------------------------------------------------
+
+@transaction.atomic
+def login_request_create(
+    *, full_name: str, email: str, role: str, local_authority: LocalAuthority,
+    school_urn: str, reason: str,
+) -> LoginRequest:
+    request = LoginRequest.objects.create(
+        full_name=full_name.strip(), email=email.strip().lower(), role=role,
+        local_authority=local_authority, school_urn=school_urn.strip(), reason=reason.strip(),
+    )
+    audit_record(actor=None, verb=Verb.CREATED, obj=request)
+    return request
+
+
+class LoginRequestAlreadyDecided(Exception):
+    pass
+
+
+@transaction.atomic
+def login_request_approve(*, actor: User, login_request: LoginRequest, school: School | None) -> User:
+    updated = LoginRequest.objects.filter(
+        pk=login_request.pk, status=LoginRequest.Status.PENDING
+    ).update(status=LoginRequest.Status.APPROVED, decided_by=actor, decided_at=timezone.now())
+    if not updated:
+        raise LoginRequestAlreadyDecided()
+    user = person_register(
+        actor=actor, email=login_request.email, full_name=login_request.full_name,
+        role=login_request.role, local_authority=login_request.local_authority, school=school,
+    )
+    audit_record(actor=actor, verb=Verb.APPROVED, obj=login_request,
+                 changes={"status": ["pending", "approved"]})
+    return user
+
+
+@transaction.atomic
+def login_request_decline(*, actor: User, login_request: LoginRequest, reason: str) -> LoginRequest:
+    updated = LoginRequest.objects.filter(
+        pk=login_request.pk, status=LoginRequest.Status.PENDING
+    ).update(
+        status=LoginRequest.Status.DECLINED, decided_by=actor, decided_at=timezone.now(),
+        decline_reason=reason.strip(),
+    )
+    if not updated:
+        raise LoginRequestAlreadyDecided()
+    audit_record(actor=actor, verb=Verb.DECLINED, obj=login_request,
+                 changes={"status": ["pending", "declined"]})
+    login_request.refresh_from_db()
+    return login_request

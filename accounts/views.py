@@ -1,0 +1,189 @@
+"""Thin views: authorise through the policy module, call a service, redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_texts
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import policies, services
+from .forms import ApproveForm, BulkInviteForm, DeclineForm, LoginRequestForm, PersonForm, SetPasswordForm
+from .models import LoginRequest, Role
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = "ok"
+    except Exception:  # noqa: BLE001 - any database failure is reported, not raised
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    from children.home import home_context  # the children app fills the role's panels
+
+    context = {"role": request.user.role, "Role": Role}
+    context.update(home_context(request.user))
+    return render(request, "accounts/home.html", context)
+
+
+@login_required
+@require_GET
+def people_list(request: HttpRequest) -> HttpResponse:
+    people = policies.people_managed_by(request.user).order_by("full_name")
+    pending = LoginRequest.objects.filter(status=LoginRequest.Status.PENDING)
+    if not request.user.is_superuser:
+        pending = pending.filter(local_authority=request.user.local_authority)
+    return render(
+        request, "accounts/people_list.html",
+        {"people": people, "pending_count": pending.count()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_new(request: HttpRequest) -> HttpResponse:
+    policies.require_people_manager(request.user)
+    fixed_la = None if request.user.is_superuser else request.user.local_authority
+    form = PersonForm(request.POST or None, fixed_la=fixed_la)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_register(actor=request.user, **form.cleaned_data)
+        except services.PersonRegistrationError as exc:
+            for name, message in exc.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, f"{person.full_name} has been registered and sent an invitation.")
+            return redirect("people_list")
+    return render(request, "accounts/person_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def person_reinvite(request: HttpRequest, pk: int) -> HttpResponse:
+    person = policies.get_person_for(request.user, pk)
+    if person.has_usable_password():
+        messages.error(request, f"{person.full_name} has already set a password.")
+    else:
+        services.invitation_resend(actor=request.user, user=person)
+        messages.success(request, f"A new invitation has been sent to {person.email}.")
+    return redirect("people_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def people_bulk_invite(request: HttpRequest) -> HttpResponse:
+    policies.require_people_manager(request.user)
+    form = BulkInviteForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        la = request.user.local_authority
+        if la is None:
+            form.add_error(None, "Your login is not linked to a local authority")
+        else:
+            result = services.people_bulk_invite(
+                actor=request.user, local_authority=la, data=form.cleaned_data["file"].read()
+            )
+            if not result.errors:
+                messages.success(request, f"{len(result.created)} people have been registered and invited.")
+                return redirect("people_list")
+    return render(request, "accounts/bulk_invite.html", {"form": form, "result": result})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationProblem as exc:
+        return render(request, "accounts/invitation_problem.html", {"problem": str(exc)}, status=410)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(token=token, password=form.cleaned_data["password1"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("password1", message)
+        except services.InvitationProblem as exc:
+            return render(request, "accounts/invitation_problem.html", {"problem": str(exc)}, status=410)
+        else:
+            messages.success(request, "Your password has been set. Sign in to continue.")
+            return redirect("account_login")
+    return render(
+        request, "accounts/invitation_accept.html",
+        {"form": form, "person": invitation.user, "password_rules": password_validators_help_texts()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def login_request_new(request: HttpRequest) -> HttpResponse:
+    form = LoginRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.login_request_create(**form.cleaned_data)
+        return redirect("login_request_done")
+    return render(request, "accounts/login_request_form.html", {"form": form})
+
+
+@require_GET
+def login_request_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/login_request_done.html")
+
+
+@login_required
+@require_GET
+def login_request_list(request: HttpRequest) -> HttpResponse:
+    policies.require_people_manager(request.user)
+    qs = LoginRequest.objects.select_related("local_authority", "decided_by")
+    if not request.user.is_superuser:
+        qs = qs.filter(local_authority=request.user.local_authority)
+    return render(request, "accounts/login_request_list.html", {"requests": qs[:200]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def login_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    login_request = policies.get_login_request_for(request.user, pk)
+    approve_form = ApproveForm(request.POST if request.POST.get("decision") == "approve" else None,
+                               prefix="approve")
+    decline_form = DeclineForm(request.POST if request.POST.get("decision") == "decline" else None,
+                               prefix="decline")
+    if request.method == "POST" and login_request.status == LoginRequest.Status.PENDING:
+        try:
+            if request.POST.get("decision") == "approve" and approve_form.is_valid():
+                services.login_request_approve(
+                    actor=request.user, login_request=login_request,
+                    school=approve_form.cleaned_data["school"],
+                )
+                messages.success(request, f"{login_request.full_name} has been invited.")
+                return redirect("login_request_list")
+            if request.POST.get("decision") == "decline" and decline_form.is_valid():
+                services.login_request_decline(
+                    actor=request.user, login_request=login_request,
+                    reason=decline_form.cleaned_data["reason"],
+                )
+                messages.success(request, f"The request from {login_request.full_name} has been declined.")
+                return redirect("login_request_list")
+        except services.PersonRegistrationError as exc:
+            for message in exc.errors.values():
+                approve_form.add_error(None, message)
+        except services.LoginRequestAlreadyDecided:
+            messages.error(request, "Someone else has already decided this request.")
+            return redirect("login_request_list")
+    return render(
+        request, "accounts/login_request_decide.html",
+        {"login_request": login_request, "approve_form": approve_form, "decline_form": decline_form},
+    )

@@ -1,0 +1,221 @@
+"""Children in care, their care episodes, their schools, and the team around each child."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from guardian.models import UserObjectPermissionBase
+
+from accounts.models import LocalAuthority, School
+
+
+class Phase(models.TextChoices):
+    EARLY_YEARS = "early_years", "Early years"
+    SCHOOL_AGE = "school_age", "School age"
+    POST_16 = "post_16", "Post-16"
+
+
+# National curriculum year groups: -2 and -1 are the two early-years years before
+# Reception (0); 12 and 13 are post-16.
+YEAR_GROUP_CHOICES = [
+    (-2, "Early years (age 2 to 3)"),
+    (-1, "Nursery (age 3 to 4)"),
+    (0, "Reception"),
+    *[(n, f"Year {n}") for n in range(1, 14)],
+]
+
+
+def phase_for_year_group(year_group: int | None) -> str | None:
+    if year_group is None:
+        return None
+    if year_group < 0:
+        return Phase.EARLY_YEARS
+    if year_group <= 11:
+        return Phase.SCHOOL_AGE
+    return Phase.POST_16
+
+
+upn_validator = RegexValidator(
+    regex=r"^[A-Z]\d{11}[0-9A-Z]$",
+    message="Enter a UPN of 13 characters: a letter, 11 digits, then a digit or letter",
+)
+
+
+class Child(models.Model):
+    class LegalStatus(models.TextChoices):
+        S20 = "s20", "Section 20 (accommodated)"
+        ICO = "ico", "Interim care order"
+        CO = "co", "Full care order"
+        PO = "po", "Placement order"
+        EPO = "epo", "Emergency protection order"
+        REMAND = "remand", "Remanded to local authority accommodation"
+        OTHER = "other", "Other"
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        NOT_KNOWN = "not_known", "Not known"
+
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="children"
+    )
+    la_reference = models.CharField("LA reference", max_length=32)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=10, choices=Gender.choices, default=Gender.NOT_KNOWN)
+    ethnicity = models.CharField(max_length=100, blank=True)
+    first_language = models.CharField(max_length=60, blank=True, default="English")
+    upn = models.CharField("UPN", max_length=13, blank=True, validators=[upn_validator])
+    legal_status = models.CharField(max_length=8, choices=LegalStatus.choices, blank=True)
+    # Professional-only: carers and young people never see these fields.
+    safeguarding_notes = models.TextField(blank=True)
+    restricted_contacts = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    PROFESSIONAL_ONLY_FIELDS = ("safeguarding_notes", "restricted_contacts")
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "children"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "la_reference"], name="child_ref_unique_in_la"
+            ),
+        ]
+        indexes = [
+            # Virtual School search by name within an LA.
+            models.Index(fields=["local_authority", "last_name", "first_name"], name="child_la_name_idx"),
+        ]
+        permissions = [("view_child_record", "May open this child's record")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+    @property
+    def destroy_after(self) -> dt.date:
+        """Care records are kept until the child's 75th birthday."""
+        try:
+            return self.date_of_birth.replace(year=self.date_of_birth.year + 75)
+        except ValueError:  # 29 February
+            return self.date_of_birth.replace(year=self.date_of_birth.year + 75, day=28)
+
+
+class CareEpisode(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_episodes")
+    entered_care_on = models.DateField()
+    left_care_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-entered_care_on"]
+        constraints = [
+            models.CheckConstraint(
+                name="episode_ends_after_start",
+                condition=models.Q(left_care_on__isnull=True)
+                | models.Q(left_care_on__gte=models.F("entered_care_on")),
+            ),
+            # At most one open episode per child.
+            models.UniqueConstraint(
+                fields=["child"], condition=models.Q(left_care_on__isnull=True),
+                name="one_open_care_episode",
+            ),
+        ]
+
+
+class SchoolPlacement(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="placements")
+    year_group = models.SmallIntegerField(choices=YEAR_GROUP_CHOICES)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    part_time_timetable = models.BooleanField(default=False)
+    alternative_provision = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                name="placement_ends_after_start",
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+            ),
+            models.UniqueConstraint(
+                fields=["child"], condition=models.Q(ended_on__isnull=True),
+                name="one_current_placement",
+            ),
+        ]
+        indexes = [
+            # A designated teacher's children: current placements at one school.
+            models.Index(fields=["school", "ended_on"], name="placement_school_idx"),
+        ]
+
+    @property
+    def phase(self) -> str | None:
+        return phase_for_year_group(self.year_group)
+
+    @property
+    def is_current(self) -> bool:
+        # An end date, once recorded, ends the placement (and the school's access) at once.
+        return self.ended_on is None
+
+
+class TeamRole(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    CARER = "carer", "Carer"
+    YOUNG_PERSON = "young_person", "Young person"
+    VIRTUAL_SCHOOL = "virtual_school", "Virtual School officer"
+    IRO = "iro", "Independent reviewing officer"
+    PARENT = "parent", "Parent"
+    PERSONAL_ADVISER = "personal_adviser", "Post-16 personal adviser"
+
+
+READ_ONLY_TEAM_ROLES = frozenset({TeamRole.IRO, TeamRole.PARENT, TeamRole.PERSONAL_ADVISER})
+
+
+class TeamMembership(models.Model):
+    """A person linked to a child in a role, from a date and until a date.
+
+    Designated teachers are not linked here: they are on the team of every child whose
+    current placement is at their school, so a change of school moves them automatically.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_links")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="team")
+    role = models.CharField(max_length=20, choices=TeamRole.choices)
+    starts_on = models.DateField(default=timezone.localdate)
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["role", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "child", "role"], condition=models.Q(ends_on__isnull=True),
+                name="one_open_link_per_role",
+            ),
+        ]
+        indexes = [
+            # "My children" for a social worker, carer or young person.
+            models.Index(fields=["user", "ends_on"], name="team_user_idx"),
+            models.Index(fields=["child", "ends_on"], name="team_child_idx"),
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        # An end date, once recorded, ends the link (and its access) at once.
+        return self.ends_on is None and self.starts_on <= timezone.localdate()
+
+
+class ChildUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's per-child grants as a direct foreign key (it scales; generic does not)."""
+
+    content_object = models.ForeignKey(Child, on_delete=models.CASCADE)

@@ -1,0 +1,63 @@
+"""`make run`: the portal, a Celery worker and Celery beat, stopped together with Ctrl+C."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from accounts.demo import DEMO_LOGINS
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+    args = parser.parse_args()
+    python = sys.executable
+    commands = {
+        "web": [python, "manage.py", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
+        "worker": [python, "-m", "celery", "-A", "epep", "worker", "--loglevel=WARNING",
+                   "--concurrency=2"],
+        "beat": [python, "-m", "celery", "-A", "epep", "beat", "--loglevel=WARNING",
+                 "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"],
+    }
+    processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+    time.sleep(2)
+    print(f"\nThe portal is at http://127.0.0.1:{args.port}/ (Ctrl+C stops everything).")
+    print("Demo logins, all with the password demo-pass-2026:")
+    for email, _name, role in DEMO_LOGINS:
+        print(f"  {email:<20} {role.label}")
+    print(flush=True)
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while not stopping:
+            for name, proc in processes.items():
+                if proc.poll() is not None:
+                    print(f"{name} stopped with exit code {proc.returncode}; stopping the rest.")
+                    stopping = True
+            time.sleep(0.5)
+    finally:
+        for proc in processes.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in processes.values():
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "epep.settings.local")
+    sys.exit(main())

@@ -1,0 +1,461 @@
+"""Working-day and school-day arithmetic for PEP deadlines.
+
+Statutory guidance sets PEP deadlines in *working days* (Monday to Friday, less the
+England and Wales bank holidays) and some local authorities count *school days*
+instead (working days inside the LA's own term dates, less half-term breaks).  Getting
+this wrong by a day is how a Virtual School ends up chasing a PEP that is not yet late,
+or missing one that is, so the rules live here in one place, in plain Python with no
+Django imports, where they can be tested against a real calendar.
+
+Term dates differ between LAs, so they are loaded from a CSV file each LA uploads;
+``parse_term_dates_csv`` checks the whole file and reports every problem at once, so the
+person uploading it can fix them all in one pass rather than one error per attempt.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import holidays
+
+__all__ = [
+    "TERM_NAMES",
+    "DateSpan",
+    "SchoolCalendar",
+    "Term",
+    "TermDatesError",
+    "add_school_days",
+    "add_working_days",
+    "bank_holidays",
+    "is_working_day",
+    "parse_term_dates_csv",
+    "working_days_between",
+]
+
+ONE_DAY = timedelta(days=1)
+
+#: The three terms of the English school year, in the order they happen.
+TERM_NAMES: tuple[str, ...] = ("autumn", "spring", "summer")
+
+
+# --------------------------------------------------------------------------------------
+# Bank holidays and working days
+# --------------------------------------------------------------------------------------
+
+
+def bank_holidays(years: Iterable[int]) -> frozenset[date]:
+    """Return the England and Wales bank holidays (weekdays only) in ``years``.
+
+    The ``holidays`` package lists both the real date of a holiday and, when that date
+    is a weekend, the weekday "observed" substitute (Christmas Day on Saturday 25
+    December 2027 is observed on Monday 27 December).  A weekend date never changes a
+    working-day count, so only weekday entries are kept: that drops the weekend
+    originals and keeps the substitute days, which are the real days off.
+
+    The years are normalised to a sorted tuple so that the cache hits however the
+    caller spells them.
+    """
+    return _bank_holidays(tuple(sorted(set(years))))
+
+
+@functools.lru_cache(maxsize=64)
+def _bank_holidays(years: tuple[int, ...]) -> frozenset[date]:
+    """Build the bank holiday set once per tuple of years; the lookup is not cheap."""
+    if not years:
+        return frozenset()
+    calendar = holidays.country_holidays("GB", subdiv="ENG", years=years)
+    return frozenset(day for day in calendar if day.weekday() < 5)
+
+
+def _bank_holidays_near(d: date) -> frozenset[date]:
+    """Bank holidays for the year of ``d`` and the years either side.
+
+    Asking for the neighbouring years as well costs nothing (it is cached) and guards
+    against a holiday of one year being observed in the next.
+    """
+    return bank_holidays((d.year - 1, d.year, d.year + 1))
+
+
+def is_working_day(d: date) -> bool:
+    """True if ``d`` is Monday to Friday and not an England and Wales bank holiday."""
+    return d.weekday() < 5 and d not in _bank_holidays_near(d)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """Return the date ``n`` working days after ``start``.
+
+    ``start`` itself is not counted, matching how the guidance counts "within 20
+    working days of entering care": a child entering care on a Friday has Monday as
+    working day 1.  ``n == 0`` returns ``start`` unchanged (even if it is a weekend),
+    so a zero-day deadline is "today".
+    """
+    if n < 0:
+        raise ValueError(f"n must be 0 or more, not {n}")
+    d = start
+    remaining = n
+    while remaining:
+        d += ONE_DAY
+        if is_working_day(d):
+            remaining -= 1
+    return d
+
+
+def _weekdays_up_to(d: date) -> int:
+    """Count Monday-to-Friday dates from 1 January of year 1 (a Monday) up to ``d``.
+
+    Used so that ``working_days_between`` is arithmetic, not a day-by-day loop, when a
+    PEP has been waiting a long time.
+    """
+    o = d.toordinal()  # 1 January 0001 is ordinal 1 and a Monday.
+    return (o // 7) * 5 + min(o % 7, 5)
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end``.
+
+    This is the "days waiting" figure: a PEP due on a Friday and looked at on the next
+    Monday has been waiting 1 working day.  The count is negative when ``end`` is
+    before ``start`` so that callers can show "due in N days" with the same function.
+    """
+    if end < start:
+        return -working_days_between(end, start)
+    weekdays = _weekdays_up_to(end) - _weekdays_up_to(start)
+    years = range(start.year - 1, end.year + 2)
+    holidays_in_range = sum(1 for day in bank_holidays(years) if start < day <= end)
+    return weekdays - holidays_in_range
+
+
+# --------------------------------------------------------------------------------------
+# Terms and the school calendar
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpan:
+    """An inclusive run of dates, such as one half of a term."""
+
+    starts_on: date
+    ends_on: date
+
+    def __contains__(self, d: object) -> bool:
+        return isinstance(d, date) and self.starts_on <= d <= self.ends_on
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One school term as an LA publishes it, half-term break included.
+
+    The half-term break sits inside the term: a date in the break still belongs to the
+    term for "which term's PEP is this?", but it is not a school day.
+    """
+
+    academic_year: str
+    name: str
+    starts_on: date
+    ends_on: date
+    half_term_starts_on: date
+    half_term_ends_on: date
+
+    def __post_init__(self) -> None:
+        """Refuse an impossible term, so a SchoolCalendar never has to defend itself."""
+        problems = _term_problems(
+            self.academic_year,
+            self.name,
+            self.starts_on,
+            self.ends_on,
+            self.half_term_starts_on,
+            self.half_term_ends_on,
+        )
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def label(self) -> str:
+        """A human label such as "autumn 2026/27" for messages and the UI."""
+        return f"{self.name} {self.academic_year}"
+
+    @property
+    def first_half(self) -> DateSpan:
+        """From the first day of term to the day before the half-term break."""
+        return DateSpan(self.starts_on, self.half_term_starts_on - ONE_DAY)
+
+    @property
+    def second_half(self) -> DateSpan:
+        """From the day after the half-term break to the last day of term."""
+        return DateSpan(self.half_term_ends_on + ONE_DAY, self.ends_on)
+
+    @property
+    def half_term(self) -> DateSpan:
+        """The half-term break itself."""
+        return DateSpan(self.half_term_starts_on, self.half_term_ends_on)
+
+    def __contains__(self, d: object) -> bool:
+        """True for any date from the first to the last day of term, break included."""
+        return isinstance(d, date) and self.starts_on <= d <= self.ends_on
+
+
+_ACADEMIC_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+def _academic_year_problem(academic_year: str) -> str | None:
+    """Explain why ``academic_year`` is not like "2025/26", or return None."""
+    match = _ACADEMIC_YEAR.match(academic_year)
+    if not match:
+        return f'academic year "{academic_year}" should look like 2025/26'
+    first, second = int(match.group(1)), int(match.group(2))
+    if (first + 1) % 100 != second:
+        return f'academic year "{academic_year}" should be two consecutive years, like 2025/26'
+    return None
+
+
+def _term_problems(
+    academic_year: str,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    half_term_starts_on: date,
+    half_term_ends_on: date,
+) -> list[str]:
+    """Every reason the given term is impossible, in plain English (empty if fine).
+
+    Shared by ``Term`` and the CSV parser so that both refuse exactly the same things.
+    """
+    problems: list[str] = []
+    year_problem = _academic_year_problem(academic_year)
+    if year_problem:
+        problems.append(year_problem)
+    if name not in TERM_NAMES:
+        problems.append(f'unknown term "{name}" (expected autumn, spring or summer)')
+    if ends_on < starts_on:
+        problems.append(f"the term ends ({ends_on}) before it starts ({starts_on})")
+    elif half_term_ends_on < half_term_starts_on:
+        problems.append(
+            f"half-term ends ({half_term_ends_on}) before it starts ({half_term_starts_on})"
+        )
+    elif not (starts_on < half_term_starts_on and half_term_ends_on < ends_on):
+        problems.append(
+            f"half-term ({half_term_starts_on} to {half_term_ends_on}) is not inside "
+            f"the term ({starts_on} to {ends_on})"
+        )
+    if not year_problem:
+        # England's academic year runs 1 September to 31 August; allow August too, for
+        # LAs that start early, but catch a term typed into the wrong year.
+        first_year = int(academic_year[:4])
+        earliest, latest = date(first_year, 8, 1), date(first_year + 1, 8, 31)
+        if not (earliest <= starts_on <= latest and earliest <= ends_on <= latest):
+            problems.append(
+                f"the term ({starts_on} to {ends_on}) is not in the {academic_year} academic year"
+            )
+    return problems
+
+
+class SchoolCalendar:
+    """An LA's term dates, answering "is this a school day?" and "which term is it?".
+
+    Built from any iterable of ``Term``; they are kept in date order.  Overlapping terms
+    are refused because a date would then belong to two terms.
+    """
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        self._terms: tuple[Term, ...] = tuple(sorted(terms, key=lambda t: t.starts_on))
+        for earlier, later in zip(self._terms, self._terms[1:], strict=False):
+            if later.starts_on <= earlier.ends_on:
+                raise ValueError(f"the {later.label} term overlaps the {earlier.label} term")
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        """The terms in date order."""
+        return self._terms
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day of the last loaded term, or None for an empty calendar."""
+        return self._terms[-1].ends_on if self._terms else None
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self._terms)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def term_on(self, d: date) -> Term | None:
+        """The term containing ``d`` (half-term included), or None in the holidays."""
+        for term in self._terms:
+            if d < term.starts_on:
+                return None
+            if d <= term.ends_on:
+                return term
+        return None
+
+    def next_term_after(self, d: date) -> Term | None:
+        """The first term starting after ``d``, or None if none has been loaded."""
+        for term in self._terms:
+            if term.starts_on > d:
+                return term
+        return None
+
+    def is_school_day(self, d: date) -> bool:
+        """True for a working day in a term and not in that term's half-term break."""
+        term = self.term_on(d)
+        return term is not None and d not in term.half_term and is_working_day(d)
+
+    def terms_between(self, start: date, end: date) -> list[Term]:
+        """Terms that have at least one day in ``start``..``end`` inclusive."""
+        return [t for t in self._terms if t.starts_on <= end and t.ends_on >= start]
+
+
+def add_school_days(start: date, n: int, calendar: SchoolCalendar) -> date:
+    """Return the date ``n`` school days after ``start`` (``start`` not counted).
+
+    Raises ``ValueError`` if the loaded term dates end before ``n`` school days are
+    found: guessing the next term would give a wrong deadline, so the LA must load its
+    later term dates instead.
+    """
+    if n < 0:
+        raise ValueError(f"n must be 0 or more, not {n}")
+    last_day = calendar.last_day
+    d = start
+    remaining = n
+    while remaining:
+        d += ONE_DAY
+        if last_day is None or d > last_day:
+            loaded = f"only run to {last_day}" if last_day else "have not been loaded"
+            raise ValueError(
+                f"cannot count {n} school days from {start}: the term dates {loaded}. "
+                "Load the term dates for the following terms first."
+            )
+        if calendar.is_school_day(d):
+            remaining -= 1
+    return d
+
+
+# --------------------------------------------------------------------------------------
+# Term dates CSV
+# --------------------------------------------------------------------------------------
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "academic_year",
+    "term",
+    "starts_on",
+    "ends_on",
+    "half_term_starts_on",
+    "half_term_ends_on",
+)
+_DATE_COLUMNS = CSV_COLUMNS[2:]
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class TermDatesError(ValueError):
+    """A term dates file was refused; ``errors`` lists (line number, reason) pairs.
+
+    Line 1 is the header row.  Every problem is listed so that the file can be fixed
+    in one go.
+    """
+
+    def __init__(self, errors: list[tuple[int, str]]) -> None:
+        self.errors = errors
+        lines = "; ".join(f"line {line}: {reason}" for line, reason in errors)
+        super().__init__(f"The term dates file has {len(errors)} problem(s): {lines}")
+
+
+def _parse_date(column: str, raw: str) -> tuple[date | None, str | None]:
+    """Parse a YYYY-MM-DD cell, or explain in plain English why it is not a date."""
+    if not raw:
+        return None, f"{column} is empty"
+    if not _ISO_DATE.match(raw):
+        return None, f'{column} "{raw}" is not a date in the form YYYY-MM-DD'
+    try:
+        return date.fromisoformat(raw), None
+    except ValueError:
+        return None, f'{column} "{raw}" is not a real date'
+
+
+def parse_term_dates_csv(text: str) -> list[Term]:
+    """Read an LA's term dates CSV into ``Term`` objects, in date order.
+
+    The file needs the columns academic_year, term, starts_on, ends_on,
+    half_term_starts_on and half_term_ends_on (any order, extra columns ignored) with
+    ISO dates.  All or nothing: if any row is wrong, ``TermDatesError`` lists every bad
+    row, because loading half a year's term dates would silently give wrong deadlines.
+    """
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header_row = next(reader, None)
+    if header_row is None:
+        raise TermDatesError([(1, "the file is empty; expected a header row")])
+    header = [cell.strip().lower() for cell in header_row]
+    missing = [column for column in CSV_COLUMNS if column not in header]
+    if missing:
+        raise TermDatesError([(1, f"missing column(s): {', '.join(missing)}")])
+    index = {column: header.index(column) for column in CSV_COLUMNS}
+
+    errors: list[tuple[int, str]] = []
+    good: list[tuple[int, Term]] = []
+    seen: dict[tuple[str, str], int] = {}
+
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue  # Blank lines, often at the end of a spreadsheet export.
+        cells = {column: (row[i].strip() if i < len(row) else "") for column, i in index.items()}
+        row_errors: list[str] = []
+        academic_year = cells["academic_year"]
+        name = cells["term"].lower()
+        if not academic_year:
+            row_errors.append("academic_year is empty")
+        if not name:
+            row_errors.append("term is empty")
+        dates: dict[str, date] = {}
+        for column in _DATE_COLUMNS:
+            parsed, problem = _parse_date(column, cells[column])
+            if problem:
+                row_errors.append(problem)
+            elif parsed is not None:
+                dates[column] = parsed
+        if not row_errors:
+            row_errors.extend(
+                _term_problems(academic_year, name, *(dates[c] for c in _DATE_COLUMNS))
+            )
+        else:
+            # Still say what we can about the name and year when a date is broken.
+            if academic_year and (problem := _academic_year_problem(academic_year)):
+                row_errors.append(problem)
+            if name and name not in TERM_NAMES:
+                row_errors.append(f'unknown term "{name}" (expected autumn, spring or summer)')
+        key = (academic_year, name)
+        if academic_year and name:
+            if key in seen:
+                row_errors.append(
+                    f"{name} {academic_year} is listed twice (first on line {seen[key]})"
+                )
+            else:
+                seen[key] = line
+        if row_errors:
+            errors.extend((line, problem) for problem in row_errors)
+        else:
+            good.append((line, Term(academic_year, name, *(dates[c] for c in _DATE_COLUMNS))))
+
+    # Overlaps can only be judged between rows that are otherwise good.
+    good.sort(key=lambda item: item[1].starts_on)
+    latest: tuple[int, Term] | None = None
+    for line, term in good:
+        if latest is not None and term.starts_on <= latest[1].ends_on:
+            errors.append(
+                (
+                    line,
+                    f"the {term.label} term ({term.starts_on} to {term.ends_on}) overlaps "
+                    f"the {latest[1].label} term on line {latest[0]}",
+                )
+            )
+        if latest is None or term.ends_on > latest[1].ends_on:
+            latest = (line, term)
+
+    if errors:
+        errors.sort(key=lambda item: item[0])
+        raise TermDatesError(errors)
+    return [term for _, term in good]
