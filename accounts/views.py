@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import policies, services
+from . import plugins, policies, services
 from .forms import ApproveForm, BulkInviteForm, DeclineForm, LoginRequestForm, PersonForm, SetPasswordForm
 from .models import LoginRequest, Role
 
@@ -34,10 +34,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    from children.home import home_context  # the children app fills the role's panels
-
-    context = {"role": request.user.role, "Role": Role}
-    context.update(home_context(request.user))
+    context = {"role": request.user.role, "Role": Role, "panels": plugins.home_panels(request.user)}
     return render(request, "accounts/home.html", context)
 
 

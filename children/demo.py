@@ -25,7 +25,7 @@ def _academic_year_start(today: dt.date) -> int:
     return today.year if today.month >= 9 else today.year - 1
 
 
-def seed_children(la, schools: list[School], people: dict[str, User]) -> list[Child]:
+def seed(la, schools: list[School], people: dict[str, User]) -> list[Child]:
     if Child.objects.filter(local_authority=la).exists():
         return list(Child.objects.filter(local_authority=la))
     rng = random.Random(2026)

@@ -1,4 +1,4 @@
-"""What each role's home page shows; later apps add their panels here."""
+"""The children panel of each role's home page."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from accounts.models import User
 from .selectors import children_for_user
 
 
-def home_context(user: User) -> dict:
-    panels = []
-    children = list(children_for_user(user=user)[:10])
-    panels.append({"template": "children/panels/my_children.html", "children": children,
-                   "count": children_for_user(user=user).count()})
-    return {"panels": panels}
+def panels(user: User) -> list[dict]:
+    children = children_for_user(user=user)
+    first = list(children[:10])
+    return [{"template": "children/panels/my_children.html", "children": first, "count": children.count()}]

@@ -33,6 +33,9 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("children/", include("children.urls")),
+    path("peps/", include("peps.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("targets/", include("targets.urls")),
 ]
 
 handler400 = "epep.errors.bad_request"

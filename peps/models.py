@@ -1,1 +1,144 @@
-"""Models arrive with their issue."""
+"""PEPs, their sections, and each LA's configuration of sections and editors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import LocalAuthority
+from children.models import Child, Phase
+
+
+class Term(models.TextChoices):
+    AUTUMN = "autumn", "Autumn"
+    SPRING = "spring", "Spring"
+    SUMMER = "summer", "Summer"
+
+
+class EditorRole(models.TextChoices):
+    """Who may be given a section to edit (the LA's configuration chooses among these)."""
+
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    DESIGNATED_TEACHER = "designated_teacher", "Designated teacher"
+    CARER = "carer", "Carer"
+    YOUNG_PERSON = "young_person", "Young person"
+    VIRTUAL_SCHOOL = "virtual_school", "Virtual School officer"
+
+
+class SectionConfig(models.Model):
+    """Per LA and phase: which sections a PEP has, their titles, and who edits each.
+
+    A PEP copies the configuration when it is created, so a later change never alters an
+    existing (let alone an approved) PEP.
+    """
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="section_configs")
+    phase = models.CharField(max_length=12, choices=Phase.choices)
+    letter = models.CharField(max_length=1)
+    title = models.CharField(max_length=120)
+    editor_roles = models.JSONField(default=list)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["local_authority", "phase", "letter"]
+        constraints = [
+            models.UniqueConstraint(fields=["local_authority", "phase", "letter"], name="one_config_per_section"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority.code} {self.phase} {self.letter}: {self.title}"
+
+
+class Pep(models.Model):
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "Initial PEP"
+        TERMLY = "termly", "Termly review"
+        CHANGE_OF_SCHOOL = "change_of_school", "Change of school"
+        TRANSITION = "transition", "Transition"
+        CONCERN = "concern", "Concern review"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for quality assurance"
+        RETURNED = "returned", "Returned for changes"
+        APPROVED = "approved", "Approved"
+
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="peps")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    phase = models.CharField(max_length=12, choices=Phase.choices, help_text="The child's phase when the PEP began.")
+    academic_year = models.CharField(max_length=7, help_text="Like 2026/27")
+    term = models.CharField(max_length=6, choices=Term.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Set when the meeting is recorded (meetings app); deadlines count a PEP as met by it.
+    meeting_held_on = models.DateField(null=True, blank=True)
+    previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    school = models.ForeignKey("accounts.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    concern_reason = models.TextField(blank=True)
+    returned_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # The PDF rendered once on approval and served unchanged ever after.
+    approved_pdf = models.FileField(upload_to="approved-peps/", blank=True)
+    approved_pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # At most one open PEP per child.
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(status__in=["draft", "submitted", "returned"]),
+                name="one_open_pep_per_child",
+            ),
+        ]
+        indexes = [
+            # A child's PEP history, newest first.
+            models.Index(fields=["child", "-created_at"], name="pep_child_idx"),
+            # Dashboards: PEPs of a term by status.
+            models.Index(fields=["academic_year", "term", "status"], name="pep_term_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.term} {self.academic_year}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def label(self) -> str:
+        return f"{self.get_term_display()} term {self.academic_year} – {self.get_kind_display()}"
+
+
+class Section(models.Model):
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETE = "complete", "Complete"
+
+    pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="sections")
+    letter = models.CharField(max_length=1)
+    title = models.CharField(max_length=120)
+    # Copied from SectionConfig when the PEP is created.
+    editor_roles = models.JSONField(default=list)
+    data = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.NOT_STARTED)
+    # Optimistic locking: a save on a stale version is refused and shown as a conflict.
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pep", "letter"]
+        constraints = [
+            models.UniqueConstraint(fields=["pep", "letter"], name="one_section_per_letter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Section {self.letter}: {self.title}"

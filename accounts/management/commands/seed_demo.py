@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts import plugins
 from accounts.demo import DEMO_LOGINS, seed_people
 
 
@@ -12,12 +13,10 @@ class Command(BaseCommand):
     help = "Create demo data for a first run (refused outside local and test settings)."
 
     def handle(self, *args, **options):
-        from children.demo import seed_children
-
         try:
             with transaction.atomic():
                 la, schools, people = seed_people()
-                seed_children(la, schools, people)
+                plugins.seed_demo(la, schools, people)
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (password demo-pass-2026):"))

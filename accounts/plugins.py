@@ -1,0 +1,38 @@
+"""The few places where apps extend each other: home-page panels and demo data.
+
+Each app may provide `<app>.home.panels(user) -> list[dict]` (each dict names a
+`template` and carries its data) and `<app>.demo.seed(la, schools, people)`. They are
+called in the order below, so later apps can rely on earlier apps' demo data.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+APPS_IN_ORDER = ["children", "peps", "meetings", "targets", "peps.timeliness", "peps.quality"]
+
+
+def _optional(module_name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name or (exc.name and module_name.startswith(exc.name + ".")):
+            return None
+        raise
+
+
+def home_panels(user) -> list[dict]:
+    panels: list[dict] = []
+    for app in APPS_IN_ORDER:
+        module = _optional(f"{app}.home")
+        if module is not None and hasattr(module, "panels"):
+            panels.extend(module.panels(user))
+    return panels
+
+
+def seed_demo(la, schools, people) -> None:
+    for app in APPS_IN_ORDER:
+        module = _optional(f"{app}.demo")
+        if module is not None and hasattr(module, "seed"):
+            module.seed(la, schools, people)

@@ -1,0 +1,141 @@
+"""Who may do what with a PEP: the one place that answers it.
+
+A PEP inherits its audience from its child (children.policies): outside the child's team
+is 404, inside without the right is 403. Section edit rights come from the section's own
+editor roles (copied from the LA's configuration when the PEP began) and the PEP's status.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.models import Role, User
+from children.policies import relationship
+
+from .models import Pep, Section
+
+security_log = logging.getLogger("epep.security")
+
+
+class PepAction:
+    VIEW = "view"
+    START = "start"  # start a new PEP for the child
+    SUBMIT = "submit"
+    QA = "qa"  # return or approve
+    SCHEDULE_MEETING = "schedule_meeting"
+    RECORD_MEETING = "record_meeting"
+    MANAGE_TARGETS = "manage_targets"
+    REVIEW_TARGETS = "review_targets"
+    REQUEST_PP_PLUS = "request_pp_plus"
+    DECIDE_PP_PLUS = "decide_pp_plus"
+    UPLOAD_DOCUMENT = "upload_document"
+    DOWNLOAD = "download"  # documents and the PDF copy
+    VIEW_PP_PLUS_AMOUNTS = "view_pp_plus_amounts"
+
+
+_DT_VS = frozenset({Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL})
+_PROFESSIONALS = frozenset({Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL})
+
+# relationship → actions, before the PEP's status is considered.
+_RIGHTS: dict[str, frozenset[str]] = {
+    Role.VIRTUAL_SCHOOL: frozenset({
+        PepAction.START, PepAction.SUBMIT, PepAction.QA, PepAction.SCHEDULE_MEETING,
+        PepAction.RECORD_MEETING, PepAction.MANAGE_TARGETS, PepAction.REVIEW_TARGETS,
+        PepAction.DECIDE_PP_PLUS, PepAction.UPLOAD_DOCUMENT, PepAction.DOWNLOAD,
+        PepAction.VIEW_PP_PLUS_AMOUNTS,
+    }),
+    Role.DESIGNATED_TEACHER: frozenset({
+        PepAction.START, PepAction.SUBMIT, PepAction.SCHEDULE_MEETING, PepAction.RECORD_MEETING,
+        PepAction.MANAGE_TARGETS, PepAction.REVIEW_TARGETS, PepAction.REQUEST_PP_PLUS,
+        PepAction.UPLOAD_DOCUMENT, PepAction.DOWNLOAD, PepAction.VIEW_PP_PLUS_AMOUNTS,
+    }),
+    Role.SOCIAL_WORKER: frozenset({
+        PepAction.START, PepAction.UPLOAD_DOCUMENT, PepAction.DOWNLOAD, PepAction.VIEW_PP_PLUS_AMOUNTS,
+    }),
+    Role.CARER: frozenset({PepAction.DOWNLOAD}),
+    Role.YOUNG_PERSON: frozenset({PepAction.DOWNLOAD}),
+    Role.LA_ADMIN: frozenset({PepAction.DOWNLOAD}),
+    "iro": frozenset({PepAction.DOWNLOAD}),
+    "personal_adviser": frozenset({PepAction.DOWNLOAD}),
+    "parent": frozenset(),
+}
+
+# Actions that change a PEP's content need it open (draft or returned).
+_NEEDS_OPEN = frozenset({
+    PepAction.SCHEDULE_MEETING, PepAction.RECORD_MEETING, PepAction.MANAGE_TARGETS,
+    PepAction.REVIEW_TARGETS, PepAction.REQUEST_PP_PLUS, PepAction.UPLOAD_DOCUMENT, PepAction.SUBMIT,
+})
+
+
+def _family_sees_pp_plus(pep: Pep) -> bool:
+    from django.conf import settings
+
+    return settings.PP_PLUS_VISIBLE_TO_FAMILY or pep.child.local_authority.pp_plus_visible_to_family
+
+
+def rel_allows(rel: str, pep: Pep, action: str) -> bool:
+    if action == PepAction.VIEW:
+        return True
+    if action == PepAction.VIEW_PP_PLUS_AMOUNTS and rel in (Role.CARER, Role.YOUNG_PERSON):
+        return _family_sees_pp_plus(pep)
+    if action not in _RIGHTS.get(rel, frozenset()):
+        return False
+    if action in _NEEDS_OPEN and not pep.is_open:
+        return False
+    if action == PepAction.QA and pep.status != Pep.Status.SUBMITTED:
+        return False
+    if action == PepAction.DECIDE_PP_PLUS and pep.status == Pep.Status.APPROVED:
+        # Decisions are taken before approval; payment follows approval.
+        return True
+    return True
+
+
+def can_edit_section(rel: str | None, section: Section, pep: Pep) -> bool:
+    """Only the section's editors, only while the PEP is open (draft or returned)."""
+    return rel is not None and pep.is_open and rel in (section.editor_roles or [])
+
+
+@dataclass(frozen=True)
+class PepAccess:
+    pep: Pep
+    relationship: str
+
+    def can(self, action: str) -> bool:
+        return rel_allows(self.relationship, self.pep, action)
+
+    def can_edit(self, section: Section) -> bool:
+        return can_edit_section(self.relationship, section, self.pep)
+
+    @property
+    def is_professional(self) -> bool:
+        return self.relationship in _PROFESSIONALS or self.relationship in ("iro", "personal_adviser")
+
+
+def get_pep_for(user: User, pk: int, action: str = PepAction.VIEW) -> PepAccess:
+    """Fetch and authorise in one step: 404 outside the child's team, 403 without the right."""
+    pep = Pep.objects.select_related("child", "child__local_authority", "school").filter(pk=pk).first()
+    rel = relationship(user, pep.child) if pep is not None else None
+    if rel is None:
+        security_log.info("pep not visible", extra={"event": "pep_404", "user_id": user.pk, "object_id": pk})
+        raise Http404("No such PEP")
+    access = PepAccess(pep=pep, relationship=rel)
+    if not access.can(action):
+        security_log.warning("pep action refused", extra={"event": "pep_403", "user_id": user.pk, "object_id": pk})
+        raise PermissionDenied
+    return access
+
+
+def get_section_for_edit(user: User, pep_pk: int, letter: str) -> tuple[PepAccess, Section]:
+    access = get_pep_for(user, pep_pk, PepAction.VIEW)
+    section = access.pep.sections.filter(letter=letter.upper()).first()
+    if section is None:
+        raise Http404("No such section")
+    if not access.can_edit(section):
+        security_log.warning("section edit refused", extra={"event": "section_403", "user_id": user.pk,
+                                                             "object_id": pep_pk})
+        raise PermissionDenied
+    return access, section
