@@ -9,10 +9,13 @@ import subprocess
 import sys
 import time
 
-from accounts.demo import DEMO_LOGINS
-
 
 def main() -> int:
+    import django
+
+    django.setup()
+    from accounts.demo import DEMO_LOGINS
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
     args = parser.parse_args()
