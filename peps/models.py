@@ -142,3 +142,49 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return f"Section {self.letter}: {self.title}"
+
+
+class SupportingDocument(models.Model):
+    """A file added to a PEP (provision map, support plan, report, example of work).
+
+    The bytes live under MEDIA_ROOT with a random name and no extension (outside the web
+    root; MEDIA_URL is not served), and leave only through a permission-checked view.
+    """
+
+    pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="documents")
+    original_name = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=100, unique=True)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class StashedSectionPost(models.Model):
+    """What someone typed into a section when their session had already ended.
+
+    The POST arrives from an anonymous browser, so it cannot go into the (dead) session.
+    It is kept here under a random token for a short while; the token travels through the
+    login page's `next` address and must match a cookie set on the same browser, and the
+    form is pre-filled from it after signing in.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    path = models.CharField(max_length=300)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # Expired stashes are swept by age.
+            models.Index(fields=["created_at"], name="stash_created_idx"),
+        ]

@@ -39,6 +39,11 @@ class PepAction:
 
 _DT_VS = frozenset({Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL})
 _PROFESSIONALS = frozenset({Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL})
+# Who sees professional-only fields of a PEP (everyone but carers, the young person and parents).
+PROFESSIONAL_RELATIONSHIPS = frozenset({*_PROFESSIONALS, Role.LA_ADMIN, "iro", "personal_adviser"})
+# Who may start a PEP (the social worker starts it as part of the care plan; the school and
+# the Virtual School may too, e.g. after a change of school or for a concern review).
+START_RELATIONSHIPS = frozenset({Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL})
 
 # relationship → actions, before the PEP's status is considered.
 _RIGHTS: dict[str, frozenset[str]] = {
@@ -112,7 +117,11 @@ class PepAccess:
 
     @property
     def is_professional(self) -> bool:
-        return self.relationship in _PROFESSIONALS or self.relationship in ("iro", "personal_adviser")
+        """Sees professional-only fields."""
+        return self.relationship in PROFESSIONAL_RELATIONSHIPS
+
+    def editable_letters(self) -> set[str]:
+        return {s.letter for s in self.pep.sections.all() if self.can_edit(s)}
 
 
 def get_pep_for(user: User, pk: int, action: str = PepAction.VIEW) -> PepAccess:
@@ -139,3 +148,46 @@ def get_section_for_edit(user: User, pep_pk: int, letter: str) -> tuple[PepAcces
                                                              "object_id": pep_pk})
         raise PermissionDenied
     return access, section
+
+
+def can_start_pep(rel: str | None) -> bool:
+    return rel in START_RELATIONSHIPS
+
+
+def get_child_for_pep_start(user: User, child_pk: int):
+    """The child whose next PEP this person wants to start: 404 outside the team, 403 without the right."""
+    from children.policies import get_child_for
+
+    access = get_child_for(user, child_pk)
+    if not can_start_pep(access.relationship):
+        security_log.warning("pep start refused", extra={"event": "pep_start_403", "user_id": user.pk,
+                                                         "child_id": child_pk})
+        raise PermissionDenied
+    return access
+
+
+def get_section_for_view(user: User, pep_pk: int, letter: str) -> tuple[PepAccess, Section]:
+    access = get_pep_for(user, pep_pk, PepAction.VIEW)
+    section = access.pep.sections.select_related("updated_by").filter(letter=letter.upper()).first()
+    if section is None:
+        raise Http404("No such section")
+    return access, section
+
+
+def get_document_for(user: User, pep_pk: int, document_pk: int):
+    """A supporting document of a PEP the person may download from."""
+    access = get_pep_for(user, pep_pk, PepAction.DOWNLOAD)
+    document = access.pep.documents.filter(pk=document_pk).first()
+    if document is None:
+        raise Http404("No such document")
+    return access, document
+
+
+def can_configure_sections(user: User) -> bool:
+    """LA admins set their own LA's sections and editors."""
+    return user.is_authenticated and user.role == Role.LA_ADMIN and user.local_authority_id is not None
+
+
+def require_section_configurer(user: User) -> None:
+    if not can_configure_sections(user):
+        raise PermissionDenied("Only local authority admins can change the PEP sections.")

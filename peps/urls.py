@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("<int:pk>/", views.pep_detail, name="pep_detail"),
+    path("<int:pk>/sections/<str:letter>/", views.section_detail, name="pep_section"),
+    path("<int:pk>/sections/<str:letter>/edit/", views.section_edit, name="pep_section_edit"),
+    path("<int:pk>/submit/", views.pep_submit, name="pep_submit"),
+    path("<int:pk>/return/", views.pep_return, name="pep_return"),
+    path("<int:pk>/approve/", views.pep_approve, name="pep_approve"),
+    path("<int:pk>/documents/new/", views.document_upload, name="pep_document_upload"),
+    path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="pep_document_download"),
+    path("start/<int:child_pk>/", views.pep_start, name="pep_start"),
+    path("settings/sections/", views.section_config, name="pep_section_config"),
+    path("settings/sections/<str:phase>/", views.section_config_edit, name="pep_section_config_edit"),
+]

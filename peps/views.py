@@ -1,0 +1,316 @@
+"""Thin views over PEPs: authorise with peps.policies, write with peps.services, redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+
+from children.models import Phase
+from children.services import child_record_viewed
+
+from . import services
+from .forms import DocumentForm, PepStartForm, ReturnForm, SectionConfigForm
+from .models import Pep
+from .policies import (
+    PepAction,
+    get_child_for_pep_start,
+    get_document_for,
+    get_pep_for,
+    get_section_for_edit,
+    get_section_for_view,
+    require_section_configurer,
+)
+from .sections import form_class_for
+
+STASH_COOKIE = "pep_stash"
+STASH_SALT = "peps.section-stash"
+
+# Pages other apps may add to section E; shown only when their app provides them.
+SECTION_E_INCLUDES = ("meetings/includes/pep_meeting.html", "targets/includes/pep_targets.html")
+
+
+def _template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _pep_context(access) -> dict:
+    pep = access.pep
+    return {"pep": pep, "child": pep.child, "access": access}
+
+
+@login_required
+@require_GET
+def pep_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pep_for(request.user, pk, PepAction.VIEW)
+    pep = access.pep
+    child_record_viewed(actor=request.user, child=pep.child, what=f"pep:{pep.pk}")
+    sections = list(pep.sections.select_related("updated_by"))
+    return render(request, "peps/pep_detail.html", {
+        **_pep_context(access),
+        "rows": [(s, access.can_edit(s)) for s in sections],
+        "documents": list(pep.documents.select_related("uploaded_by")),
+        "can_submit": access.can(PepAction.SUBMIT),
+        "can_qa": access.can(PepAction.QA),
+        "can_upload": access.can(PepAction.UPLOAD_DOCUMENT),
+        "can_download": access.can(PepAction.DOWNLOAD),
+        "history": Pep.objects.filter(child=pep.child).exclude(pk=pep.pk).order_by("-created_at")[:10],
+    })
+
+
+@login_required
+@require_GET
+def section_detail(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
+    access, section = get_section_for_view(request.user, pk, letter)
+    pep = access.pep
+    form_cls = form_class_for(pep.phase, section.letter)
+    includes = [name for name in SECTION_E_INCLUDES if _template_exists(name)] if section.letter == "E" else []
+    return render(request, "peps/section_detail.html", {
+        **_pep_context(access),
+        "section": section,
+        "rows": form_cls.display_rows(section.data, professional=access.is_professional),
+        "can_edit": access.can_edit(section),
+        "has_meeting_include": "meetings/includes/pep_meeting.html" in includes,
+        "has_targets_include": "targets/includes/pep_targets.html" in includes,
+    })
+
+
+def _stash_and_sign_in(request: HttpRequest) -> HttpResponse:
+    """A POST from a browser whose session has ended: keep what was typed, then sign in."""
+    if request.method != "POST":
+        return redirect_to_login(request.get_full_path())
+    fields = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    token = services.section_post_stash(request.path, fields)
+    response = redirect_to_login(f"{request.path}?{urlencode({'restore': token})}")
+    response.set_signed_cookie(STASH_COOKIE, token, salt=STASH_SALT,
+                               max_age=int(services.STASH_LIFETIME.total_seconds()),
+                               httponly=True, samesite="Lax", secure=request.is_secure())
+    messages.info(request, "You were signed out, so your changes have not been saved yet. "
+                           "Sign in again and we will put back what you typed.")
+    return response
+
+
+def _restored(request: HttpRequest) -> dict | None:
+    token = request.GET.get("restore")
+    if not token:
+        return None
+    cookie = request.get_signed_cookie(STASH_COOKIE, default=None, salt=STASH_SALT,
+                                       max_age=int(services.STASH_LIFETIME.total_seconds()))
+    # The cookie proves the stash was made in this browser (a link alone cannot pre-fill a form).
+    if cookie != token:
+        return None
+    return services.section_post_unstash(token, request.path)
+
+
+@require_http_methods(["GET", "POST"])
+def section_edit(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _stash_and_sign_in(request)
+    access, section = get_section_for_edit(request.user, pk, letter)
+    pep = access.pep
+    professional = access.is_professional
+    context = {**_pep_context(access), "section": section, "version": section.version}
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        mark_complete = request.POST.get("action") == "complete"
+        try:
+            saved = services.section_save(request.user, section, request.POST, version, mark_complete)
+        except services.SectionInvalid as exc:
+            context.update(form=exc.form, version=version, mark_complete=mark_complete)
+            return render(request, "peps/section_edit.html", context)
+        except services.SectionConflict as exc:
+            theirs = exc.theirs
+            form = services.section_form(pep, theirs, request.POST, professional=professional)
+            context.update(
+                form=form, version=theirs.version, theirs=theirs,
+                their_rows=form_class_for(pep.phase, theirs.letter).display_rows(theirs.data,
+                                                                                 professional=professional),
+            )
+            return render(request, "peps/section_conflict.html", context, status=409)
+        except services.SectionLocked as exc:
+            messages.error(request, exc.message)
+            return redirect("pep_detail", pk=pep.pk)
+        done = "marked as complete" if saved.state == saved.State.COMPLETE else "saved. You can come back to it later"
+        messages.success(request, f"Section {saved.letter} {done}.")
+        return redirect("pep_detail", pk=pep.pk)
+    stashed = _restored(request)
+    if stashed is not None:
+        form = services.section_form(pep, section, stashed, professional=professional)
+        context["version"] = _int(stashed.get("version"), section.version)
+        context["restored"] = True
+    else:
+        form = services.section_form(pep, section, professional=professional)
+    context["form"] = form
+    return render(request, "peps/section_edit.html", context)
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pep_start(request: HttpRequest, child_pk: int) -> HttpResponse:
+    access = get_child_for_pep_start(request.user, child_pk)
+    child = access.child
+    open_pep = services.open_pep_of(child)
+    previous = services.last_approved_pep(child)
+    form = PepStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pep = services.pep_start(request.user, child, form.cleaned_data["kind"],
+                                     form.cleaned_data.get("concern_reason") or "")
+        except services.PepStartRefused as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "The PEP has been started. Its sections are ready to fill in.")
+            return redirect("pep_detail", pk=pep.pk)
+    return render(request, "peps/pep_start.html", {"child": child, "form": form, "open_pep": open_pep,
+                                                   "previous": previous})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pep_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pep_for(request.user, pk, PepAction.SUBMIT)
+    pep = access.pep
+    problems = None
+    if request.method == "POST":
+        try:
+            services.pep_submit(request.user, pep)
+        except services.SubmitProblems as exc:
+            problems = exc.problems
+        except (services.TransitionConflict, services.TransitionRefused) as exc:
+            messages.error(request, exc.message)
+            return redirect("pep_detail", pk=pep.pk)
+        else:
+            messages.success(request, "The PEP has been submitted to the Virtual School. The team has been told.")
+            return redirect("pep_detail", pk=pep.pk)
+    return render(request, "peps/pep_submit.html", {
+        **_pep_context(access), "problems": problems,
+        "checklist": services.submit_problems(pep) if problems is None else problems,
+        "sections": list(pep.sections.all()),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pep_return(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pep_for(request.user, pk, PepAction.QA)
+    pep = access.pep
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pep_return(request.user, pep, form.cleaned_data["reason"])
+        except (services.TransitionConflict, services.TransitionRefused) as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "The PEP has been returned to the team with your reason.")
+        return redirect("pep_detail", pk=pep.pk)
+    return render(request, "peps/pep_return.html", {**_pep_context(access), "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pep_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pep_for(request.user, pk, PepAction.QA)
+    pep = access.pep
+    if request.method == "POST":
+        try:
+            services.pep_approve(request.user, pep)
+        except (services.TransitionConflict, services.TransitionRefused) as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "The PEP has been approved. It can no longer be changed.")
+        return redirect("pep_detail", pk=pep.pk)
+    return render(request, "peps/pep_approve.html", {**_pep_context(access),
+                                                     "sections": list(pep.sections.all())})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pep_for(request.user, pk, PepAction.UPLOAD_DOCUMENT)
+    pep = access.pep
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_upload(request.user, pep, form.cleaned_data["file"],
+                                                form.cleaned_data.get("description") or "")
+        except services.DocumentRefused as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, f"‘{document.original_name}’ has been added to the PEP.")
+            return redirect("pep_detail", pk=pep.pk)
+    return render(request, "peps/document_upload.html", {**_pep_context(access), "form": form})
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    _access, document = get_document_for(request.user, pk, document_pk)
+    try:
+        handle = services.document_download(request.user, document)
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing") from exc
+    response = FileResponse(handle, as_attachment=True, filename=services.safe_download_name(document),
+                            content_type=document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    # Even if a browser were to open it, nothing in it may run.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_GET
+def section_config(request: HttpRequest) -> HttpResponse:
+    require_section_configurer(request.user)
+    configs = services.section_config_defaults(request.user.local_authority, actor=request.user)
+    phases = [(value, label, configs[value]) for value, label in Phase.choices]
+    return render(request, "peps/section_config.html", {"phases": phases})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_config_edit(request: HttpRequest, phase: str) -> HttpResponse:
+    require_section_configurer(request.user)
+    if phase not in Phase.values:
+        raise Http404("No such phase")
+    la = request.user.local_authority
+    configs = services.section_config_defaults(la, actor=request.user)[phase]
+    form = SectionConfigForm(request.POST or None, configs=configs)
+    if request.method == "POST" and form.is_valid():
+        rows = [services.ConfigRow(letter=c.letter, enabled=form.cleaned_data[f"enabled_{c.letter}"],
+                                   title=form.cleaned_data[f"title_{c.letter}"],
+                                   editor_roles=form.cleaned_data[f"editors_{c.letter}"]) for c in configs]
+        try:
+            services.section_config_save(actor=request.user, la=la, phase=phase, rows=rows)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, f"The {Phase(phase).label.lower()} sections have been saved. "
+                                      "PEPs already started keep their sections.")
+            return redirect("pep_section_config")
+    return render(request, "peps/section_config_edit.html", {"form": form, "phase": Phase(phase)})
+

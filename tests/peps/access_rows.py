@@ -1,0 +1,76 @@
+"""Every PEP URL × every persona. Ruby's team reads her PEPs; only the right roles act."""
+
+from __future__ import annotations
+
+from tests.access import FORBIDDEN, NOT_FOUND, OK, Row, everyone
+
+TEAM = dict(social_worker=OK, designated_teacher=OK, carer=OK, young_person=OK, vs_officer=OK, admin_user=OK)
+
+
+def _only(*allowed: str) -> dict[str, object]:
+    """OK for the named team members, 403 for the rest of the team, 404 (default) outside it."""
+    return {p: (OK if p in allowed else FORBIDDEN) for p in TEAM}
+
+
+def _pep(world, status=None):
+    from peps.models import Pep
+    from tests.peps.factories import set_status, start_pep
+
+    pep = start_pep(world.child, Pep.Kind.TERMLY)
+    return set_status(pep, status) if status else pep
+
+
+def _draft(world):
+    return {"pk": _pep(world).pk}
+
+
+def _section_a(world):
+    return {"pk": _pep(world).pk, "letter": "A"}
+
+
+def _submitted(world):
+    return {"pk": _pep(world, "submitted").pk}
+
+
+def _document(world):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from peps.models import SupportingDocument
+    from peps.services import DOCUMENT_DIR
+
+    pep = _pep(world)
+    # A fixed name, so repeated runs overwrite one small file rather than adding more.
+    name = f"{DOCUMENT_DIR}/access-matrix-example"
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    doc = SupportingDocument.objects.create(pep=pep, original_name="report.pdf", stored_name="access-matrix-example",
+                                            content_type="application/pdf", size=15, sha256="0" * 64)
+    return {"pk": pep.pk, "document_pk": doc.pk}
+
+
+ADMINS = everyone(FORBIDDEN, admin_user=OK, other_la_admin=OK)
+
+ROWS = [
+    Row("pep_detail", TEAM, kwargs=_draft),
+    Row("pep_section", TEAM, kwargs=_section_a),
+    Row("pep_section_edit", _only("social_worker"), kwargs=_section_a),
+    Row("pep_submit", _only("designated_teacher", "vs_officer"), kwargs=_draft),
+    Row("pep_return", _only("vs_officer"), kwargs=_submitted),
+    Row("pep_approve", _only("vs_officer"), kwargs=_submitted),
+    Row("pep_document_upload", _only("social_worker", "designated_teacher", "vs_officer"), kwargs=_draft),
+    Row("pep_document_download", TEAM, kwargs=_document),
+    Row("pep_start", _only("social_worker", "designated_teacher", "vs_officer"),
+        kwargs=lambda w: {"child_pk": w.child.pk}),
+    Row("pep_section_config", ADMINS),
+    Row("pep_section_config_edit", ADMINS, kwargs=lambda w: {"phase": "school_age"}),
+]
+
+# A stale or closed PEP refuses writes to everyone: approved sections are no longer editable.
+LOCKED_ROWS = [
+    Row("pep_section_edit", _only(), kwargs=lambda w: {"pk": _pep(w, "approved").pk, "letter": "A"}),
+    Row("pep_submit", _only(), kwargs=lambda w: {"pk": _pep(w, "submitted").pk}),
+    Row("pep_return", _only(), kwargs=_draft),
+]
+assert NOT_FOUND

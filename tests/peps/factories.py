@@ -1,0 +1,32 @@
+"""Helpers that build PEPs through the real services (so sections come from the configuration)."""
+
+from __future__ import annotations
+
+from peps import services
+from peps.demo import sample_answers
+from peps.models import Pep
+
+
+def start_pep(child, kind: str = Pep.Kind.TERMLY, actor=None) -> Pep:
+    return services.pep_start(actor, child, kind)
+
+
+def complete_sections(pep: Pep, letters: str = "ABCDE") -> None:
+    """Fill in and mark complete the given sections with valid answers (as the system)."""
+    for section in pep.sections.filter(letter__in=list(letters)):
+        services.section_save(None, section, sample_answers(pep.phase, section.letter), section.version,
+                              mark_complete=True)
+
+
+def ready_to_submit(child) -> Pep:
+    pep = start_pep(child)
+    complete_sections(pep)
+    Pep.objects.filter(pk=pep.pk).update(meeting_held_on="2026-01-10")
+    pep.refresh_from_db()
+    return pep
+
+
+def set_status(pep: Pep, status: str) -> Pep:
+    Pep.objects.filter(pk=pep.pk).update(status=status)
+    pep.refresh_from_db()
+    return pep
