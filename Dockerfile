@@ -1,25 +1,49 @@
-# One image for web (gunicorn), worker and beat.
+# One image for web (gunicorn), worker and beat. Built in two stages so that Node.js is
+# used to build GOV.UK Frontend's files but is not shipped in the running image.
+
+# --- Stage 1: GOV.UK Frontend from its npm package (as `make assets` does) -------------
+FROM node:20-bookworm-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error \
+ && mkdir -p govuk \
+ && cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js govuk/ \
+ && cp -r node_modules/govuk-frontend/dist/govuk/assets govuk/assets \
+ && sed 's#/assets/#/static/govuk/assets/#g' node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
+      > govuk/govuk-frontend.min.css
+
+# --- Stage 2: the portal ------------------------------------------------------------------
 FROM python:3.11-slim-bookworm
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    DJANGO_SETTINGS_MODULE=epep.settings.production EPEP_VAR_DIR=/var/lib/epep
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=epep.settings.production \
+    EPEP_VAR_DIR=/var/lib/epep MEDIA_ROOT=/var/lib/epep/private STATIC_ROOT=/app/staticfiles
 
+# WeasyPrint needs Pango and HarfBuzz; the PDF stylesheet uses Liberation Sans or DejaVu Sans.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      nodejs npm curl \
+      fonts-liberation fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
-RUN pip install --no-cache-dir -e .
-COPY package.json ./
-RUN npm install --omit=dev --no-audit --no-fund
+RUN pip install .
 COPY . .
-RUN make assets PYTHON=python VENV=/usr/local \
- && SECRET_KEY=build ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
-    python manage.py collectstatic --noinput \
- && useradd --system --home /app epep && mkdir -p /var/lib/epep && chown -R epep /var/lib/epep
+COPY --from=assets /build/govuk static/govuk
+# Static files are collected into the image (not the data volume), so each new image
+# serves its own CSS and JS. The throwaway settings below are for this one command only.
+RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    python manage.py collectstatic --noinput --verbosity 0 \
+ && rm -f /tmp/build.sqlite3 \
+ && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin epep \
+ && mkdir -p /var/lib/epep/private && chown -R epep /var/lib/epep
 
 USER epep
 EXPOSE 8000
-CMD ["gunicorn", "epep.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+# /healthz answers 200 when the database does. ALLOWED_HOSTS and the HTTPS redirect apply
+# to it too, so the check sends the first allowed host and the proxy's HTTPS header.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["python", "-c", "import os, urllib.request as u; h = os.environ['ALLOWED_HOSTS'].split(',')[0].lstrip('.'); u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=4)"]
+CMD ["gunicorn", "epep.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "2", \
+     "--timeout", "60", "--graceful-timeout", "30", "--max-requests", "2000", "--max-requests-jitter", "200", \
+     "--access-logfile", "-"]

@@ -17,7 +17,7 @@ class RequestIdFilter(logging.Filter):
 class JsonFormatter(logging.Formatter):
     # Only these extra attributes are copied into the line: never a form's data, a
     # password, a session key or a child's name (callers log ids, not people).
-    EXTRA_KEYS = ("event", "user_id", "child_id", "path", "status", "ip", "object_id")
+    EXTRA_KEYS = ("event", "user_id", "child_id", "path", "status", "ip", "object_type", "object_id")
 
     def format(self, record: logging.LogRecord) -> str:
         line = {

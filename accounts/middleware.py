@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -13,6 +14,10 @@ from django.shortcuts import redirect
 from .request_context import current_request_id
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,36}$")
+log = logging.getLogger("epep.security")
+
+# The session key holding when the person signed in (Unix seconds).
+STARTED_AT = "started_at"
 
 
 class RequestIdMiddleware:
@@ -37,7 +42,8 @@ class NoStoreForAuthenticatedMiddleware:
     """Signed-in pages and downloads must never be kept by a browser or proxy cache.
 
     It also enforces the absolute session limit: a session older than
-    SESSION_ABSOLUTE_LIMIT_SECONDS ends whatever the person's activity.
+    SESSION_ABSOLUTE_LIMIT_SECONDS ends whatever the person's activity. The seconds left
+    are put on the request (`session_absolute_remaining`) for the timeout warning.
     """
 
     def __init__(self, get_response):
@@ -45,10 +51,16 @@ class NoStoreForAuthenticatedMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            started = request.session.setdefault("started_at", int(time.time()))
-            if time.time() - started > settings.SESSION_ABSOLUTE_LIMIT_SECONDS:
+            now = int(time.time())
+            started = request.session.setdefault(STARTED_AT, now)
+            remaining = settings.SESSION_ABSOLUTE_LIMIT_SECONDS - (now - started)
+            if remaining <= 0:
+                user_id = request.user.pk
                 logout(request)
+                log.info("session ended at the absolute limit",
+                         extra={"event": "session_absolute_timeout", "user_id": user_id})
                 return redirect(settings.LOGIN_URL)
+            request.session_absolute_remaining = remaining
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store"

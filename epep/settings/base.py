@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "accounts",
     "children",
     "peps",
+    "peps.timeliness",
+    "peps.quality",
     "targets",
     "meetings",
 ]
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.mfa.RequireStaffMfaMiddleware",
     "accounts.middleware.NoStoreForAuthenticatedMiddleware",
 ]
 
@@ -138,6 +141,16 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ePEP"
+MFA_ADAPTER = "accounts.adapters.MfaAdapter"
+# Staff (social workers, designated teachers, the Virtual School, LA admins) must set up an
+# authenticator app before they reach any page with data (accounts.mfa). On by default,
+# everywhere: switch it off only for a demo on a laptop.
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
+# Nobody signs themselves up: an admin registers each person and the invitation link proves
+# the address, so allauth's "verify your email before adding MFA" guard does not apply.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Reauthentication (before changing a password or MFA settings) lasts five minutes.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 
 # GOV.UK forms.
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
@@ -154,7 +167,8 @@ USE_TZ = True
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# Containers collect static files into the image (STATIC_ROOT=/app/staticfiles), not the data volume.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -186,6 +200,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "epep.errors.csrf_failure"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -207,7 +222,15 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    # A message taken by a worker that dies (SIGKILL, OOM) goes back on the queue after
+    # the visibility timeout; it must be longer than the longest task. The integration
+    # tests shorten it (and the restore sweep) to see a redelivery within seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+        "socket_connect_timeout": 5,
+    }
 else:
     for sub in ("in", "processed"):
         (CELERY_QUEUE_DIR / sub).mkdir(parents=True, exist_ok=True)
@@ -223,6 +246,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Keep retrying the broker when a worker starts before Redis (Celery 6 changes the default).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 
 # Whether carers and young people may see Pupil Premium Plus amounts (per deployment;

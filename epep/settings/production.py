@@ -26,3 +26,12 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+
+# Staff two-factor authentication cannot be switched off in production.
+MFA_REQUIRED_FOR_STAFF = True
+# Rate limits count per client address: behind a reverse proxy, say how many proxies add
+# themselves to X-Forwarded-For so allauth reads the client's address, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
