@@ -1,0 +1,128 @@
+"""GOV.UK forms for quality assurance, criteria, the dashboard's term and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.utils.html import escape
+
+from accounts.forms_base import GovForm, GovModelForm
+
+from .models import QaCriterion, QaReview, Rag
+from .terms import TermRef, last_terms
+
+RATING_CHOICES = [(Rag.GREEN, "Green"), (Rag.AMBER, "Amber"), (Rag.RED, "Red")]
+
+
+class QaReviewForm(GovForm):
+    """One red/amber/green choice and a comment per criterion, then the decision."""
+
+    def __init__(self, *args, criteria: list[QaCriterion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for i, criterion in enumerate(criteria, start=1):
+            self.fields[f"rating_{criterion.pk}"] = forms.ChoiceField(
+                # crispy-forms-gds prints labels with |safe, and an LA admin wrote this
+                # text: escape it here so it stays text.
+                label=escape(f"{i}. {criterion.text}"), choices=RATING_CHOICES, widget=forms.RadioSelect,
+                error_messages={"required": f"Select a rating for ‘{criterion.text}’"},
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=f"Comment on criterion {i}", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Needed when the rating is amber or red",
+            )
+        self.fields["comment"] = forms.CharField(
+            label="Overall comment (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        self.fields["decision"] = forms.ChoiceField(
+            label="What happens next", widget=forms.RadioSelect,
+            choices=[(QaReview.Decision.APPROVED, "Approve the PEP"),
+                     (QaReview.Decision.RETURNED, "Return the PEP to the team with the reasons")],
+            help_text="A PEP with any red rating is returned",
+            error_messages={"required": "Select whether to approve or return the PEP"},
+        )
+        # One compact row of radios per criterion, its comment underneath.
+        items = []
+        for criterion in criteria:
+            items.append(Field.radios(f"rating_{criterion.pk}", legend_size=Size.SMALL, legend_tag="h3",
+                                      inline=True, small=True))
+            items.append(Field.textarea(f"comment_{criterion.pk}", rows=2))
+        items += [Field.textarea("comment", rows=3), Field.radios("decision", legend_size=Size.MEDIUM)]
+        self.helper.layout = Layout(*items)
+
+    def clean(self):
+        cleaned = super().clean()
+        ratings = []
+        for criterion in self.criteria:
+            rating = cleaned.get(f"rating_{criterion.pk}")
+            comment = (cleaned.get(f"comment_{criterion.pk}") or "").strip()
+            if rating in (Rag.RED, Rag.AMBER) and not comment:
+                self.add_error(f"comment_{criterion.pk}",
+                               f"Enter a comment for ‘{criterion.text}’, rated {rating}")
+            ratings.append(rating)
+        if Rag.RED in ratings and cleaned.get("decision") == QaReview.Decision.APPROVED:
+            self.add_error("decision", "A PEP with a red rating must be returned, not approved")
+        return cleaned
+
+    def rating_inputs(self):
+        from .services import RatingInput
+
+        return [RatingInput(criterion_id=c.pk, rating=self.cleaned_data[f"rating_{c.pk}"],
+                            comment=self.cleaned_data.get(f"comment_{c.pk}") or "") for c in self.criteria]
+
+
+class CriterionForm(GovModelForm):
+    class Meta:
+        model = QaCriterion
+        fields = ["text", "code", "order", "active"]
+        labels = {
+            "text": "What the Virtual School checks",
+            "code": "Short code",
+            "order": "Position in the list",
+            "active": "In use",
+        }
+        help_texts = {
+            "code": "Lower-case letters, numbers and hyphens, like childs-voice",
+            "order": "Criteria are listed from the lowest number",
+            "active": "Untick to stop using it; past ratings keep its text",
+        }
+        error_messages = {
+            "text": {"required": "Enter what the Virtual School checks"},
+            "code": {"required": "Enter a short code", "invalid": "Enter a code using letters, numbers and hyphens"},
+            "order": {"required": "Enter a position", "invalid": "Enter a whole number"},
+        }
+
+    def __init__(self, *args, la, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.la = la
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].lower()
+        clash = QaCriterion.objects.filter(local_authority=self.la, code=code)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another criterion already uses this code")
+        return code
+
+
+def term_choices(today: dt.date) -> list[tuple[str, str]]:
+    return [(t.key, t.label) for t in reversed(last_terms(today, 6))]
+
+
+class TermForm(GovForm):
+    term = forms.ChoiceField(label="Term")
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].choices = term_choices(today)
+        self.fields["term"].error_messages["invalid_choice"] = "Select one of the last six terms"
+
+    def term_ref(self) -> TermRef:
+        return TermRef.parse(self.cleaned_data["term"])
+
+
+class ExportForm(TermForm):
+    pass

@@ -1,0 +1,51 @@
+"""The PEP as a PDF: every section, meeting, targets, PP+, QA outcome and documents."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from peps.models import Pep
+from peps.pdf import render_pdf
+
+from . import integrations
+from .models import QaReview
+
+
+def pep_pdf_context(pep: Pep, *, show_pp_plus: bool, professional: bool) -> dict:
+    child = pep.child
+    sections = [
+        {"letter": s.letter, "title": s.title, "state": s.get_state_display(),
+         "rows": integrations.section_rows(pep, s, professional=professional)}
+        for s in pep.sections.all().order_by("letter")
+    ]
+    extras = integrations.pep_extras(pep)
+    review = QaReview.objects.filter(pep=pep).prefetch_related("ratings").select_related("reviewer").first()
+    placement = child.placements.filter(ended_on__isnull=True).select_related("school").first()
+    return {
+        "pep": pep,
+        "child": child,
+        "school": pep.school or (placement.school if placement else None),
+        "placement": placement,
+        "sections": sections,
+        "extras": extras,
+        "show_pp_plus": show_pp_plus,
+        "review": review,
+        "generated_at": timezone.localtime(),
+        "title": pdf_title(pep),
+    }
+
+
+def pdf_title(pep: Pep) -> str:
+    return f"Personal Education Plan – {pep.child.display_name} – {pep.get_term_display()} term {pep.academic_year}"
+
+
+def pep_pdf_html(pep: Pep, *, show_pp_plus: bool, professional: bool) -> str:
+    # Django's autoescaping is on: every value from a form is text in the HTML, never markup.
+    return render_to_string("pdf/pep.html",
+                            pep_pdf_context(pep, show_pp_plus=show_pp_plus, professional=professional))
+
+
+def pep_pdf_bytes(pep: Pep, *, show_pp_plus: bool, professional: bool) -> bytes:
+    html = pep_pdf_html(pep, show_pp_plus=show_pp_plus, professional=professional)
+    return render_pdf(html, title=pdf_title(pep), lang="en-GB")

@@ -1,0 +1,478 @@
+"""Reads for quality assurance and the dashboards, scoped to the person asking.
+
+The dashboard reads a fixed handful of queries whatever the number of children (each
+list is fetched once with values() and combined in Python), so it costs the same number
+of queries for a school of 10 children and an LA of 2,500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role, User
+from children.models import (
+    YEAR_GROUP_CHOICES,
+    CareEpisode,
+    Child,
+    Phase,
+    SchoolPlacement,
+    TeamMembership,
+    TeamRole,
+    phase_for_year_group,
+)
+from children.policies import children_visible_to
+from peps.deadlines import add_working_days, working_days_between
+from peps.models import Pep
+
+from . import integrations
+from .models import QaReview, Rag
+from .terms import TermRef, last_terms
+
+QA_DUE_WORKING_DAYS = 10
+DUE_SOON_WORKING_DAYS = 10
+INITIAL_PEP_WORKING_DAYS = 20
+
+YEAR_GROUP_LABELS = dict(YEAR_GROUP_CHOICES)
+PHASE_LABELS = dict(Phase.choices)
+
+
+# --------------------------------------------------------------------------------------
+# Who sees which dashboard
+# --------------------------------------------------------------------------------------
+
+DASHBOARD_ROLES = {
+    Role.VIRTUAL_SCHOOL: "Virtual School dashboard",
+    Role.LA_ADMIN: "Virtual School dashboard",
+    Role.DESIGNATED_TEACHER: "School dashboard",
+    Role.SOCIAL_WORKER: "Caseload",
+}
+
+
+def may_see_dashboard(user: User) -> bool:
+    return user.is_authenticated and user.role in DASHBOARD_ROLES
+
+
+def dashboard_title(user: User) -> str:
+    return DASHBOARD_ROLES.get(user.role, "Dashboard")
+
+
+# --------------------------------------------------------------------------------------
+# QA history
+# --------------------------------------------------------------------------------------
+
+
+def qa_history(pep: Pep) -> list[QaReview]:
+    return list(QaReview.objects.filter(pep=pep).select_related("reviewer").prefetch_related("ratings"))
+
+
+def last_qa_for_child(child: Child) -> QaReview | None:
+    return (QaReview.objects.filter(pep__child=child).select_related("pep", "reviewer")
+            .prefetch_related("ratings").order_by("-created_at", "-pk").first())
+
+
+def awaiting_qa(user: User) -> QuerySet[Pep]:
+    """Submitted PEPs of the children the person can see, oldest first."""
+    return (Pep.objects.filter(child__in=children_visible_to(user), status=Pep.Status.SUBMITTED)
+            .select_related("child").order_by("submitted_at", "pk"))
+
+
+# --------------------------------------------------------------------------------------
+# Dashboard
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ChildStatus:
+    id: int
+    name: str
+    reference: str
+    school_id: int | None = None
+    school_name: str = "No school recorded"
+    social_workers: list[tuple[int, str]] = field(default_factory=list)
+    phase: str = ""
+    year_group: int | None = None
+    needs_pep: bool = False
+    held: bool = False
+    pep_id: int | None = None
+    pep_status: str = ""
+    initial_overdue: bool = False
+    review_overdue: bool = False
+    due_soon: bool = False
+    due_on: dt.date | None = None
+    awaiting_qa: bool = False
+    days_waiting: int | None = None
+    rag: str | None = None
+
+    @property
+    def year_group_label(self) -> str:
+        return YEAR_GROUP_LABELS.get(self.year_group, "Not recorded") if self.year_group is not None \
+            else "Not recorded"
+
+    @property
+    def phase_label(self) -> str:
+        return PHASE_LABELS.get(self.phase, "Not recorded")
+
+    @property
+    def social_worker_names(self) -> str:
+        return ", ".join(name for _id, name in self.social_workers) or "None"
+
+    @property
+    def qa_overdue(self) -> bool:
+        return self.days_waiting is not None and self.days_waiting > QA_DUE_WORKING_DAYS
+
+
+# figure key → (label, predicate). Order is the order on the page.
+FIGURES: dict[str, tuple[str, Callable[[ChildStatus], bool]]] = {
+    "needing": ("Children needing a PEP", lambda s: s.needs_pep),
+    "held": ("PEP meetings held", lambda s: s.needs_pep and s.held),
+    "not_held": ("No PEP meeting yet this term", lambda s: s.needs_pep and not s.held),
+    "initial_overdue": ("Initial PEPs overdue", lambda s: s.initial_overdue),
+    "review_overdue": ("Reviews overdue", lambda s: s.review_overdue),
+    "due_soon": ("Due in the next 10 working days", lambda s: s.due_soon),
+    "awaiting_qa": ("Awaiting quality assurance", lambda s: s.awaiting_qa),
+    "qa_overdue": ("Quality assurance overdue", lambda s: s.awaiting_qa and s.qa_overdue),
+    "rag_red": ("Rated red", lambda s: s.rag == Rag.RED),
+    "rag_amber": ("Rated amber", lambda s: s.rag == Rag.AMBER),
+    "rag_green": ("Rated green", lambda s: s.rag == Rag.GREEN),
+}
+
+BREAKDOWNS = {
+    "school": "School",
+    "social_worker": "Social worker",
+    "phase": "Phase",
+    "year_group": "Year group",
+}
+
+BREAKDOWN_FIGURES = ["needing", "held", "initial_overdue", "review_overdue", "due_soon", "awaiting_qa"]
+
+
+def _group_keys(status: ChildStatus, by: str) -> list[tuple[str, str]]:
+    """(key, label) of the groups a child belongs to under one breakdown."""
+    if by == "school":
+        return [(str(status.school_id or 0), status.school_name)]
+    if by == "social_worker":
+        return [(str(pk), name) for pk, name in status.social_workers] or [("0", "No social worker")]
+    if by == "phase":
+        return [(status.phase or "none", status.phase_label)]
+    if by == "year_group":
+        return [("none" if status.year_group is None else str(status.year_group), status.year_group_label)]
+    raise ValueError(by)
+
+
+def in_group(status: ChildStatus, group: str) -> bool:
+    """group is "" (everyone) or "<breakdown>:<key>"."""
+    if not group:
+        return True
+    by, _, key = group.partition(":")
+    if by not in BREAKDOWNS:
+        return False
+    return any(k == key for k, _label in _group_keys(status, by))
+
+
+@dataclass
+class BreakdownRow:
+    key: str
+    label: str
+    counts: dict[str, int]
+
+    @property
+    def percent(self) -> int | None:
+        needing = self.counts.get("needing", 0)
+        return round(100 * self.counts.get("held", 0) / needing) if needing else None
+
+
+@dataclass
+class ChartPoint:
+    term: TermRef
+    needing: int
+    held: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.held / self.needing) if self.needing else 0
+
+
+@dataclass
+class PpPlusFigures:
+    available: bool
+    financial_year: str = ""
+    allocated: Decimal = Decimal(0)
+    requested: Decimal = Decimal(0)
+    approved: Decimal = Decimal(0)
+    released: Decimal = Decimal(0)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.allocated - self.approved
+
+
+@dataclass
+class Dashboard:
+    term: TermRef
+    today: dt.date
+    statuses: list[ChildStatus]
+    counts: dict[str, int]
+    breakdowns: dict[str, list[BreakdownRow]]
+    chart: list[ChartPoint]
+    pp_plus: PpPlusFigures
+    deadline_source: str
+
+    @property
+    def percent_compliant(self) -> int | None:
+        needing = self.counts["needing"]
+        return round(100 * self.counts["held"] / needing) if needing else None
+
+    @property
+    def awaiting(self) -> list[ChildStatus]:
+        return sorted((s for s in self.statuses if s.awaiting_qa), key=lambda s: -(s.days_waiting or 0))
+
+
+def dashboard_for(user: User, term: TermRef, today: dt.date | None = None) -> Dashboard:
+    """Every figure of the dashboard for the children the person can see, in one term.
+
+    A fixed number of queries (about a dozen, plus the deadline engine's six); the rest is
+    arithmetic over one row per child. Rows are matched by child id with .get(), so a child
+    added between two of the queries is simply left out rather than breaking the page.
+    """
+    today = today or timezone.localdate()
+    scope = children_visible_to(user)
+    statuses: dict[int, ChildStatus] = {}
+    child_la: dict[int, int] = {}
+    for pk, first, last, preferred, ref, la_id in scope.values_list(
+            "pk", "first_name", "last_name", "preferred_name", "la_reference", "local_authority_id").order_by(
+            "last_name", "first_name"):
+        statuses[pk] = ChildStatus(id=pk, name=f"{preferred or first} {last}", reference=ref)
+        child_la[pk] = la_id
+    ids = scope.values("pk")
+
+    for child_id, school_id, school_name, year_group in SchoolPlacement.objects.filter(
+            child__in=ids, ended_on__isnull=True).values_list("child_id", "school_id", "school__name", "year_group"):
+        status = statuses.get(child_id)
+        if status is not None:
+            status.school_id, status.school_name, status.year_group = school_id, school_name, year_group
+            status.phase = _phase(year_group)
+
+    for child_id, user_id, name in TeamMembership.objects.filter(
+            child__in=ids, role=TeamRole.SOCIAL_WORKER, ends_on__isnull=True).values_list(
+            "child_id", "user_id", "user__full_name").order_by("child_id", "starts_on"):
+        if child_id in statuses:
+            statuses[child_id].social_workers.append((user_id, name))
+
+    episodes: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for child_id, entered, left in CareEpisode.objects.filter(child__in=ids).values_list(
+            "child_id", "entered_care_on", "left_care_on"):
+        episodes[child_id].append((entered, left))
+
+    # The chosen term's PEPs, then their QA ratings oldest first so the last one read wins
+    # (two plain queries: cheaper than a correlated subquery per PEP).
+    term_peps = (Pep.objects.filter(child__in=ids, academic_year=term.academic_year, term=term.term)
+                 .values_list("pk", "child_id", "status", "meeting_held_on", "submitted_at")
+                 .order_by("created_at", "pk"))
+    child_of_pep: dict[int, int] = {}
+    for pep_id, child_id, status_, held_on, submitted_at in term_peps:
+        s = statuses.get(child_id)
+        if s is None:
+            continue
+        child_of_pep[pep_id] = child_id
+        s.pep_id, s.pep_status = pep_id, status_
+        s.held = s.held or held_on is not None
+        if status_ == Pep.Status.SUBMITTED:
+            s.awaiting_qa = True
+            waiting_since = held_on or (timezone.localdate(submitted_at) if submitted_at else None)
+            s.days_waiting = _working_days_between(waiting_since, today) if waiting_since else None
+    latest: dict[int, str] = {}
+    for pep_id, overall in QaReview.objects.filter(
+            pep__child__in=ids, pep__academic_year=term.academic_year, pep__term=term.term).order_by(
+            "pep_id", "created_at", "pk").values_list("pep_id", "overall"):
+        latest[pep_id] = overall
+    for pep_id, overall in latest.items():
+        # A child with two PEPs in a term (a concern review) shows the rating of the later one.
+        s = statuses.get(child_of_pep.get(pep_id))
+        if s is not None and (s.pep_id == pep_id or s.rag is None):
+            s.rag = overall
+
+    def last_meeting() -> dict[int, dt.date]:
+        # Only the fallback deadline rules need it; the engine reads its own.
+        return dict(Pep.objects.filter(child__in=ids, meeting_held_on__isnull=False).order_by()
+                    .values("child_id").annotate(last=Max("meeting_held_on")).values_list("child_id", "last"))
+
+    start, end = term.window()
+    end = min(end, today)
+    for pk, s in statuses.items():
+        s.needs_pep = any(entered <= end and (left is None or left >= start) for entered, left in episodes.get(pk, ()))
+
+    deadline_source = integrations.apply_deadlines(statuses, term=term, today=today, episodes=episodes,
+                                                    last_meeting=last_meeting, child_ids=ids)
+    status_list = list(statuses.values())
+    counts = _figure_counts(status_list)
+    breakdowns = _breakdowns(status_list)
+
+    chart = _compliance_chart(ids, statuses, episodes, today)
+    pp_plus = integrations.pp_plus_figures(ids, child_la, term)
+    return Dashboard(term=term, today=today, statuses=status_list, counts=counts, breakdowns=breakdowns,
+                     chart=chart, pp_plus=pp_plus, deadline_source=deadline_source)
+
+
+def _figure_counts(status_list: list[ChildStatus]) -> dict[str, int]:
+    """FIGURES counted with plain attribute reads (this runs for every child of an LA)."""
+    needing = [s for s in status_list if s.needs_pep]
+    awaiting = [s for s in status_list if s.awaiting_qa]
+    return {
+        "needing": len(needing),
+        "held": sum(1 for s in needing if s.held),
+        "not_held": sum(1 for s in needing if not s.held),
+        "initial_overdue": sum(1 for s in status_list if s.initial_overdue),
+        "review_overdue": sum(1 for s in status_list if s.review_overdue),
+        "due_soon": sum(1 for s in status_list if s.due_soon),
+        "awaiting_qa": len(awaiting),
+        "qa_overdue": sum(1 for s in awaiting if s.days_waiting is not None and s.days_waiting > QA_DUE_WORKING_DAYS),
+        "rag_red": sum(1 for s in status_list if s.rag == Rag.RED),
+        "rag_amber": sum(1 for s in status_list if s.rag == Rag.AMBER),
+        "rag_green": sum(1 for s in status_list if s.rag == Rag.GREEN),
+    }
+
+
+def _breakdowns(status_list: list[ChildStatus]) -> dict[str, list[BreakdownRow]]:
+    """BREAKDOWN_FIGURES per school, social worker, phase and year group in one pass.
+
+    Each child's figures are a tuple of 0/1 in BREAKDOWN_FIGURES order; each group keeps
+    the tuples of its children and sums them column by column at the end.
+    """
+    groups: dict[str, dict[str, tuple[str, list[tuple[int, ...]]]]] = {by: {} for by in BREAKDOWNS}
+    school, worker, phase, year = (groups[by] for by in ("school", "social_worker", "phase", "year_group"))
+    for s in status_list:
+        needing = s.needs_pep
+        f = (int(needing), int(needing and s.held), int(s.initial_overdue), int(s.review_overdue), int(s.due_soon),
+             int(s.awaiting_qa))
+        key = str(s.school_id or 0)
+        (school.get(key) or school.setdefault(key, (s.school_name, [])))[1].append(f)
+        for pk, name in s.social_workers or ((0, "No social worker"),):
+            key = str(pk)
+            (worker.get(key) or worker.setdefault(key, (name, [])))[1].append(f)
+        key = s.phase or "none"
+        (phase.get(key) or phase.setdefault(key, (s.phase_label, [])))[1].append(f)
+        key = "none" if s.year_group is None else str(s.year_group)
+        (year.get(key) or year.setdefault(key, (s.year_group_label, [])))[1].append(f)
+    result: dict[str, list[BreakdownRow]] = {}
+    for by, rows_by_key in groups.items():
+        rows = [BreakdownRow(key=f"{by}:{key}", label=label,
+                             counts=dict(zip(BREAKDOWN_FIGURES, map(sum, zip(*tuples, strict=True)), strict=True)))
+                for key, (label, tuples) in rows_by_key.items()]
+        result[by] = sorted(rows, key=lambda r, by=by: _sort_key(by, r))
+    return result
+
+
+def _phase(year_group: int | None) -> str:
+    return phase_for_year_group(year_group) or ""
+
+
+def _sort_key(by: str, row: BreakdownRow):
+    if by == "year_group":
+        key = row.key.partition(":")[2]
+        return (key == "none", int(key) if key.lstrip("-").isdigit() else 99)
+    if by == "phase":
+        order = [Phase.EARLY_YEARS, Phase.SCHOOL_AGE, Phase.POST_16]
+        key = row.key.partition(":")[2]
+        return order.index(key) if key in order else 9
+    return (row.label.lower(),)
+
+
+def _compliance_chart(ids, statuses: dict[int, ChildStatus], episodes, today: dt.date) -> list[ChartPoint]:
+    """For each of the last six terms: children in care then, and how many had a meeting.
+
+    The meetings are counted in the database (six rows back, not one per PEP); a meeting
+    is only ever recorded for a child in care, so the count is of children needing a PEP.
+    """
+    terms = last_terms(today, 6)
+    years = sorted({t.academic_year for t in terms})
+    held = {
+        (year, term_name): n
+        for year, term_name, n in Pep.objects.filter(
+            child__in=ids, academic_year__in=years, meeting_held_on__isnull=False)
+        .order_by().values("academic_year", "term").annotate(n=Count("child_id", distinct=True))
+        .values_list("academic_year", "term", "n")
+    }
+    spans = [(pk, entered, left) for pk, eps in episodes.items() if pk in statuses for entered, left in eps]
+    points = []
+    for t in terms:
+        start, end = t.window()
+        end = min(end, today)
+        needing = len({pk for pk, entered, left in spans if entered <= end and (left is None or left >= start)})
+        points.append(ChartPoint(term=t, needing=needing, held=min(needing, held.get((t.academic_year, t.term), 0))))
+    return points
+
+
+def children_behind(dashboard: Dashboard, figure: str, group: str = "") -> list[ChildStatus]:
+    predicate = FIGURES[figure][1]
+    return [s for s in dashboard.statuses if predicate(s) and in_group(s, group)]
+
+
+def group_label(dashboard: Dashboard, group: str) -> str:
+    if not group:
+        return ""
+    by = group.partition(":")[0]
+    for row in dashboard.breakdowns.get(by, []):
+        if row.key == group:
+            return f"{BREAKDOWNS[by]}: {row.label}"
+    return ""
+
+
+@functools.lru_cache(maxsize=16384)
+def _working_days_between(start: dt.date, end: dt.date) -> int:
+    return working_days_between(start, end)
+
+
+@functools.lru_cache(maxsize=16384)
+def _working_days_after(start: dt.date, n: int) -> dt.date:
+    """add_working_days, remembered: an LA's children share a few thousand start dates."""
+    return add_working_days(start, n)
+
+
+def fallback_deadlines(statuses: dict[int, ChildStatus], *, term: TermRef, today: dt.date,
+                       episodes: dict[int, list[tuple[dt.date, dt.date | None]]],
+                       last_meeting: dict[int, dt.date]) -> None:
+    """Overdue and due-soon from PEPs and care episodes alone (no LA term dates).
+
+    Initial PEP: a meeting within 20 working days of entering care. Termly review: a
+    meeting within the term (calendar bounds from terms.TermRef.window).
+    """
+    soon = _working_days_after(today, DUE_SOON_WORKING_DAYS)
+    start, end = term.window()
+    for pk, s in statuses.items():
+        current = [(e, left) for e, left in episodes.get(pk, []) if left is None]
+        initial_due = None
+        if current:
+            entered = current[0][0]
+            met = last_meeting.get(pk) is not None and last_meeting[pk] >= entered
+            if not met:
+                initial_due = _working_days_after(entered, INITIAL_PEP_WORKING_DAYS)
+                if initial_due < today:
+                    s.initial_overdue = True
+                elif initial_due <= soon:
+                    s.due_soon, s.due_on = True, initial_due
+        if s.needs_pep and not s.held and not s.initial_overdue:
+            # A child whose initial PEP falls after the term ends is covered by that deadline.
+            if initial_due is not None and initial_due > end:
+                continue
+            if end < today:
+                s.review_overdue = True
+            elif end <= soon and not s.due_soon:
+                s.due_soon, s.due_on = True, end
+
+
+def csv_rows(statuses: Iterable[ChildStatus]) -> Iterable[list[str]]:
+    yield ["LA reference", "Name", "School", "Year group", "Phase", "Social worker", "PEP status",
+           "Meeting held", "Days waiting for QA", "Latest QA rating", "Due on"]
+    for s in statuses:
+        yield [s.reference, s.name, s.school_name, s.year_group_label, s.phase_label, s.social_worker_names,
+               Pep.Status(s.pep_status).label if s.pep_status else "No PEP", "Yes" if s.held else "No",
+               "" if s.days_waiting is None else str(s.days_waiting),
+               Rag(s.rag).label if s.rag else "", s.due_on.isoformat() if s.due_on else ""]

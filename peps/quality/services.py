@@ -1,0 +1,310 @@
+"""Every write of quality assurance, PDF copies and exports. Each writes exactly one audit event.
+
+The PEP's own transitions (returned, approved) belong to peps.services: qa_review_record
+calls pep_return / pep_approve, which write their own audit events; the QA review is this
+module's one event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.audit import Verb, audit_record, diff, snapshot
+from accounts.models import LocalAuthority, User
+from children.policies import relationship
+from peps import services as workflow
+from peps.models import Pep
+from peps.policies import PepAction, rel_allows
+
+from . import integrations
+from .defaults import DEFAULT_CRITERIA
+from .models import ExportJob, QaCriterion, QaRating, QaReview, Rag, overall_rating
+
+CRITERION_FIELDS = ("code", "text", "order", "active")
+
+
+# --------------------------------------------------------------------------------------
+# Criteria
+# --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def qa_criteria_seed_defaults(*, la: LocalAuthority, actor: User | None = None) -> list[QaCriterion]:
+    """Give an LA the default framework the first time anyone needs its criteria.
+
+    Idempotent: an LA that already has criteria (even all retired) keeps its own list, and
+    nothing is written, so no audit event either.
+    """
+    existing = list(QaCriterion.objects.filter(local_authority=la))
+    if existing:
+        return existing
+    # Lock the LA row so two first uses at once do not both seed (the unique code would
+    # refuse the second anyway; this turns a crash into a wait).
+    LocalAuthority.objects.select_for_update().get(pk=la.pk)
+    existing = list(QaCriterion.objects.filter(local_authority=la))
+    if existing:
+        return existing
+    created = QaCriterion.objects.bulk_create(
+        QaCriterion(local_authority=la, code=code, text=text, order=(i + 1) * 10)
+        for i, (code, text) in enumerate(DEFAULT_CRITERIA)
+    )
+    audit_record(actor=actor, verb=Verb.CREATED, object_type="quality.qacriterion", object_id=f"la:{la.pk}",
+                 changes={"seeded_defaults": [len(created)]})
+    return created
+
+
+def active_criteria(la: LocalAuthority) -> list[QaCriterion]:
+    qa_criteria_seed_defaults(la=la)
+    return list(QaCriterion.objects.filter(local_authority=la, active=True).order_by("order", "pk"))
+
+
+@transaction.atomic
+def qa_criterion_save(*, actor: User, la: LocalAuthority, criterion: QaCriterion | None = None,
+                      code: str, text: str, order: int, active: bool) -> QaCriterion:
+    """Add or change one criterion of the actor's LA. Past ratings keep the text they had."""
+    if actor.local_authority_id != la.pk:
+        raise PermissionDenied
+    before = snapshot(criterion, CRITERION_FIELDS) if criterion else {}
+    if criterion is None:
+        criterion = QaCriterion(local_authority=la)
+    criterion.code, criterion.text, criterion.order, criterion.active = code, text, order, active
+    criterion.full_clean()
+    criterion.save()
+    audit_record(actor=actor, verb=Verb.UPDATED if before else Verb.CREATED, obj=criterion,
+                 changes=diff(before, snapshot(criterion, CRITERION_FIELDS)))
+    return criterion
+
+
+# --------------------------------------------------------------------------------------
+# QA review
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    criterion_id: int
+    rating: str
+    comment: str = ""
+
+
+def return_reasons(rows: Iterable[tuple[str, str, str]], comment: str) -> str:
+    """The text the team sees on a returned PEP: each red or amber criterion with its comment."""
+    lines = []
+    for text, rating, rating_comment in rows:
+        if rating in (Rag.RED, Rag.AMBER):
+            line = f"{Rag(rating).label}: {text}"
+            if rating_comment.strip():
+                line += f" – {rating_comment.strip()}"
+            lines.append(line)
+    if comment.strip():
+        lines.append(comment.strip())
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def qa_review_record(*, actor: User, pep: Pep, ratings: list[RatingInput], decision: str,
+                     comment: str = "") -> QaReview:
+    """Record the Virtual School's QA of a submitted PEP, then return or approve it.
+
+    Any red returns the PEP with the reasons (the red and amber criteria and their
+    comments); otherwise the officer chooses to approve or return it.
+    """
+    # Lock the PEP so that two officers (or a double click) cannot both review it.
+    pep = Pep.objects.select_for_update().select_related("child", "child__local_authority").get(pk=pep.pk)
+    rel = relationship(actor, pep.child)
+    if rel is None or not rel_allows(rel, pep, PepAction.QA):
+        # The policy says only the Virtual School, and only while the PEP is submitted.
+        raise PermissionDenied("Only the Virtual School can quality assure a submitted PEP.")
+    if decision not in QaReview.Decision.values:
+        raise ValidationError({"decision": "Select whether to approve or return the PEP"})
+    criteria = {c.pk: c for c in active_criteria(pep.child.local_authority)}
+    given = {r.criterion_id: r for r in ratings}
+    errors: dict[str, str] = {}
+    for pk, criterion in criteria.items():
+        r = given.get(pk)
+        if r is None or r.rating not in Rag.values:
+            errors[f"rating_{pk}"] = f"Select a rating for ‘{criterion.text}’"
+        elif r.rating != Rag.GREEN and not r.comment.strip():
+            errors[f"comment_{pk}"] = f"Enter a comment for ‘{criterion.text}’, rated {r.rating}"
+    if set(given) - set(criteria):
+        errors["ratings"] = "A rating was given for a criterion that is not in use"
+    if errors:
+        raise ValidationError(errors)
+    overall = overall_rating([r.rating for r in ratings])
+    if overall == Rag.RED and decision == QaReview.Decision.APPROVED:
+        raise ValidationError({"decision": "A PEP with a red rating must be returned, not approved"})
+
+    review = QaReview.objects.create(pep=pep, reviewer=actor, overall=overall, decision=decision,
+                                     comment=comment.strip())
+    QaRating.objects.bulk_create(
+        QaRating(review=review, criterion=criteria[pk], criterion_text=criteria[pk].text, position=i,
+                 rating=given[pk].rating, comment=given[pk].comment.strip())
+        for i, pk in enumerate(criteria)
+    )
+    audit_record(actor=actor, verb=Verb.CREATED, obj=review, child_id=pep.child_id,
+                 changes={"pep": [None, pep.pk], "overall": [None, overall], "decision": [None, decision],
+                          "ratings": [None, {criteria[pk].code: given[pk].rating for pk in criteria}]})
+    if decision == QaReview.Decision.RETURNED:
+        reasons = return_reasons(((criteria[pk].text, given[pk].rating, given[pk].comment) for pk in criteria),
+                                 comment)
+        workflow.pep_return(actor=actor, pep=pep, reason=reasons or "Returned after quality assurance")
+    else:
+        # pep_approve calls on_pep_approved (below) inside this transaction.
+        workflow.pep_approve(actor=actor, pep=pep)
+    return review
+
+
+# --------------------------------------------------------------------------------------
+# PDF copies
+# --------------------------------------------------------------------------------------
+
+
+def on_pep_approved(pep: Pep) -> None:
+    """Called by peps.services.pep_approve inside its transaction: render the copy once, later.
+
+    The task runs after the commit, so it sees the approved PEP (and an aborted approval
+    renders nothing).
+    """
+    from .tasks import render_approved_pdf
+
+    pep_id = pep.pk
+    transaction.on_commit(lambda: render_approved_pdf.delay(pep_id))
+
+
+def safe_file_name(pep: Pep, suffix: str = "pdf") -> str:
+    """ASCII only, no spaces or quotes: the child's LA reference and the PEP's term."""
+    raw = f"PEP-{pep.child.la_reference}-{pep.academic_year.replace('/', '-')}-{pep.term}"
+    cleaned = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in raw)
+    cleaned = re.sub(r"-{2,}", "-", cleaned).strip("-")
+    return f"{cleaned[:80] or 'PEP'}.{suffix}"
+
+
+@transaction.atomic
+def approved_pdf_store(*, pep_id: int) -> Pep:
+    """Render and keep the approved PEP's PDF, once. Later calls change nothing.
+
+    One stored copy is served to everyone in the team, carers and the young person too,
+    so it is rendered at the family's level: no professional-only fields, and PP+ amounts
+    only where the LA lets families see them (PepAccess VIEW_PP_PLUS_AMOUNTS for a carer).
+    """
+    from .pdf import pep_pdf_bytes
+
+    pep = Pep.objects.select_for_update().select_related("child", "child__local_authority").get(pk=pep_id)
+    if pep.status != Pep.Status.APPROVED or pep.approved_pdf:
+        return pep
+    data = pep_pdf_bytes(pep, show_pp_plus=integrations.family_sees_pp_plus(pep), professional=False)
+    pep.approved_pdf_sha256 = hashlib.sha256(data).hexdigest()
+    pep.approved_pdf.save(f"pep-{pep.pk}-{pep.approved_pdf_sha256[:12]}.pdf", ContentFile(data), save=False)
+    pep.save(update_fields=["approved_pdf", "approved_pdf_sha256"])
+    audit_record(actor=None, verb=Verb.CREATED, obj=pep, object_type="peps.pep.approved_pdf",
+                 child_id=pep.child_id, changes={"approved_pdf_sha256": [None, pep.approved_pdf_sha256]})
+    return pep
+
+
+def pep_pdf_download(*, actor: User, pep: Pep, show_pp_plus: bool, professional: bool) -> bytes:
+    """The PEP's PDF for one reader, audited: the stored copy once approved, else a live render."""
+    from .pdf import pep_pdf_bytes
+
+    if pep.status == Pep.Status.APPROVED:
+        if not pep.approved_pdf:
+            # The Celery task has not run yet (or failed): render it now, once, in its place.
+            pep = approved_pdf_store(pep_id=pep.pk)
+        with pep.approved_pdf.open("rb") as fh:
+            data = fh.read()
+        source = "stored"
+    else:
+        data = pep_pdf_bytes(pep, show_pp_plus=show_pp_plus, professional=professional)
+        source = "live"
+    audit_record(actor=actor, verb=Verb.DOWNLOADED, obj=pep, child_id=pep.child_id,
+                 changes={"pdf": [None, source]})
+    return data
+
+
+# --------------------------------------------------------------------------------------
+# Exports
+# --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def export_job_request(*, actor: User, academic_year: str, term: str) -> ExportJob:
+    """Queue a ZIP of every approved PEP of the actor's LA in one term."""
+    if actor.local_authority_id is None:
+        raise PermissionDenied
+    job = ExportJob.objects.create(requested_by=actor, la_id=actor.local_authority_id,
+                                   academic_year=academic_year, term=term)
+    audit_record(actor=actor, verb=Verb.EXPORTED, obj=job,
+                 changes={"academic_year": [None, academic_year], "term": [None, term]})
+    from .tasks import build_export
+
+    job_id = job.pk
+    transaction.on_commit(lambda: build_export.delay(job_id))
+    return job
+
+
+def export_job_build(*, job_id: int) -> ExportJob:
+    """Build the ZIP, one PEP at a time, saving progress so the page can show it.
+
+    Not one transaction on purpose: progress must be visible to the polling page while it
+    runs. Each stored PDF is reused; an approved PEP without one gets it rendered now.
+    """
+    job = ExportJob.objects.get(pk=job_id)
+    if job.status == ExportJob.Status.DONE:
+        return job
+    peps = list(
+        Pep.objects.filter(child__local_authority_id=job.la_id, academic_year=job.academic_year, term=job.term,
+                           status=Pep.Status.APPROVED)
+        .select_related("child").order_by("child__last_name", "child__first_name", "pk")
+    )
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, total=len(peps), progress=0)
+    buffer = io.BytesIO()
+    names: set[str] = set()
+    try:
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for pep in peps:
+                if not pep.approved_pdf:
+                    pep = approved_pdf_store(pep_id=pep.pk)
+                with pep.approved_pdf.open("rb") as fh:
+                    data = fh.read()
+                name = safe_file_name(pep)
+                if name in names:
+                    name = name.replace(".pdf", f"-{pep.pk}.pdf")
+                names.add(name)
+                archive.writestr(name, data)
+                ExportJob.objects.filter(pk=job.pk).update(progress=F("progress") + 1)
+    except Exception:
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED,
+                                                   error="The export could not be built",
+                                                   finished_at=timezone.now())
+        raise
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().get(pk=job.pk)
+        job.file.save(f"PEPs-{job.la_id}-{job.academic_year.replace('/', '-')}-{job.term}-{job.pk}.zip",
+                      ContentFile(buffer.getvalue()), save=False)
+        job.status = ExportJob.Status.DONE
+        job.finished_at = timezone.now()
+        job.save(update_fields=["file", "status", "finished_at"])
+        audit_record(actor=None, verb=Verb.CREATED, obj=job, changes={"peps": [None, len(peps)]})
+    return job
+
+
+def export_job_downloaded(*, actor: User, job: ExportJob) -> None:
+    audit_record(actor=actor, verb=Verb.DOWNLOADED, obj=job, changes={"file": [None, job.file.name]})
+
+
+def dashboard_list_exported(*, actor: User, figure: str, group: str, academic_year: str, term: str,
+                            count: int) -> None:
+    """A dashboard list leaving the portal as CSV: who, which list, how many children."""
+    audit_record(actor=actor, verb=Verb.EXPORTED, object_type="quality.dashboard", object_id=figure,
+                 changes={"figure": [None, figure], "group": [None, group], "term": [None, f"{academic_year} {term}"],
+                          "children": [None, count]})

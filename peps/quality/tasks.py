@@ -1,0 +1,17 @@
+"""Celery tasks: one line each, calling a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def render_approved_pdf(pep_id: int) -> None:
+    services.approved_pdf_store(pep_id=pep_id)
+
+
+@shared_task
+def build_export(job_id: int) -> None:
+    services.export_job_build(job_id=job_id)

@@ -1,0 +1,58 @@
+"""Inclusion tags other apps' pages use to show quality assurance.
+
+On the PEP's page:   {% load quality_tags %}{% pep_qa pep %}
+On the child's page: {% load quality_tags %}{% child_last_qa child %}
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from children.policies import relationship
+from peps.policies import PepAction, rel_allows
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("quality/includes/pep_qa.html", takes_context=True)
+def pep_qa(context, pep):
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    rel = relationship(user, pep.child) if user is not None else None
+    return {
+        "pep": pep,
+        "reviews": selectors.qa_history(pep),
+        "can_qa": rel is not None and rel_allows(rel, pep, PepAction.QA),
+        "can_download": rel is not None and rel_allows(rel, pep, PepAction.DOWNLOAD),
+    }
+
+
+@register.inclusion_tag("quality/includes/child_last_qa.html")
+def child_last_qa(child):
+    review = selectors.last_qa_for_child(child)
+    pep_url = ""
+    if review is not None:
+        from ..views import pep_page_url
+
+        pep_url = pep_page_url(review.pep)
+    return {"review": review, "pep_url": pep_url}
+
+
+_RAG_CLASSES = {"red": "govuk-tag--red", "amber": "govuk-tag--yellow", "green": "govuk-tag--green"}
+
+
+@register.filter
+def rag_class(rating: str | None) -> str:
+    """The GOV.UK tag colour for a rating (GOV.UK's yellow tag is the amber)."""
+    return _RAG_CLASSES.get(rating or "", "govuk-tag--grey")
+
+
+@register.filter
+def lookup(mapping, key):
+    """mapping[key] in a template (breakdown counts by figure), 0 when absent."""
+    try:
+        return mapping.get(key, 0)
+    except AttributeError:
+        return 0

@@ -1,0 +1,3 @@
+"""The real-server fixtures of tests/integration, for this app's integration tests."""
+
+from tests.integration.conftest import postgres, redis_client  # noqa: F401
