@@ -1,0 +1,64 @@
+"""Template tags that let other apps' pages show meetings without their views knowing about them:
+the PEP's section E (`pep_meeting_panel`) and the child's page (`child_meeting_summary`)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from peps.policies import PepAccess, PepAction
+
+from .. import terms
+from ..models import Meeting
+
+register = template.Library()
+
+
+def _pep_access(context) -> PepAccess | None:
+    """`pep_access` (a peps.policies.PepAccess) comes from the page's context; the PEP's own
+    pages call it `access`, so that name is accepted too."""
+    for name in ("pep_access", "access"):
+        value = context.get(name)
+        if isinstance(value, PepAccess):
+            return value
+    return None
+
+
+@register.simple_tag(takes_context=True)
+def pep_meeting_panel(context, pep) -> dict:
+    pep_access = _pep_access(context)
+    """The PEP's live meeting (scheduled or held), any cancelled ones, and what the person may do."""
+    meetings = list(Meeting.objects.filter(pep=pep).select_related("chair").prefetch_related("invitees"))
+    live = next((m for m in meetings if m.is_live), None)
+    can = pep_access.can if pep_access is not None else (lambda action: False)
+    return {
+        "meeting": live,
+        "cancelled": [m for m in meetings if not m.is_live],
+        "can_schedule": can(PepAction.SCHEDULE_MEETING) and live is None,
+        "can_change": can(PepAction.SCHEDULE_MEETING) and live is not None
+        and live.status == Meeting.Status.SCHEDULED,
+        "can_record": can(PepAction.RECORD_MEETING) and live is not None,
+    }
+
+
+@register.simple_tag
+def child_meeting_summary(child) -> dict:
+    """When the child's last PEP meeting, and last face-to-face one, were held; and whether
+    none has been face to face in the last four terms (seed 003: at least once every four terms).
+
+    The flag waits until the child has been in care for the whole four terms, so a child new
+    to care is not flagged for meetings they could not yet have had.
+    """
+    today = timezone.localdate()
+    held = Meeting.objects.filter(pep__child=child, status=Meeting.Status.HELD, held_on__isnull=False)
+    last = held.order_by("-held_on").first()
+    last_face_to_face = held.filter(format=Meeting.Format.IN_SCHOOL).order_by("-held_on").first()
+    window_start = terms.four_terms_start(child.local_authority, today)
+    in_care_since = child.care_episodes.filter(left_care_on__isnull=True).values_list(
+        "entered_care_on", flat=True).first()
+    long_enough = in_care_since is not None and in_care_since < window_start
+    overdue = long_enough and (last_face_to_face is None or last_face_to_face.held_on < window_start)
+    upcoming = (Meeting.objects.filter(pep__child=child, status=Meeting.Status.SCHEDULED,
+                                       starts_at__gte=timezone.now()).order_by("starts_at").first())
+    return {"last": last, "last_face_to_face": last_face_to_face, "overdue": overdue,
+            "window_start": window_start, "upcoming": upcoming}

@@ -1,0 +1,170 @@
+"""Thin views over PEP meetings: authorise (meetings.policies / peps.policies), call a
+service, redirect. A rule the service refuses is shown against the form's field."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from children.services import child_record_viewed
+from peps.policies import PepAction, get_pep_for
+
+from . import ical, services
+from .forms import CancelForm, MeetingSettingsForm, RecordForm, RescheduleForm, ScheduleForm
+from .models import Meeting
+from .policies import get_meeting_for, require_meeting_settings_manager
+
+
+def show_rule_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form (on the field it names, if the form has it)."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, problems in errors.items():
+        target = field if field in form.fields else None
+        for problem in problems:
+            form.add_error(target, problem)
+
+
+def _context(access, **extra) -> dict:
+    return {"pep": access.pep, "child": access.pep.child, "pep_access": access, **extra}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_schedule(request: HttpRequest, pep_pk: int) -> HttpResponse:
+    access = get_pep_for(request.user, pep_pk, PepAction.SCHEDULE_MEETING)
+    pep = access.pep
+    existing = services.live_meeting(pep)
+    if existing is not None:
+        messages.info(request, "This PEP already has a meeting. You can reschedule or cancel it here.")
+        return redirect("meeting_detail", pk=existing.pk)
+    chairs = services.chair_candidates(pep)
+    default_chair = chairs.filter(pk=request.user.pk).first() or chairs.first()
+    form = ScheduleForm(request.POST or None, chair_queryset=chairs, team_people=services.team_people(pep),
+                        default_chair=default_chair)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(
+                actor=request.user, pep=pep, starts_at=form.starts_at(),
+                duration_minutes=form.cleaned_data["duration_minutes"], format=form.cleaned_data["format"],
+                location=form.cleaned_data["location"], chair=form.cleaned_data["chair"],
+                team_user_ids=form.team_user_ids(), others=form.others())
+        except ValidationError as exc:
+            show_rule_errors(form, exc)
+        except services.MeetingRefused as exc:
+            messages.error(request, exc.message)
+            return redirect("pep_detail", pk=pep.pk)
+        else:
+            messages.success(request, "The meeting has been scheduled and the invitations sent.")
+            return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/meeting_schedule.html",
+                  _context(access, form=form, no_chair=not chairs.exists(),
+                           chair_role_label=services.settings_for(pep.child.local_authority).get_chair_role_display()))
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access, meeting = get_meeting_for(request.user, pk, PepAction.VIEW)
+    child_record_viewed(actor=request.user, child=access.pep.child, what=f"meeting:{meeting.pk}")
+    return render(request, "meetings/meeting_detail.html", _context(
+        access, meeting=meeting, invitees=list(meeting.invitees.all()),
+        can_schedule=access.can(PepAction.SCHEDULE_MEETING) and meeting.status == Meeting.Status.SCHEDULED,
+        can_record=access.can(PepAction.RECORD_MEETING) and meeting.status != Meeting.Status.CANCELLED,
+    ))
+
+
+@login_required
+@require_GET
+def meeting_calendar_file(request: HttpRequest, pk: int) -> HttpResponse:
+    access, meeting = get_meeting_for(request.user, pk, PepAction.VIEW)
+    method = ical.CANCEL if meeting.status == Meeting.Status.CANCELLED else ical.REQUEST
+    response = HttpResponse(ical.meeting_ics(meeting, method), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="pep-meeting.ics"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    access, meeting = get_meeting_for(request.user, pk, PepAction.SCHEDULE_MEETING)
+    form = RescheduleForm(request.POST or None, initial=RescheduleForm.initial_for(meeting))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_reschedule(actor=request.user, meeting=meeting, starts_at=form.starts_at(),
+                                        duration_minutes=form.cleaned_data["duration_minutes"],
+                                        format=form.cleaned_data["format"], location=form.cleaned_data["location"])
+        except ValidationError as exc:
+            show_rule_errors(form, exc)
+        except services.MeetingRefused as exc:
+            messages.error(request, exc.message)
+            return redirect("meeting_detail", pk=meeting.pk)
+        else:
+            messages.success(request, "The meeting has been moved and the invitations updated.")
+            return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/meeting_reschedule.html", _context(access, meeting=meeting, form=form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    access, meeting = get_meeting_for(request.user, pk, PepAction.SCHEDULE_MEETING)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            show_rule_errors(form, exc)
+        except services.MeetingRefused as exc:
+            messages.error(request, exc.message)
+            return redirect("meeting_detail", pk=meeting.pk)
+        else:
+            messages.success(request, "The meeting has been cancelled and everyone invited has been told.")
+            return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/meeting_cancel.html", _context(access, meeting=meeting, form=form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
+    access, meeting = get_meeting_for(request.user, pk, PepAction.RECORD_MEETING)
+    if meeting.status == Meeting.Status.CANCELLED:
+        messages.error(request, "This meeting was cancelled, so it cannot be recorded. Schedule a new one.")
+        return redirect("meeting_detail", pk=meeting.pk)
+    invitees = list(meeting.invitees.all())
+    form = RecordForm(request.POST or None, invitees=invitees, initial=RecordForm.initial_for(meeting))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_record(
+                actor=request.user, meeting=meeting, held_on=data["held_on"],
+                child_participation=data["child_participation"], attendance=form.attendance(),
+                going_well=data["going_well"], difficulties=data["difficulties"],
+                support_in_place=data["support_in_place"], pp_plus_impact=data["pp_plus_impact"],
+                next_meeting_on=data["next_meeting_on"])
+        except ValidationError as exc:
+            show_rule_errors(form, exc)
+        except services.MeetingRefused as exc:
+            messages.error(request, exc.message)
+            return redirect("meeting_detail", pk=meeting.pk)
+        else:
+            messages.success(request, "The meeting has been recorded.")
+            return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/meeting_record.html", _context(access, meeting=meeting, form=form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_settings(request: HttpRequest) -> HttpResponse:
+    la = require_meeting_settings_manager(request.user)
+    current = services.settings_for(la)
+    form = MeetingSettingsForm(request.POST or None, initial={"chair_role": current.chair_role})
+    if request.method == "POST" and form.is_valid():
+        services.meeting_settings_set(actor=request.user, local_authority=la,
+                                      chair_role=form.cleaned_data["chair_role"])
+        messages.success(request, "Who chairs PEP meetings has been saved.")
+        return redirect("meeting_settings")
+    return render(request, "meetings/meeting_settings.html", {"form": form, "la": la})
