@@ -12,11 +12,12 @@ from accounts.models import Role, School, User
 from . import services
 from .models import Child, TeamRole
 
+# Index 13 is the first Year 9 child: the young person's own record, so it has yp@demo.test's name.
 FIRST = ["Amelia", "Noah", "Olivia", "Leo", "Isla", "Oscar", "Ava", "Arlo", "Ivy", "Theo",
-         "Freya", "Finley", "Lily", "Archie", "Mia", "Jack", "Grace", "Harry", "Sophia", "Alfie",
+         "Freya", "Finley", "Lily", "Jordan", "Mia", "Jack", "Grace", "Harry", "Sophia", "Alfie",
          "Ella", "Charlie", "Evie", "Freddie", "Poppy", "Teddy", "Ruby", "Henry", "Daisy", "Max"]
 LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
-        "Wright", "Khan", "Evans", "Thomas", "Roberts", "Walker", "Hughes", "Green", "Hall",
+        "Wright", "Khan", "Evans", "Thomas", "Young", "Walker", "Hughes", "Green", "Hall",
         "Wood", "Clarke", "Lewis", "Edwards", "Turner", "Ahmed", "Hill", "Baker", "Cooper",
         "Ward", "Morris", "King"]
 
@@ -71,5 +72,11 @@ def seed(la, schools: list[School], people: dict[str, User]) -> list[Child]:
     services.team_link(actor=None, child=yp_child, user=people["carer@demo.test"], role=TeamRole.CARER)
     services.team_link(actor=None, child=children[7], user=people["carer@demo.test"], role=TeamRole.CARER)
     services.team_link(actor=None, child=children[8], user=people["carer2@demo.test"], role=TeamRole.CARER)
+    # Professional-only fields on a child whose carer can sign in, to show that carers never see them.
+    services.child_update(
+        actor=None, child=children[7],
+        safeguarding_notes="Demo: birth father must not collect from school (court order, 2025).",
+        restricted_contacts="Demo: birth father, Mr A. Example. No contact; do not disclose the school.",
+    )
     assert people["dt@demo.test"].role == Role.DESIGNATED_TEACHER
     return children

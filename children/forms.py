@@ -1,9 +1,19 @@
+"""GOV.UK forms for children, their time in care, their schools and their teams.
+
+Forms check what was typed; the services check that it makes sense against what is
+stored (dates in order, the right kind of person for a role) and raise ValidationError,
+which the views put back on the form.
+"""
+
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from accounts.forms_base import GovForm
-from children.models import YEAR_GROUP_CHOICES
+from accounts.forms_base import GovDateField, GovForm
+from accounts.models import LocalAuthority, School, User
+from children.models import YEAR_GROUP_CHOICES, Child, TeamRole, upn_validator
 
 
 class ChildSearchForm(GovForm):
@@ -22,3 +32,157 @@ class ChildSearchForm(GovForm):
         self.fields["social_worker"].choices = [
             ("", "Any social worker"), *[(u.pk, u.full_name) for u in social_workers]
         ]
+
+
+def _date(label: str, required_message: str, *, hint: str = "For example, 27/3/2026", **kwargs) -> GovDateField:
+    return GovDateField(label=label, help_text=hint, error_messages={"required": required_message}, **kwargs)
+
+
+def _not_in_future(value, message: str):
+    if value and value > timezone.localdate():
+        raise ValidationError(message)
+    return value
+
+
+class ChildForm(GovForm):
+    la_reference = forms.CharField(
+        label="LA reference", max_length=32, help_text="The reference your local authority's case system uses",
+        error_messages={"required": "Enter the child's LA reference"},
+    )
+    first_name = forms.CharField(label="First name", max_length=100,
+                                 error_messages={"required": "Enter the child's first name"})
+    last_name = forms.CharField(label="Last name", max_length=100,
+                                error_messages={"required": "Enter the child's last name"})
+    preferred_name = forms.CharField(label="Preferred name (optional)", max_length=100, required=False,
+                                     help_text="If they like to be called something other than their first name")
+    date_of_birth = _date("Date of birth", "Enter the child's date of birth", hint="For example, 27/3/2014")
+    gender = forms.ChoiceField(label="Gender", choices=Child.Gender.choices, widget=forms.RadioSelect,
+                               initial=Child.Gender.NOT_KNOWN,
+                               error_messages={"required": "Select the child's gender"})
+    ethnicity = forms.CharField(label="Ethnicity (optional)", max_length=100, required=False)
+    first_language = forms.CharField(label="First language (optional)", max_length=60, required=False)
+    upn = forms.CharField(label="Unique pupil number (UPN) (optional)", max_length=20, required=False,
+                          help_text="13 characters: a letter, 11 digits, then a digit or letter")
+    legal_status = forms.ChoiceField(label="Legal status (optional)", required=False,
+                                     choices=[("", "Not recorded"), *Child.LegalStatus.choices])
+    safeguarding_notes = forms.CharField(
+        label="Safeguarding notes (professionals only)", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Carers and the young person never see this",
+    )
+    restricted_contacts = forms.CharField(
+        label="Restricted contacts (professionals only)", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="People who must not be told where the child lives or goes to school. Carers and the young "
+                  "person never see this",
+    )
+
+    def __init__(self, *args, professional: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not professional:
+            # Defence in depth: someone who may not read these fields never gets them in a form.
+            for name in Child.PROFESSIONAL_ONLY_FIELDS:
+                del self.fields[name]
+
+    def clean_date_of_birth(self):
+        return _not_in_future(self.cleaned_data["date_of_birth"], "The date of birth must be in the past")
+
+    def clean_upn(self):
+        upn = self.cleaned_data["upn"].replace(" ", "").upper()
+        if upn:
+            upn_validator(upn)
+        return upn
+
+
+class CareEpisodeStartForm(GovForm):
+    entered_care_on = _date("Date they entered care", "Enter the date they entered care")
+    reason = forms.CharField(label="Reason (optional)", max_length=200, required=False)
+
+    def clean_entered_care_on(self):
+        return _not_in_future(self.cleaned_data["entered_care_on"], "The date they entered care must be today "
+                                                                     "or in the past")
+
+
+class CareEpisodeEndForm(GovForm):
+    left_care_on = _date("Date they left care", "Enter the date they left care")
+
+
+class PlacementStartForm(GovForm):
+    school_urn = forms.CharField(
+        label="School or setting URN", max_length=8,
+        help_text="The unique reference number (URN) of the school, early years setting or post-16 provider",
+        error_messages={"required": "Enter the URN of the school or setting"},
+    )
+    year_group = forms.TypedChoiceField(
+        label="Year group", choices=[("", "Select a year group"), *YEAR_GROUP_CHOICES], coerce=int,
+        error_messages={"required": "Select the year group"},
+    )
+    started_on = _date("Date they started", "Enter the date they started at the school or setting")
+    part_time_timetable = forms.BooleanField(label="They attend on a part-time timetable", required=False)
+    alternative_provision = forms.CharField(
+        label="Alternative provision (optional)", max_length=200, required=False,
+        help_text="Where they are taught away from the school, if anywhere",
+    )
+
+    def clean_school_urn(self) -> School:
+        urn = self.cleaned_data["school_urn"].strip()
+        school = School.objects.filter(urn=urn).first()
+        if school is None:
+            raise ValidationError("No school or setting has this URN")
+        return school
+
+
+class PlacementEditForm(GovForm):
+    year_group = forms.TypedChoiceField(
+        label="Year group", choices=YEAR_GROUP_CHOICES, coerce=int,
+        error_messages={"required": "Select the year group"},
+    )
+    part_time_timetable = forms.BooleanField(label="They attend on a part-time timetable", required=False)
+    alternative_provision = forms.CharField(
+        label="Alternative provision (optional)", max_length=200, required=False,
+        help_text="Where they are taught away from the school, if anywhere",
+    )
+
+
+class PlacementEndForm(GovForm):
+    ended_on = _date("Date the placement ended", "Enter the date the placement ended",
+                     hint="Today or a date in the past, for example 27/3/2026")
+
+
+class TeamLinkForm(GovForm):
+    email = forms.EmailField(
+        label="Email address of the person", help_text="They must already have a login in your local authority",
+        error_messages={"required": "Enter the email address of the person to link",
+                        "invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    role = forms.ChoiceField(label="Their role for this child", choices=TeamRole.choices, widget=forms.RadioSelect,
+                             error_messages={"required": "Select their role for this child",
+                                             "invalid_choice": "Select a role from the list"})
+
+    def __init__(self, *args, la: LocalAuthority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.la = la
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"].strip().lower()
+        # Only people of the child's LA can be found, so the form reveals nothing about other LAs' logins.
+        user = User.objects.filter(email__iexact=email, local_authority=self.la).first()
+        if user is None:
+            raise ValidationError(f"No one with a login in {self.la.name} has this email address")
+        return user
+
+
+class ImportForm(GovForm):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: child_ref, first_name, last_name, date_of_birth, gender, upn, entered_care_on, "
+                  "school_urn, school_started_on, year_group, social_worker_email, designated_teacher_email, "
+                  "carer_emails (separated by ;)",
+        error_messages={"required": "Select a CSV file"},
+    )
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > self.MAX_BYTES:
+            raise ValidationError("The file must be smaller than 10 MB")
+        return f

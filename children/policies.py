@@ -141,3 +141,34 @@ def require_children_manager(user: User) -> None:
     if not can_manage_children(user):
         raise PermissionDenied
 
+
+
+# Which kind of login may hold which role in a child's team. A carer linked as a social
+# worker would gain the professional-only fields, so a mismatch is refused. Designated
+# teachers are never linked: they come with the school placement.
+TEAM_ROLE_USER_ROLES: dict[str, frozenset[str]] = {
+    TeamRole.SOCIAL_WORKER: frozenset({Role.SOCIAL_WORKER}),
+    TeamRole.CARER: frozenset({Role.CARER}),
+    TeamRole.YOUNG_PERSON: frozenset({Role.YOUNG_PERSON}),
+    TeamRole.VIRTUAL_SCHOOL: frozenset({Role.VIRTUAL_SCHOOL}),
+    TeamRole.IRO: frozenset({Role.OTHER, Role.SOCIAL_WORKER}),
+    TeamRole.PERSONAL_ADVISER: frozenset({Role.OTHER, Role.SOCIAL_WORKER}),
+    TeamRole.PARENT: frozenset({Role.OTHER}),
+}
+
+
+def team_link_problem(*, la, user: User, role: str) -> str | None:
+    """Why this person cannot take this role in a team of this LA's child, or None if they can."""
+    if role not in TEAM_ROLE_USER_ROLES:
+        return "Select a role from the list"
+    if not user.is_active:
+        return f"{user.email}'s login is switched off"
+    if user.role == Role.DESIGNATED_TEACHER:
+        return ("Designated teachers are not linked to children: they see the children placed at their "
+                "school")
+    if user.role not in TEAM_ROLE_USER_ROLES[role]:
+        return (f"{user.email} has the role {user.get_role_display()}, so they cannot be linked as "
+                f"{TeamRole(role).label.lower()}")
+    if user.local_authority_id != la.pk:
+        return f"{user.email} does not work with {la.name}"
+    return None

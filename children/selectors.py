@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+from django.apps import apps
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.models import User
+from accounts.models import AuditEvent, School, User
 
-from .models import Child, SchoolPlacement, TeamMembership, TeamRole
+from .models import YEAR_GROUP_CHOICES, Child, SchoolPlacement, TeamMembership, TeamRole
 from .policies import children_visible_to
 
 
@@ -73,4 +77,90 @@ def team_of(child: Child) -> list[dict]:
                                                 is_active=True):
             rows.append({"name": dt_user.full_name, "email": dt_user.email,
                          "role": "Designated teacher", "since": placement.started_on, "link": None})
+    return rows
+
+
+# ---- a child's audit history ----------------------------------------------------------------------
+
+
+def audit_events_of(child: Child) -> QuerySet[AuditEvent]:
+    """Everything written or read about the child, newest first (index audit_child_idx)."""
+    return AuditEvent.objects.filter(child_id=child.pk).select_related("actor").order_by("-at", "-id")
+
+
+@dataclass
+class AuditRow:
+    at: dt.datetime
+    actor: str
+    verb: str
+    object: str
+    # (field, old, new); old is None when there was no earlier value to show.
+    changes: list[tuple[str, str | None, str]]
+
+
+_CHOICE_LABELS: dict[str, dict] = {
+    "year_group": dict(YEAR_GROUP_CHOICES),
+    "role": dict(TeamRole.choices),
+    "gender": dict(Child.Gender.choices),
+    "legal_status": dict(Child.LegalStatus.choices),
+}
+_FIELD_LABELS = {"la_reference": "LA reference", "upn": "UPN", "user": "Person",
+                 "ended_placements": "Placements ended", "viewed": "Viewed"}
+
+
+def _object_label(object_type: str, object_id: str) -> str:
+    try:
+        name = str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        name = object_type
+    return f"{name[:1].upper()}{name[1:]} {object_id}".strip()
+
+
+def describe_audit_events(events) -> list[AuditRow]:
+    """Audit events in words, with people and schools named: two queries for a whole page."""
+    events = list(events)
+    ids: dict[str, set[int]] = {"user": set(), "school": set()}
+    for event in events:
+        for key in ids:
+            value = event.changes.get(key) if isinstance(event.changes, dict) else None
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, int):
+                    ids[key].add(v)
+    names = {
+        "user": dict(User.objects.filter(pk__in=ids["user"]).values_list("pk", "full_name")) if ids["user"] else {},
+        "school": dict(School.objects.filter(pk__in=ids["school"]).values_list("pk", "name"))
+        if ids["school"] else {},
+    }
+
+    def show(key: str, value) -> str:
+        if value is None or value == "":
+            return "(blank)"
+        if key in names and isinstance(value, int):
+            return names[key].get(value, f"#{value}")
+        if key in _CHOICE_LABELS:
+            return str(_CHOICE_LABELS[key].get(value, value))
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                return f"{dt.date.fromisoformat(value):%-d %b %Y}"
+            except ValueError:
+                pass
+        if isinstance(value, list):
+            return ", ".join(show(key, v) for v in value) or "(none)"
+        return str(value)
+
+    rows = []
+    for event in events:
+        changes = []
+        for key, value in sorted((event.changes or {}).items()) if isinstance(event.changes, dict) else []:
+            label = _FIELD_LABELS.get(key, key.replace("_", " ").capitalize())
+            if isinstance(value, list) and len(value) == 2 and key != "ended_placements":
+                old, new = value
+                changes.append((label, None if old is None else show(key, old), show(key, new)))
+            else:
+                changes.append((label, None, show(key, value)))
+        rows.append(AuditRow(at=event.at, actor=event.actor.full_name if event.actor else "System",
+                             verb=event.get_verb_display(), object=_object_label(event.object_type, event.object_id),
+                             changes=changes))
     return rows

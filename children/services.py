@@ -1,33 +1,57 @@
-"""Every write about children and their teams. Each writes exactly one audit event."""
+"""Every write about children and their teams. Each writes exactly one audit event.
+
+Services check that the data make sense (dates in order, the right kind of person for a
+team role); whether the actor may do it at all is the policy's question, asked by the
+view before it calls the service (children.policies.get_child_for).
+
+The CSV import is one service too (`children_import`, at the end); reading and checking
+the file before anything is written is children/importer.py's job.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.audit import Verb, audit_record, diff, snapshot
-from accounts.models import User
+from accounts.models import AuditEvent, LocalAuthority, School, User
+from accounts.request_context import current_request_id
 
-from .models import CareEpisode, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership
-from .policies import VIEW_PERMISSION
+from .importer import ImportResult, RowError, RowPlan, check_file
+from .models import CareEpisode, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership, TeamRole
+from .policies import VIEW_PERMISSION, team_link_problem
 
 CHILD_FIELDS = (
     "la_reference", "first_name", "last_name", "preferred_name", "date_of_birth", "gender",
     "ethnicity", "first_language", "upn", "legal_status", "safeguarding_notes",
     "restricted_contacts",
 )
-
+PLACEMENT_FIELDS = ("year_group", "part_time_timetable", "alternative_provision", "ended_on")
 
 def _view_permission() -> Permission:
     return Permission.objects.get(content_type__app_label="children", codename=VIEW_PERMISSION)
 
 
+# ---- the child ----------------------------------------------------------------------------
+
+
+def _check_reference(child: Child) -> None:
+    taken = Child.objects.filter(local_authority_id=child.local_authority_id,
+                                 la_reference=child.la_reference).exclude(pk=child.pk)
+    if child.la_reference and taken.exists():
+        raise ValidationError({"la_reference": "Another child in this local authority has this reference"})
+
+
 @transaction.atomic
 def child_create(*, actor: User | None, local_authority, **fields) -> Child:
     child = Child(local_authority=local_authority, **fields)
+    child.upn = (child.upn or "").strip().upper()
+    _check_reference(child)
     child.full_clean()
     child.save()
     audit_record(actor=actor, verb=Verb.CREATED, obj=child, child_id=child.pk,
@@ -36,15 +60,27 @@ def child_create(*, actor: User | None, local_authority, **fields) -> Child:
 
 
 @transaction.atomic
-def child_update(*, actor: User, child: Child, **fields) -> Child:
+def child_update(*, actor: User | None, child: Child, **fields) -> Child:
+    """Change the child's details. Nothing changed means nothing saved and nothing audited."""
     before = snapshot(child, CHILD_FIELDS)
-    for name, value in fields.items():
-        if name in CHILD_FIELDS:
+    original = {name: getattr(child, name) for name in CHILD_FIELDS}
+    try:
+        for name, value in fields.items():
+            if name in CHILD_FIELDS:
+                setattr(child, name, value)
+        child.upn = (child.upn or "").strip().upper()
+        _check_reference(child)
+        child.full_clean()
+    except ValidationError:
+        # The caller's object is left as it was stored, so a re-rendered page shows no unsaved values.
+        for name, value in original.items():
             setattr(child, name, value)
-    child.full_clean()
+        raise
+    changes = diff(before, snapshot(child, CHILD_FIELDS))
+    if not changes:
+        return child
     child.save()
-    audit_record(actor=actor, verb=Verb.UPDATED, obj=child, child_id=child.pk,
-                 changes=diff(before, snapshot(child, CHILD_FIELDS)))
+    audit_record(actor=actor, verb=Verb.UPDATED, obj=child, child_id=child.pk, changes=changes)
     return child
 
 
@@ -54,9 +90,24 @@ def child_record_viewed(*, actor: User, child: Child, what: str = "record") -> N
                  changes={"viewed": what})
 
 
+# ---- time in care ---------------------------------------------------------------------------
+
+
 @transaction.atomic
 def care_episode_start(*, actor: User | None, child: Child, entered_care_on: dt.date,
                        reason: str = "") -> CareEpisode:
+    """The child entered (or re-entered) care. One episode at a time."""
+    episodes = list(CareEpisode.objects.select_for_update().filter(child=child))
+    if any(e.left_care_on is None for e in episodes):
+        raise ValidationError({"entered_care_on": "This child is already in care: record when they left "
+                                                  "care before adding a new time in care"})
+    last_left = max((e.left_care_on for e in episodes), default=None)
+    if last_left is not None and entered_care_on <= last_left:
+        raise ValidationError({"entered_care_on": f"The date they entered care must be after they last left "
+                                                  f"care ({last_left:%-d %B %Y})"})
+    if entered_care_on < child.date_of_birth:
+        raise ValidationError({"entered_care_on": "The date they entered care must be on or after their "
+                                                  "date of birth"})
     episode = CareEpisode(child=child, entered_care_on=entered_care_on, reason=reason)
     episode.full_clean()
     episode.save()
@@ -66,7 +117,26 @@ def care_episode_start(*, actor: User | None, child: Child, entered_care_on: dt.
 
 
 @transaction.atomic
-def care_episode_end(*, actor: User, episode: CareEpisode, left_care_on: dt.date) -> CareEpisode:
+def care_episode_update(*, actor: User | None, episode: CareEpisode, entered_care_on: dt.date) -> CareEpisode:
+    """Correct the date an episode began (the import uses it when the file says otherwise)."""
+    before = snapshot(episode, ("entered_care_on",))
+    episode.entered_care_on = entered_care_on
+    if episode.left_care_on is not None and episode.left_care_on < entered_care_on:
+        raise ValidationError({"entered_care_on": "The date they entered care must be before they left care"})
+    episode.full_clean()
+    episode.save(update_fields=["entered_care_on"])
+    audit_record(actor=actor, verb=Verb.UPDATED, obj=episode, child_id=episode.child_id,
+                 changes=diff(before, snapshot(episode, ("entered_care_on",))))
+    return episode
+
+
+@transaction.atomic
+def care_episode_end(*, actor: User | None, episode: CareEpisode, left_care_on: dt.date) -> CareEpisode:
+    if episode.left_care_on is not None:
+        raise ValidationError({"left_care_on": "This time in care has already ended"})
+    if left_care_on < episode.entered_care_on:
+        raise ValidationError({"left_care_on": f"The date they left care must be on or after they entered care "
+                                               f"({episode.entered_care_on:%-d %B %Y})"})
     episode.left_care_on = left_care_on
     episode.full_clean()
     episode.save(update_fields=["left_care_on"])
@@ -75,14 +145,24 @@ def care_episode_end(*, actor: User, episode: CareEpisode, left_care_on: dt.date
     return episode
 
 
+# ---- schools and settings ---------------------------------------------------------------------
+
+
 @transaction.atomic
-def placement_start(*, actor: User | None, child: Child, school, year_group: int,
+def placement_start(*, actor: User | None, child: Child, school: School, year_group: int,
                     started_on: dt.date, part_time_timetable: bool = False,
                     alternative_provision: str = "") -> SchoolPlacement:
-    """Start a placement; the current one (if any) ends the day before."""
+    """Start a placement; the current one (if any) ends the day before.
+
+    The old school's designated teacher loses access on their next request, and the new
+    school's gains it, because the policy reads the current placement every time.
+    """
     ended = []
     for current in SchoolPlacement.objects.select_for_update().filter(child=child, ended_on__isnull=True):
-        current.ended_on = max(current.started_on, started_on - dt.timedelta(days=1))
+        if started_on <= current.started_on:
+            raise ValidationError({"started_on": f"The start date must be after the current placement started "
+                                                 f"({current.started_on:%-d %B %Y})"})
+        current.ended_on = started_on - dt.timedelta(days=1)
         current.save(update_fields=["ended_on"])
         ended.append(current.pk)
     placement = SchoolPlacement(
@@ -93,47 +173,85 @@ def placement_start(*, actor: User | None, child: Child, school, year_group: int
     placement.save()
     audit_record(actor=actor, verb=Verb.CREATED, obj=placement, child_id=child.pk,
                  changes={"school": [None, school.pk], "year_group": [None, year_group],
-                          "started_on": [None, started_on.isoformat()], "ended_placements": ended})
+                          "started_on": [None, started_on.isoformat()],
+                          "part_time_timetable": [None, part_time_timetable],
+                          "alternative_provision": [None, alternative_provision],
+                          "ended_placements": ended})
     return placement
 
 
 @transaction.atomic
-def placement_update(*, actor: User, placement: SchoolPlacement, **fields) -> SchoolPlacement:
-    names = ("year_group", "part_time_timetable", "alternative_provision", "ended_on")
-    before = snapshot(placement, names)
-    for name in names:
+def placement_update(*, actor: User | None, placement: SchoolPlacement, **fields) -> SchoolPlacement:
+    """Change the year group, timetable or provision (and, for corrections, the end date)."""
+    before = snapshot(placement, PLACEMENT_FIELDS)
+    for name in PLACEMENT_FIELDS:
         if name in fields:
             setattr(placement, name, fields[name])
     placement.full_clean()
+    changes = diff(before, snapshot(placement, PLACEMENT_FIELDS))
+    if not changes:
+        return placement
     placement.save()
-    audit_record(actor=actor, verb=Verb.UPDATED, obj=placement, child_id=placement.child_id,
-                 changes=diff(before, snapshot(placement, names)))
+    audit_record(actor=actor, verb=Verb.UPDATED, obj=placement, child_id=placement.child_id, changes=changes)
     return placement
+
+
+@transaction.atomic
+def placement_end(*, actor: User | None, placement: SchoolPlacement, ended_on: dt.date) -> SchoolPlacement:
+    """End the current placement. The school's designated teacher loses access at once."""
+    if placement.ended_on is not None:
+        raise ValidationError({"ended_on": "This placement has already ended"})
+    if ended_on < placement.started_on:
+        raise ValidationError({"ended_on": f"The end date must be on or after the placement started "
+                                           f"({placement.started_on:%-d %B %Y})"})
+    if ended_on > timezone.localdate():
+        # An end date, once recorded, ends the school's access at once, so it cannot be in the future.
+        raise ValidationError({"ended_on": "The end date must be today or in the past"})
+    placement.ended_on = ended_on
+    placement.full_clean()
+    placement.save(update_fields=["ended_on"])
+    audit_record(actor=actor, verb=Verb.UPDATED, obj=placement, child_id=placement.child_id,
+                 changes={"ended_on": [None, ended_on.isoformat()]})
+    return placement
+
+
+# ---- the team around the child ------------------------------------------------------------------
 
 
 @transaction.atomic
 def team_link(*, actor: User | None, child: Child, user: User, role: str,
               starts_on: dt.date | None = None) -> TeamMembership:
-    """Link a person to the child's team and grant the per-child permission with it."""
+    """Link a person to the child's team and grant the per-child permission with it.
+
+    Linking someone already linked in that role changes nothing and writes no event.
+    """
     existing = TeamMembership.objects.filter(user=user, child=child, role=role, ends_on__isnull=True).first()
     if existing is not None:
         return existing
-    link = TeamMembership(user=user, child=child, role=role,
-                          starts_on=starts_on or timezone.localdate())
+    problem = team_link_problem(la=child.local_authority, user=user, role=role)
+    if problem:
+        raise ValidationError({"user": problem})
+    if role == TeamRole.YOUNG_PERSON and child.team.filter(role=TeamRole.YOUNG_PERSON,
+                                                           ends_on__isnull=True).exists():
+        raise ValidationError({"user": "This child already has a young person's login linked: unlink it first"})
+    link = TeamMembership(user=user, child=child, role=role, starts_on=starts_on or timezone.localdate())
     link.full_clean()
     link.save()
     ChildUserObjectPermission.objects.get_or_create(
         user=user, content_object=child, permission=_view_permission()
     )
     audit_record(actor=actor, verb=Verb.LINKED, obj=link, child_id=child.pk,
-                 changes={"user": [None, user.pk], "role": [None, role]})
+                 changes={"user": [None, user.pk], "role": [None, role],
+                          "starts_on": [None, link.starts_on.isoformat()]})
     return link
 
 
 @transaction.atomic
-def team_unlink(*, actor: User, link: TeamMembership) -> TeamMembership:
-    """End a link; the grant goes in the same transaction, so access ends at once."""
-    link.ends_on = timezone.localdate()
+def team_unlink(*, actor: User | None, link: TeamMembership) -> TeamMembership:
+    """End a link; the grant goes in the same transaction, so access ends on the next request."""
+    if link.ends_on is not None:
+        raise ValidationError("This person has already been unlinked")
+    link.ends_on = max(timezone.localdate(), link.starts_on)
     link.save(update_fields=["ends_on"])
     still_linked = TeamMembership.objects.filter(
         user_id=link.user_id, child_id=link.child_id, ends_on__isnull=True
@@ -144,5 +262,182 @@ def team_unlink(*, actor: User, link: TeamMembership) -> TeamMembership:
             permission__codename=VIEW_PERMISSION,
         ).delete()
     audit_record(actor=actor, verb=Verb.UNLINKED, obj=link, child_id=link.child_id,
-                 changes={"user": [link.user_id, None], "role": [link.role, None]})
+                 changes={"user": [link.user_id, None], "role": [link.role, None],
+                          "ends_on": [None, link.ends_on.isoformat()]})
     return link
+
+
+
+
+# ---- the CSV import -------------------------------------------------------------------------------
+
+BATCH = 500
+
+
+class _RowFailed(Exception):
+    def __init__(self, line: int, messages: list[str]):
+        super().__init__(line, messages)
+        self.line, self.messages = line, messages
+
+
+def children_import(*, actor: User | None, la: LocalAuthority, data: bytes) -> ImportResult:
+    """Import children from a CSV file (columns: children.importer.COLUMNS): every row, or none.
+
+    The file is checked whole first (children.importer.check_file); any problem means
+    nothing is written and every problem is reported with its line number.
+
+    Audit: every object written gets the same event its service would have written
+    (child created or updated, episode created, placement created or updated, person
+    linked or unlinked). The common, bulky writes are set-based: new children with their
+    episode, placement, links and grants, changed names or dates of birth, and changed
+    year groups (every September) are bulk inserts and updates, their events inserted in
+    bulk too. The rarer changes (a new school, a new time in care, a different social
+    worker or carer) go through the ordinary services one by one. When anything changed,
+    one more event ("imported", no child) sums up the counts. Importing the same file
+    again finds nothing to change, so it writes nothing, not even that event.
+    """
+    result, plans = check_file(la=la, data=data)
+    if not result.ok:
+        return result
+    try:
+        with transaction.atomic():
+            _import_new(actor, la, [p for p in plans if p.existing is None], result)
+            bulk = _BulkChanges()
+            for plan in plans:
+                if plan.existing is not None:
+                    try:
+                        _import_changes(actor, plan, result, bulk)
+                    except ValidationError as exc:  # the check missed something: report, never a 500
+                        raise _RowFailed(plan.line, exc.messages) from exc
+            bulk.write(actor)
+            if result.changed:
+                audit_record(actor=actor, verb=Verb.IMPORTED, object_type="children.import",
+                             object_id=la.code, changes=result.counts)
+    except _RowFailed as exc:
+        return ImportResult(rows=result.rows, errors=[RowError(exc.line, m) for m in exc.messages])
+    except IntegrityError:
+        return ImportResult(rows=result.rows, errors=[RowError(
+            1, "Someone changed these children while the file was being imported: upload it again")])
+    return result
+
+
+def _event(actor: User | None, verb: str, obj, child_id: int, changes: dict) -> AuditEvent:
+    """An unsaved audit event, as accounts.audit.audit_record would write it, for a bulk insert."""
+    return AuditEvent(actor=actor if getattr(actor, "pk", None) else None, verb=verb,
+                      object_type=obj._meta.label_lower, object_id=str(obj.pk), child_id=child_id,
+                      changes=changes, request_id=current_request_id.get())
+
+
+def _import_new(actor: User | None, la: LocalAuthority, plans: list[RowPlan], result: ImportResult) -> None:
+    """New children with their episode, placement and links: a few bulk inserts, not queries per row."""
+    if not plans:
+        return
+    permission = _view_permission()
+    today = timezone.localdate()
+    children = Child.objects.bulk_create(
+        [Child(local_authority=la, la_reference=p.child_ref, **p.fields) for p in plans], batch_size=BATCH)
+    episodes, placements, links, grants = [], [], [], {}
+    for plan, child in zip(plans, children, strict=True):
+        episodes.append(CareEpisode(child=child, entered_care_on=plan.entered_care_on))
+        if plan.school is not None:
+            placements.append(SchoolPlacement(child=child, school=plan.school, year_group=plan.year_group,
+                                              started_on=plan.school_started_on))
+        people = [(plan.social_worker, TeamRole.SOCIAL_WORKER)] if plan.social_worker else []
+        people += [(carer, TeamRole.CARER) for carer in plan.carers]
+        for user, role in people:
+            links.append(TeamMembership(user=user, child=child, role=role, starts_on=today))
+            grants[(user.pk, child.pk)] = ChildUserObjectPermission(user=user, content_object=child,
+                                                                   permission=permission)
+    CareEpisode.objects.bulk_create(episodes, batch_size=BATCH)
+    SchoolPlacement.objects.bulk_create(placements, batch_size=BATCH)
+    TeamMembership.objects.bulk_create(links, batch_size=BATCH)
+    ChildUserObjectPermission.objects.bulk_create(grants.values(), batch_size=BATCH)
+
+    events = [_event(actor, Verb.CREATED, c, c.pk, diff({}, snapshot(c, CHILD_FIELDS))) for c in children]
+    events += [_event(actor, Verb.CREATED, e, e.child_id, {
+        "entered_care_on": [None, e.entered_care_on.isoformat()], "reason": [None, ""]}) for e in episodes]
+    events += [_event(actor, Verb.CREATED, p, p.child_id, {
+        "school": [None, p.school_id], "year_group": [None, p.year_group],
+        "started_on": [None, p.started_on.isoformat()], "part_time_timetable": [None, False],
+        "alternative_provision": [None, ""], "ended_placements": []}) for p in placements]
+    events += [_event(actor, Verb.LINKED, link, link.child_id, {
+        "user": [None, link.user_id], "role": [None, link.role], "starts_on": [None, today.isoformat()]})
+        for link in links]
+    AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+    result.children_created += len(children)
+    result.episodes_started += len(episodes)
+    result.placements_started += len(placements)
+    result.links_made += len(links)
+
+
+@dataclass
+class _BulkChanges:
+    """Changes to children already recorded that are written set-based, with their events."""
+
+    children: list[tuple[Child, dict]] = field(default_factory=list)  # (child, changes)
+    placements: list[tuple[SchoolPlacement, dict]] = field(default_factory=list)
+
+    def write(self, actor: User | None) -> None:
+        if self.children:
+            names = sorted({name for _child, changes in self.children for name in changes})
+            Child.objects.bulk_update([c for c, _ in self.children], names, batch_size=BATCH)
+        if self.placements:
+            SchoolPlacement.objects.bulk_update([p for p, _ in self.placements], ["year_group"], batch_size=BATCH)
+        events = [_event(actor, Verb.UPDATED, c, c.pk, changes) for c, changes in self.children]
+        events += [_event(actor, Verb.UPDATED, p, p.child_id, changes) for p, changes in self.placements]
+        AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+
+
+def _import_changes(actor: User | None, plan: RowPlan, result: ImportResult, bulk: _BulkChanges) -> None:
+    """A child already recorded: only what differs from the file is written."""
+    stored = plan.existing
+    assert stored is not None
+    child = stored.child
+    touched = False
+    before = snapshot(child, CHILD_FIELDS)
+    for name, value in plan.fields.items():
+        setattr(child, name, value)  # checked by check_file with the model's own field validators
+    changes = diff(before, snapshot(child, CHILD_FIELDS))
+    if changes:
+        bulk.children.append((child, changes))
+        touched = True
+    if not any(e.entered_care_on == plan.entered_care_on for e in stored.episodes):
+        open_episode = next((e for e in stored.episodes if e.left_care_on is None), None)
+        if open_episode is not None:
+            care_episode_update(actor=actor, episode=open_episode, entered_care_on=plan.entered_care_on)
+            result.episodes_corrected += 1
+        else:
+            care_episode_start(actor=actor, child=child, entered_care_on=plan.entered_care_on)
+            result.episodes_started += 1
+        touched = True
+    current = stored.placement
+    if plan.school is not None:
+        if current is None or current.school_id != plan.school.pk:
+            placement_start(actor=actor, child=child, school=plan.school, year_group=plan.year_group,
+                            started_on=plan.school_started_on)
+            result.placements_started += 1
+            touched = True
+        elif current.year_group != plan.year_group:
+            bulk.placements.append((current, {"year_group": [current.year_group, plan.year_group]}))
+            current.year_group = plan.year_group
+            result.placements_updated += 1
+            touched = True
+    for role, wanted in ((TeamRole.SOCIAL_WORKER, [plan.social_worker] if plan.social_worker else []),
+                         (TeamRole.CARER, plan.carers)):
+        if not wanted:
+            continue  # a blank cell leaves the links as they are
+        linked = [link for link in stored.links if link.role == role]
+        linked_ids = {link.user_id for link in linked}
+        wanted_ids = {user.pk for user in wanted}
+        for user in wanted:
+            if user.pk not in linked_ids:
+                team_link(actor=actor, child=child, user=user, role=role)
+                result.links_made += 1
+                touched = True
+        for link in linked:
+            if link.user_id not in wanted_ids:
+                team_unlink(actor=actor, link=link)
+                result.links_ended += 1
+                touched = True
+    if touched:
+        result.children_updated += 1

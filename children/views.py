@@ -1,19 +1,52 @@
-"""Thin views over children: authorise with children.policies, read with selectors."""
+"""Thin views over children: authorise with children.policies, read with selectors, write with services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role, School, User
 
-from . import services
-from .forms import ChildSearchForm
-from .policies import Action, get_child_for
+from . import selectors, services
+from .forms import (
+    CareEpisodeEndForm,
+    CareEpisodeStartForm,
+    ChildForm,
+    ChildSearchForm,
+    ImportForm,
+    PlacementEditForm,
+    PlacementEndForm,
+    PlacementStartForm,
+    TeamLinkForm,
+)
+from .models import CareEpisode, SchoolPlacement, TeamMembership
+from .policies import Action, can_manage_children, get_child_for, require_children_manager
 from .selectors import children_for_user, current_placement, team_of
+
+
+def _saved(form, write: Callable[[], object], field_names: dict[str, str] | None = None) -> bool:
+    """Run a service; put its ValidationError back on the form (GOV.UK error summary) instead of a 500."""
+    try:
+        write()
+    except ValidationError as exc:
+        names = field_names or {}
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.message_dict.items():
+                field = names.get(name, name)
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            for message in exc.messages:
+                form.add_error(None, message)
+        return False
+    return True
 
 
 @login_required
@@ -35,8 +68,10 @@ def children_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(children, 50).get_page(request.GET.get("page"))
     rows = [(child, current_placement(child)) for child in page.object_list]
-    return render(request, "children/children_list.html",
-                  {"form": form, "page": page, "rows": rows, "is_la_wide": is_la_wide})
+    return render(request, "children/children_list.html", {
+        "form": form, "page": page, "rows": rows, "is_la_wide": is_la_wide,
+        "can_manage": can_manage_children(user),
+    })
 
 
 @login_required
@@ -51,8 +86,194 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "Action": Action,
         "can_see_professional": access.can(Action.VIEW_PROFESSIONAL),
         "can_edit": access.can(Action.EDIT_RECORD),
+        "can_manage_team": access.can(Action.MANAGE_TEAM),
+        "can_view_audit": access.can(Action.VIEW_AUDIT),
         "placement": current_placement(child),
         "placements": child.placements.select_related("school"),
         "episodes": child.care_episodes.all(),
         "team": team_of(child),
     })
+
+
+# ---- adding and changing children (Virtual School and LA admins) ----------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_new(request: HttpRequest) -> HttpResponse:
+    require_children_manager(request.user)
+    form = ChildForm(request.POST or None, professional=True)
+    created = []
+
+    def write():
+        created.append(services.child_create(actor=request.user, local_authority=request.user.local_authority,
+                                             **form.cleaned_data))
+
+    if request.method == "POST" and form.is_valid() and _saved(form, write):
+        child = created[0]
+        messages.success(request, f"{child.display_name} has been added. Now record when they entered care "
+                                  f"and their school or setting.")
+        return redirect("child_detail", pk=child.pk)
+    return render(request, "children/child_form.html", {"form": form, "child": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_child_for(request.user, pk, Action.EDIT_RECORD)
+    child = access.child
+    professional = access.can(Action.VIEW_PROFESSIONAL)
+    initial = {name: getattr(child, name) for name in services.CHILD_FIELDS}
+    form = ChildForm(request.POST or None, initial=initial, professional=professional)
+    if request.method == "POST" and form.is_valid() and _saved(
+            form, lambda: services.child_update(actor=request.user, child=child, **form.cleaned_data)):
+        messages.success(request, f"{child.display_name}'s details have been saved.")
+        return redirect("child_detail", pk=child.pk)
+    return render(request, "children/child_form.html", {"form": form, "child": child})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def care_episode_new(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
+    form = CareEpisodeStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _saved(
+            form, lambda: services.care_episode_start(actor=request.user, child=child, **form.cleaned_data)):
+        messages.success(request, "The time in care has been added.")
+        return redirect("child_detail", pk=child.pk)
+    return render(request, "children/simple_form.html", {
+        "form": form, "child": child, "title": "Add a time in care", "button": "Add time in care"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def care_episode_end(request: HttpRequest, pk: int, episode_pk: int) -> HttpResponse:
+    child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
+    episode = get_object_or_404(CareEpisode, child=child, pk=episode_pk)
+    form = CareEpisodeEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _saved(
+            form, lambda: services.care_episode_end(actor=request.user, episode=episode, **form.cleaned_data)):
+        messages.success(request, "The date they left care has been recorded.")
+        return redirect("child_detail", pk=child.pk)
+    return render(request, "children/simple_form.html", {
+        "form": form, "child": child, "title": "Record that they left care", "button": "Record leaving care",
+        "lead": f"They entered care on {episode.entered_care_on:%-d %B %Y}."})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
+    form = PlacementStartForm(request.POST or None)
+    current = current_placement(child)
+
+    def write():
+        data = dict(form.cleaned_data)
+        return services.placement_start(actor=request.user, child=child, school=data.pop("school_urn"), **data)
+
+    if request.method == "POST" and form.is_valid() and _saved(form, write):
+        messages.success(request, "The new school or setting has been recorded.")
+        return redirect("child_detail", pk=child.pk)
+    lead = (f"Their placement at {current.school.name} will end the day before the new one starts."
+            if current else "")
+    return render(request, "children/simple_form.html", {
+        "form": form, "child": child, "title": "Add a school or setting", "button": "Save school or setting",
+        "lead": lead})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_edit(request: HttpRequest, pk: int, placement_pk: int) -> HttpResponse:
+    child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
+    placement = get_object_or_404(SchoolPlacement.objects.select_related("school"), child=child, pk=placement_pk)
+    initial = {"year_group": placement.year_group, "part_time_timetable": placement.part_time_timetable,
+               "alternative_provision": placement.alternative_provision}
+    form = PlacementEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid() and _saved(
+            form, lambda: services.placement_update(actor=request.user, placement=placement, **form.cleaned_data)):
+        messages.success(request, f"The placement at {placement.school.name} has been saved.")
+        return redirect("child_detail", pk=child.pk)
+    return render(request, "children/simple_form.html", {
+        "form": form, "child": child, "title": f"Change the placement at {placement.school.name}",
+        "button": "Save changes"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_end(request: HttpRequest, pk: int, placement_pk: int) -> HttpResponse:
+    child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
+    placement = get_object_or_404(SchoolPlacement.objects.select_related("school"), child=child, pk=placement_pk)
+    form = PlacementEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _saved(
+            form, lambda: services.placement_end(actor=request.user, placement=placement, **form.cleaned_data)):
+        messages.success(request, f"The placement at {placement.school.name} has ended.")
+        return redirect("child_detail", pk=child.pk)
+    return render(request, "children/simple_form.html", {
+        "form": form, "child": child, "title": f"End the placement at {placement.school.name}",
+        "button": "End placement",
+        "lead": "The school's designated teacher will no longer see this child's record or PEPs."})
+
+
+# ---- the team around the child ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_link_new(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for(request.user, pk, Action.MANAGE_TEAM).child
+    form = TeamLinkForm(request.POST or None, la=child.local_authority)
+
+    def write():
+        return services.team_link(actor=request.user, child=child, user=form.cleaned_data["email"],
+                                  role=form.cleaned_data["role"])
+
+    if request.method == "POST" and form.is_valid() and _saved(form, write, {"user": "email"}):
+        person = form.cleaned_data["email"]
+        messages.success(request, f"{person.full_name} has been linked to {child.display_name}.")
+        return redirect("child_detail", pk=child.pk)
+    return render(request, "children/simple_form.html", {
+        "form": form, "child": child, "title": f"Link a person to {child.display_name}", "button": "Link person",
+        "lead": "Designated teachers are not linked here: they see the children placed at their school."})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_unlink(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    child = get_child_for(request.user, pk, Action.MANAGE_TEAM).child
+    link = get_object_or_404(TeamMembership.objects.select_related("user"), child=child, pk=link_pk,
+                             ends_on__isnull=True)
+    if request.method == "POST":
+        services.team_unlink(actor=request.user, link=link)
+        messages.success(request, f"{link.user.full_name} has been unlinked from {child.display_name}.")
+        return redirect("child_detail", pk=child.pk)
+    return render(request, "children/team_unlink.html", {"child": child, "link": link})
+
+
+# ---- audit history and import -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def child_history(request: HttpRequest, pk: int) -> HttpResponse:
+    child = get_child_for(request.user, pk, Action.VIEW_AUDIT).child
+    services.child_record_viewed(actor=request.user, child=child, what="audit history")
+    page = Paginator(selectors.audit_events_of(child), 50).get_page(request.GET.get("page"))
+    return render(request, "children/child_history.html", {
+        "child": child, "page": page, "rows": selectors.describe_audit_events(page.object_list)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def children_import_upload(request: HttpRequest) -> HttpResponse:
+    require_children_manager(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = services.children_import(actor=request.user, la=request.user.local_authority,
+                                          data=form.cleaned_data["file"].read())
+        if result.ok:
+            messages.success(request, (
+                f"{result.rows} rows imported: {result.children_created} children added, "
+                f"{result.children_updated} changed and {result.children_unchanged} unchanged."))
+            return redirect("children_list")
+    return render(request, "children/import.html", {"form": form, "result": result})
