@@ -125,10 +125,10 @@ def _attendance() -> forms.DecimalField:
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
         error_messages={"required": "Enter the attendance percentage",
                         "invalid": "Attendance must be a number, like 96.5",
-                        "min_value": "Attendance must be 0% or more",
-                        "max_value": "Attendance must be 100% or less",
+                        "min_value": "Attendance must be 0%% or more",
+                        "max_value": "Attendance must be 100%% or less",
                         "max_decimal_places": "Attendance must have no more than 1 decimal place",
-                        "max_digits": "Attendance must be 100% or less"},
+                        "max_digits": "Attendance must be 100%% or less"},
     )
 
 

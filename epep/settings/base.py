@@ -155,6 +155,8 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # GOV.UK forms.
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# crispy-forms-gds gives single-box date inputs no GOV.UK class; give them one site-wide.
+CRISPY_CLASS_CONVERTERS = {"dateinput": "govuk-input govuk-input--width-10"}
 
 # django-guardian: no anonymous user row; per-child grants use direct FK models.
 ANONYMOUS_USER_NAME = None
