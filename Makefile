@@ -79,3 +79,12 @@ lint: install
 
 clean:
 	rm -rf $(VENV) node_modules static/govuk var
+
+# PEP deadlines at national scale (85,000 children in 153 LAs) on PostgreSQL: generate the
+# data (SCALE=0.1 for a quick run) into a database of its own, then time flag_overdue.
+.PHONY: bench-deadlines
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/epep_bench
+SCALE ?= 1
+bench-deadlines: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate_national.py --scale $(SCALE)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_flag_overdue.py

@@ -1,13 +1,39 @@
-"""The Celery application. Tasks live in each app's tasks.py; the schedule is below."""
+"""The Celery application. Tasks live in each app's tasks.py; the schedule is below.
+
+The beat schedule lives here and only here. Beat runs django-celery-beat's
+DatabaseScheduler (CELERY_BEAT_SCHEDULER), which writes these entries into its
+PeriodicTask table when it starts, so they can also be seen (and paused) in the admin;
+`python manage.py beat_schedule_sync` writes them without starting beat.
+"""
 
 from __future__ import annotations
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "epep.settings.local")
 
 app = Celery("epep")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# autodiscover_tasks looks for "<app>.tasks" of each installed app; sub-apps are found too.
+
+BEAT_SCHEDULE = {
+    # Every morning at 06:00 UK time (crontab follows CELERY_TIMEZONE, Europe/London, so
+    # it stays 06:00 across the clock changes): flag overdue and due-soon PEP deadlines
+    # and send the digests.
+    "flag-overdue-pep-deadlines": {
+        "task": "timeliness.flag_overdue",
+        "schedule": crontab(minute="0", hour="6", app=app),
+    },
+    # Every minute: send any email still in the outbox (the broker was down when it was
+    # written, or its delivery task was lost).
+    "outbox-sweep": {
+        "task": "timeliness.outbox_sweep",
+        "schedule": crontab(minute="*", app=app),
+        "options": {"expire_seconds": 55},
+    },
+}
+app.conf.beat_schedule = BEAT_SCHEDULE

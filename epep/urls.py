@@ -29,13 +29,16 @@ allauth_patterns = [
 
 urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
+    path("session/", include("accounts.keepalive")),
     path("accounts/", include(allauth_patterns)),
     path("django-admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("children/", include("children.urls")),
     path("peps/", include("peps.urls")),
+    path("deadlines/", include("peps.timeliness.urls")),
     path("meetings/", include("meetings.urls")),
     path("targets/", include("targets.urls")),
+    path("quality/", include("peps.quality.urls")),
 ]
 
 handler400 = "epep.errors.bad_request"

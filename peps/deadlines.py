@@ -14,6 +14,7 @@ person uploading it can fix them all in one pass rather than one error per attem
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import io
@@ -35,6 +36,7 @@ __all__ = [
     "bank_holidays",
     "is_working_day",
     "parse_term_dates_csv",
+    "subtract_working_days",
     "working_days_between",
 ]
 
@@ -94,13 +96,52 @@ def add_working_days(start: date, n: int) -> date:
     working days of entering care": a child entering care on a Friday has Monday as
     working day 1.  ``n == 0`` returns ``start`` unchanged (even if it is a weekend),
     so a zero-day deadline is "today".
+
+    The daily run works this out for every child in England, so it is a lookup in a
+    cached list of working days rather than a walk through the calendar.
+    """
+    if n < 0:
+        raise ValueError(f"n must be 0 or more, not {n}")
+    if n == 0:
+        return start
+    days = _working_day_ordinals(start.year)
+    index = bisect.bisect_right(days, start.toordinal()) + n - 1
+    if index < len(days):
+        return date.fromordinal(days[index])
+    d = date.fromordinal(days[-1])  # Beyond the cached years: walk on from the last one.
+    remaining = index - len(days) + 1
+    while remaining:
+        d += ONE_DAY
+        if is_working_day(d):
+            remaining -= 1
+    return d
+
+
+@functools.lru_cache(maxsize=32)
+def _working_day_ordinals(year: int) -> tuple[int, ...]:
+    """Every working day from 1 January of ``year`` to 31 December two years later."""
+    day, last = date(year, 1, 1), date(year + 2, 12, 31)
+    found = []
+    while day <= last:
+        if is_working_day(day):
+            found.append(day.toordinal())
+        day += ONE_DAY
+    return tuple(found)
+
+
+def subtract_working_days(start: date, n: int) -> date:
+    """Return the date ``n`` working days before ``start`` (``start`` not counted).
+
+    The mirror of ``add_working_days``: ``add_working_days(subtract_working_days(d, n), n)``
+    is ``d`` for any working day ``d``.  Used to ask "did this start within the last 20
+    working days?" without a loop per child.
     """
     if n < 0:
         raise ValueError(f"n must be 0 or more, not {n}")
     d = start
     remaining = n
     while remaining:
-        d += ONE_DAY
+        d -= ONE_DAY
         if is_working_day(d):
             remaining -= 1
     return d
@@ -305,6 +346,22 @@ class SchoolCalendar:
         term = self.term_on(d)
         return term is not None and d not in term.half_term and is_working_day(d)
 
+    @functools.cached_property
+    def school_day_ordinals(self) -> tuple[int, ...]:
+        """Every school day of the loaded terms, as ordinals in date order (built once)."""
+        if not self._terms:
+            return ()
+        days_off = bank_holidays(range(self._terms[0].starts_on.year, self._terms[-1].ends_on.year + 1))
+        found = []
+        for term in self._terms:
+            break_from, break_to = term.half_term_starts_on.toordinal(), term.half_term_ends_on.toordinal()
+            for ordinal in range(term.starts_on.toordinal(), term.ends_on.toordinal() + 1):
+                # date.fromordinal(1) is a Monday, so (ordinal - 1) % 7 is the weekday.
+                if (ordinal - 1) % 7 < 5 and not break_from <= ordinal <= break_to \
+                        and date.fromordinal(ordinal) not in days_off:
+                    found.append(ordinal)
+        return tuple(found)
+
     def terms_between(self, start: date, end: date) -> list[Term]:
         """Terms that have at least one day in ``start``..``end`` inclusive."""
         return [t for t in self._terms if t.starts_on <= end and t.ends_on >= start]
@@ -319,20 +376,18 @@ def add_school_days(start: date, n: int, calendar: SchoolCalendar) -> date:
     """
     if n < 0:
         raise ValueError(f"n must be 0 or more, not {n}")
-    last_day = calendar.last_day
-    d = start
-    remaining = n
-    while remaining:
-        d += ONE_DAY
-        if last_day is None or d > last_day:
-            loaded = f"only run to {last_day}" if last_day else "have not been loaded"
-            raise ValueError(
-                f"cannot count {n} school days from {start}: the term dates {loaded}. "
-                "Load the term dates for the following terms first."
-            )
-        if calendar.is_school_day(d):
-            remaining -= 1
-    return d
+    if n == 0:
+        return start
+    days = calendar.school_day_ordinals
+    index = bisect.bisect_right(days, start.toordinal()) + n - 1
+    if index >= len(days):
+        last_day = calendar.last_day
+        loaded = f"only run to {last_day}" if last_day else "have not been loaded"
+        raise ValueError(
+            f"cannot count {n} school days from {start}: the term dates {loaded}. "
+            "Load the term dates for the following terms first."
+        )
+    return date.fromordinal(days[index])
 
 
 # --------------------------------------------------------------------------------------

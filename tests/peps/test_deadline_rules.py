@@ -388,3 +388,47 @@ def test_it_refuses_a_term_typed_into_the_wrong_academic_year():
 
 def test_a_header_only_file_has_no_terms():
     assert parse_term_dates_csv(HEADER) == []
+
+
+# --- the fast lookups agree with walking the calendar day by day ------------------------
+
+
+def _walk(start: date, n: int, is_day, last: date = date(2100, 1, 1)) -> date:
+    d, remaining = start, n
+    while remaining:
+        d = date.fromordinal(d.toordinal() + 1)
+        if d > last:
+            raise ValueError("past the last loaded day")
+        if is_day(d):
+            remaining -= 1
+    return d
+
+
+def test_add_working_days_agrees_with_walking_the_calendar():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)), st.integers(0, 800))
+    def check(start, n):
+        assert add_working_days(start, n) == _walk(start, n, is_working_day)
+
+    check()
+
+
+def test_add_school_days_agrees_with_walking_the_calendar(calendar):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.dates(min_value=date(2025, 8, 1), max_value=date(2028, 6, 30)), st.integers(0, 60))
+    def check(start, n):
+        try:
+            expected = _walk(start, n, calendar.is_school_day, calendar.last_day)
+        except ValueError:
+            with pytest.raises(ValueError):
+                add_school_days(start, n, calendar)
+            return
+        assert add_school_days(start, n, calendar) == expected
+
+    check()

@@ -1,0 +1,150 @@
+"""PEP deadlines: each LA's term dates and deadline settings, concern requests, the
+notices sent about deadlines, and the outbox every email of this app goes through."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import LocalAuthority
+from children.models import Child
+from peps import deadlines
+from peps.models import Term as TermName
+
+
+class TermDates(models.Model):
+    """One term of an LA's school calendar, half-term break included."""
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="term_dates")
+    academic_year = models.CharField(max_length=7, help_text="Like 2026/27")
+    term = models.CharField(max_length=6, choices=TermName.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    half_term_starts_on = models.DateField()
+    half_term_ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["local_authority", "starts_on"]
+        verbose_name_plural = "term dates"
+        constraints = [
+            models.UniqueConstraint(fields=["local_authority", "academic_year", "term"], name="one_term_per_la_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_term_display()} term {self.academic_year}"
+
+    def as_term(self) -> deadlines.Term:
+        """The plain-Python term the deadline arithmetic works with (validates it too)."""
+        return deadlines.Term(self.academic_year, self.term, self.starts_on, self.ends_on,
+                              self.half_term_starts_on, self.half_term_ends_on)
+
+
+class DeadlineSettings(models.Model):
+    """How one LA counts its PEP deadlines. An LA without a row uses the defaults."""
+
+    class Post16Pattern(models.TextChoices):
+        TERMLY = "termly", "Every term"
+        STAFFORDSHIRE = "staffordshire", "Year 12 autumn and summer terms, Year 13 spring term"
+
+    local_authority = models.OneToOneField(LocalAuthority, on_delete=models.CASCADE,
+                                           related_name="deadline_settings")
+    count_school_days = models.BooleanField(
+        default=False,
+        help_text="Count the 20 days for initial and change-of-school PEPs in school days, not working days.",
+    )
+    half_termly_for_ri_schools = models.BooleanField(
+        default=False,
+        help_text="Children at schools rated requires improvement or inadequate need a PEP every half-term.",
+    )
+    post16_pattern = models.CharField(max_length=14, choices=Post16Pattern.choices, default=Post16Pattern.TERMLY)
+
+    class Meta:
+        verbose_name_plural = "deadline settings"
+
+    def __str__(self) -> str:
+        return f"Deadline settings of {self.local_authority}"
+
+
+class ConcernRequest(models.Model):
+    """Someone in the team asking for an extra PEP meeting; it is due in 10 working days."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="concern_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
+    reason = models.TextField()
+    requested_on = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-requested_on", "-pk"]
+        indexes = [
+            # The deadline engine: an LA's concern requests from a date onwards.
+            models.Index(fields=["child", "requested_on"], name="concern_child_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Concern review for child {self.child_id} requested on {self.requested_on}"
+
+
+class Notice(models.Model):
+    """One notice sent to one person about a deadline (or their daily digest).
+
+    The unique constraint is what makes the daily run idempotent: a second run on the
+    same day finds the rows already there and sends nothing again. A digest uses the
+    key "digest" and the day it covers; a "became overdue" notice uses the deadline's
+    key and its due date, so it is sent once per deadline whichever day the run sees it.
+    """
+
+    class Kind(models.TextChoices):
+        DIGEST = "digest", "Daily digest"
+        OVERDUE = "overdue", "Deadline became overdue"
+
+    DIGEST_KEY = "digest"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    deadline_key = models.CharField(max_length=120)
+    day = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "deadline_key", "day"], name="one_notice_per_deadline_day"),
+        ]
+        indexes = [
+            # flag_overdue: "which notices exist already for these days?"
+            models.Index(fields=["day", "kind"], name="notice_day_idx"),
+        ]
+
+
+class Outbox(models.Model):
+    """An email written in the sender's transaction and delivered by a Celery task.
+
+    The web request only writes this row; delivery happens after commit (and again from
+    the every-minute sweeper if the broker was down), so a request never waits on Redis.
+    """
+
+    MAX_ATTEMPTS = 10
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # Set by callers that must never send the same email twice (digests: one per person a day).
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "outbox"
+        indexes = [
+            # The sweeper: pending messages, oldest first.
+            models.Index(fields=["created_at"], name="outbox_pending_idx", condition=models.Q(sent_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.to}"

@@ -1,0 +1,151 @@
+"""The outbox: emails written in the sender's transaction, delivered by a Celery worker.
+
+The public API for every app (see the report to the lead):
+
+    from peps.timeliness.outbox import outbox_enqueue
+    outbox_enqueue(to="a@example.org", subject="...", body="...", dedupe_key=None)
+
+Call it inside your service's transaction instead of `send_mail` in `on_commit`. The row
+commits (or rolls back) with your data. After commit a delivery task is published with
+a short broker timeout; if the broker is down the request does not wait and the
+every-minute `outbox_sweep` task sends the email once the broker is back.
+
+Delivery is at least once: a worker killed between handing a message to the mail server
+and recording `sent_at` sends that one message again on the next sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Outbox
+
+log = logging.getLogger(__name__)
+
+# How long a web request may spend trying to reach the broker after commit, in seconds.
+BROKER_TIMEOUT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    to: str
+    subject: str
+    body: str
+    dedupe_key: str | None = None
+
+
+def outbox_enqueue(*, to: str, subject: str, body: str, dedupe_key: str | None = None) -> Outbox | None:
+    """Write one email to the outbox in the caller's transaction; deliver after commit.
+
+    With a `dedupe_key` that is already in the outbox nothing is written and None is
+    returned: the email has been (or will be) sent already.
+    """
+    if dedupe_key is not None and Outbox.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    try:
+        with transaction.atomic():  # A savepoint: a duplicate key must not break the caller's transaction.
+            row = Outbox.objects.create(to=to, subject=subject[:200], body=body, dedupe_key=dedupe_key)
+    except IntegrityError:
+        return None
+    _deliver_after_commit()
+    return row
+
+
+def outbox_enqueue_many(emails: Iterable[Email]) -> int:
+    """Write many emails in one INSERT (duplicates of a dedupe key are skipped)."""
+    from .bulk import copy_insert
+
+    now = timezone.now()
+    rows = [(e.to, e.subject[:200], e.body, e.dedupe_key, now, 0, "") for e in emails]
+    if not rows:
+        return 0
+    copy_insert(Outbox, ("to", "subject", "body", "dedupe_key", "created_at", "attempts", "last_error"), rows,
+                skip_conflicts=True)
+    _deliver_after_commit()
+    return len(rows)
+
+
+def _deliver_after_commit() -> None:
+    """Publish one delivery task when the current transaction commits.
+
+    A transaction that enqueues a thousand emails publishes one task, not a thousand.
+    """
+    from django.db import connection
+
+    if any(entry[1] is _kick_on_commit for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_kick_on_commit)
+
+
+def _kick_on_commit() -> None:
+    kick_delivery()
+
+
+def kick_delivery() -> bool:
+    """Ask a worker to deliver the outbox now. Never raises; never waits long.
+
+    Returns False when the broker could not be reached (the sweeper will deliver later).
+    """
+    from epep.celery import app
+
+    from .tasks import deliver_outbox
+
+    try:
+        if app.conf.task_always_eager:
+            deliver_outbox.apply()
+            return True
+        with app.connection_for_write(
+            connect_timeout=BROKER_TIMEOUT,
+            transport_options={"max_retries": 0, "socket_connect_timeout": BROKER_TIMEOUT,
+                               "socket_timeout": BROKER_TIMEOUT, "retry_on_timeout": False},
+        ) as conn:
+            deliver_outbox.apply_async(connection=conn, retry=False)
+        return True
+    except Exception as exc:  # noqa: BLE001 - the broker being down must never fail the request
+        log.warning("broker unavailable; the outbox sweeper will deliver",
+                    extra={"event": "outbox_broker_down", "error": type(exc).__name__})
+        return False
+
+
+def outbox_deliver(*, limit: int = 5000) -> int:
+    """Send pending outbox emails; returns how many were sent.
+
+    Each message is locked (SKIP LOCKED, so two workers share the work), sent and marked
+    in its own short transaction: a crash re-sends at most the message in hand.
+    """
+    sent = 0
+    tried: list[int] = []
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+        for _ in range(limit):
+            with transaction.atomic():
+                row = (Outbox.objects.select_for_update(skip_locked=True)
+                       .filter(sent_at__isnull=True, attempts__lt=Outbox.MAX_ATTEMPTS)
+                       .exclude(pk__in=tried).order_by("created_at", "pk").first())
+                if row is None:
+                    break
+                tried.append(row.pk)
+                row.attempts += 1
+                try:
+                    EmailMessage(subject=row.subject, body=row.body, from_email=settings.DEFAULT_FROM_EMAIL,
+                                 to=[row.to], connection=connection).send()
+                except Exception as exc:  # noqa: BLE001 - recorded on the row and retried by the sweeper
+                    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                    row.save(update_fields=["attempts", "last_error"])
+                    log.warning("email delivery failed", extra={"event": "outbox_send_failed", "object_id": row.pk})
+                else:
+                    row.sent_at = timezone.now()
+                    row.last_error = ""
+                    row.save(update_fields=["attempts", "sent_at", "last_error"])
+                    sent += 1
+    finally:
+        connection.close()
+    return sent

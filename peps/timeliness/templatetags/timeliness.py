@@ -1,0 +1,21 @@
+"""`{% child_deadlines child %}`: the deadlines section of a child's page."""
+
+from __future__ import annotations
+
+from django import template
+
+from children.policies import Action, can
+
+from ..selectors import deadlines_for_child
+
+register = template.Library()
+
+
+@register.inclusion_tag("timeliness/includes/child_deadlines.html", takes_context=True)
+def child_deadlines(context, child) -> dict:
+    user = context["request"].user
+    return {
+        "child": child,
+        "deadlines": deadlines_for_child(child),
+        "can_request_concern": can(user, child, Action.REQUEST_CONCERN_REVIEW),
+    }
