@@ -33,7 +33,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -418,9 +417,11 @@ def _email_team(pep: Pep, actor: User | None, subject: str, lines: list[str]) ->
     recipients = _team_recipients(pep, actor)
     link = settings.SITE_URL + reverse("pep_detail", args=[pep.pk])
     body = "\n\n".join([*lines, f"Sign in to see the PEP: {link}", "This is an automatic message from ePEP."])
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    # Written to the outbox in this transaction and delivered by Celery after the commit,
+    # so the page never waits on the broker or the mail server.
+    from peps.timeliness.outbox import Email, outbox_enqueue_many
+
+    outbox_enqueue_many(Email(to=to, subject=subject, body=body) for to in recipients)
 
 
 def _transition(*, actor: User | None, pep: Pep, to: str, **fields) -> Pep:

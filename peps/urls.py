@@ -8,7 +8,6 @@ urlpatterns = [
     path("<int:pk>/sections/<str:letter>/edit/", views.section_edit, name="pep_section_edit"),
     path("<int:pk>/submit/", views.pep_submit, name="pep_submit"),
     path("<int:pk>/return/", views.pep_return, name="pep_return"),
-    path("<int:pk>/approve/", views.pep_approve, name="pep_approve"),
     path("<int:pk>/documents/new/", views.document_upload, name="pep_document_upload"),
     path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="pep_document_download"),
     path("start/<int:child_pk>/", views.pep_start, name="pep_start"),

@@ -232,23 +232,6 @@ def pep_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pep_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    access = get_pep_for(request.user, pk, PepAction.QA)
-    pep = access.pep
-    if request.method == "POST":
-        try:
-            services.pep_approve(request.user, pep)
-        except (services.TransitionConflict, services.TransitionRefused) as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "The PEP has been approved. It can no longer be changed.")
-        return redirect("pep_detail", pk=pep.pk)
-    return render(request, "peps/pep_approve.html", {**_pep_context(access),
-                                                     "sections": list(pep.sections.all())})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.UPLOAD_DOCUMENT)
     pep = access.pep

@@ -8,12 +8,14 @@ import json
 import shutil
 import subprocess
 import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -141,8 +143,16 @@ def sign_in(browser, live_server, email: str, password: str) -> None:
 
 def submit_and_wait(browser, selector: str = "main form button[type=submit]") -> None:
     """Click a submit button and wait until the next page has replaced this one."""
-    old = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, selector).click()
+    # The page may still be settling from the last navigation: retry a stale lookup.
+    for attempt in range(3):
+        try:
+            old = browser.find_element(By.TAG_NAME, "html")
+            browser.find_element(By.CSS_SELECTOR, selector).click()
+            break
+        except (StaleElementReferenceException, WebDriverException):
+            if attempt == 2:
+                raise
+            time.sleep(0.5)
     WebDriverWait(browser, 10).until(expected_conditions.staleness_of(old))
 
 

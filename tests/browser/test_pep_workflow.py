@@ -180,9 +180,12 @@ def test_a_pep_from_start_to_approval(browser, pages, live_server, world):
 
     # The Virtual School approves it; it is locked.
     sign_in(browser, live_server, people["vs_officer"].email, PASSWORD)
-    browser.get(f"{live_server.url}/peps/{pep.pk}/approve/")
-    pages.check("approve page")
-    submit_and_wait(browser)
+    browser.get(f"{live_server.url}/quality/peps/{pep.pk}/review/")
+    pages.check("quality assurance page")
+    for radio in browser.find_elements(By.CSS_SELECTOR, "input[type=radio][value=green]"):
+        radio.click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=decision][value=approve]").click()
+    submit_and_wait(browser, "main form button[type=submit].govuk-button")
     assert Pep.objects.get(pk=pep.pk).status == Pep.Status.APPROVED
     pages.check("approved PEP")
     assert "/edit/" not in browser.find_element(By.ID, "main-content").get_attribute("innerHTML")

@@ -58,7 +58,6 @@ ROWS = [
     Row("pep_section_edit", _only("social_worker"), kwargs=_section_a),
     Row("pep_submit", _only("designated_teacher", "vs_officer"), kwargs=_draft),
     Row("pep_return", _only("vs_officer"), kwargs=_submitted),
-    Row("pep_approve", _only("vs_officer"), kwargs=_submitted),
     Row("pep_document_upload", _only("social_worker", "designated_teacher", "vs_officer"), kwargs=_draft),
     Row("pep_document_download", TEAM, kwargs=_document),
     Row("pep_start", _only("social_worker", "designated_teacher", "vs_officer"),

@@ -7,6 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from peps import services
 from peps.models import Pep, SectionConfig, StashedSectionPost
 from tests.peps.factories import ready_to_submit, set_status, start_pep
 
@@ -155,14 +156,13 @@ def test_a_designated_teacher_cannot_return_or_approve(client, world, designated
     pep = set_status(ready_to_submit(world.child), Pep.Status.SUBMITTED)
     client.force_login(designated_teacher)
     assert client.post(reverse("pep_return", args=[pep.pk]), {"reason": "x"}).status_code == 403
-    assert client.post(reverse("pep_approve", args=[pep.pk])).status_code == 403
+    assert client.post(reverse("qa_review", args=[pep.pk]), {"decision": "approve"}).status_code == 403
     assert Pep.objects.get(pk=pep.pk).status == Pep.Status.SUBMITTED
 
 
 def test_approve_locks_the_pep(client, world, vs_officer, social_worker):
     pep = set_status(ready_to_submit(world.child), Pep.Status.SUBMITTED)
-    client.force_login(vs_officer)
-    assert client.post(reverse("pep_approve", args=[pep.pk])).status_code == 302
+    services.pep_approve(vs_officer, pep)
     assert Pep.objects.get(pk=pep.pk).status == Pep.Status.APPROVED
     client.force_login(social_worker)
     assert client.get(_edit(pep)).status_code == 403

@@ -14,6 +14,7 @@ from accounts.models import AuditEvent
 from peps import services
 from peps.demo import sample_answers
 from peps.models import Pep, Section
+from peps.timeliness.outbox import outbox_deliver
 from tests.peps.factories import complete_sections, ready_to_submit, set_status
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +146,8 @@ def test_submit_return_resubmit_approve_each_audited_and_emailed(world, designat
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             action()
+        # Emails go through the outbox; deliver what this step queued.
+        outbox_deliver()
         pep.refresh_from_db()
         assert pep.status == status
         assert AuditEvent.objects.count() == before + 1
