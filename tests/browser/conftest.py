@@ -18,7 +18,6 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(settings.BASE_DIR)
@@ -153,7 +152,21 @@ def submit_and_wait(browser, selector: str = "main form button[type=submit]") ->
             if attempt == 2:
                 raise
             time.sleep(0.5)
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(old))
+    WebDriverWait(browser, 10).until(lambda _driver: _is_gone(old))
+
+
+def _is_gone(element) -> bool:
+    """True once the element's page has been replaced. Chromedriver reports a node of a
+    replaced document either as stale or as "does not belong to the document"."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
+    return False
 
 
 def sign_out(browser) -> None:
