@@ -184,7 +184,7 @@ def test_a_pep_from_start_to_approval(browser, pages, live_server, world):
     pages.check("quality assurance page")
     for radio in browser.find_elements(By.CSS_SELECTOR, "input[type=radio][value=green]"):
         radio.click()
-    browser.find_element(By.CSS_SELECTOR, "input[name=decision][value=approve]").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=decision][value=approved]").click()
     submit_and_wait(browser, "main form button[type=submit].govuk-button")
     assert Pep.objects.get(pk=pep.pk).status == Pep.Status.APPROVED
     pages.check("approved PEP")
