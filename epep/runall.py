@@ -33,6 +33,11 @@ def main() -> int:
     print("Demo logins, all with the password demo-pass-2026:")
     for email, _name, role in DEMO_LOGINS:
         print(f"  {email:<20} {role.label}")
+    from django.conf import settings
+
+    if settings.MFA_REQUIRED_FOR_STAFF:
+        print("Staff logins (admin, vs, sw, dt) set up an authenticator app at first sign-in;\n"
+              "to try the demo without one, run: MFA_REQUIRED_FOR_STAFF=false make run")
     print(flush=True)
     stopping = False
 
