@@ -9,7 +9,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.shortcuts import redirect
 
 from .request_context import current_request_id
 
@@ -59,8 +58,11 @@ class NoStoreForAuthenticatedMiddleware:
                 logout(request)
                 log.info("session ended at the absolute limit",
                          extra={"event": "session_absolute_timeout", "user_id": user_id})
-                return redirect(settings.LOGIN_URL)
-            request.session_absolute_remaining = remaining
+            else:
+                request.session_absolute_remaining = remaining
+        # After the limit the request carries on as anonymous: a sign-in-required page sends
+        # the person to sign in, and a section save that arrives now keeps its text (the
+        # PEP views stash an anonymous POST until the person has signed in again).
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store"

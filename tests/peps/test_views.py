@@ -220,3 +220,18 @@ def test_the_home_page_lists_sections_waiting_for_the_person(client, pep, carer,
     assert f"/peps/{pep.pk}/sections/D/edit/" in page and "/sections/A/edit/" not in page
     client.force_login(admin_user)
     assert reverse("pep_section_config") in client.get(reverse("home")).text
+
+
+def test_a_post_at_the_12_hour_limit_keeps_the_text_too(client, pep, social_worker):
+    import time
+
+    from accounts.middleware import STARTED_AT
+
+    client.force_login(social_worker)
+    session = client.session
+    session[STARTED_AT] = int(time.time()) - 12 * 60 * 60 - 1
+    session.save()
+    response = client.post(_edit(pep), {"version": "0", "action": "save", "carer_name": "Typed at the limit"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert StashedSectionPost.objects.count() == 1
+    assert pep.sections.get(letter="A").data == {}
