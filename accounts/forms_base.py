@@ -45,3 +45,12 @@ class GovDateField(forms.DateField):
         kwargs.setdefault("input_formats", ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"])
         kwargs.setdefault("widget", forms.DateInput(attrs={"inputmode": "numeric"}, format="%d/%m/%Y"))
         super().__init__(*args, **kwargs)
+
+
+def show_rule_errors(form: forms.Form, exc) -> None:
+    """Put a service's ValidationError on the form: on the field it names if the form has
+    that field, otherwise at the top (the error summary shows both)."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, problems in errors.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.forms_base import show_rule_errors
 from children.services import child_record_viewed
 from peps.policies import PepAction, get_pep_for
 
@@ -17,15 +18,6 @@ from . import ical, services
 from .forms import CancelForm, MeetingSettingsForm, RecordForm, RescheduleForm, ScheduleForm
 from .models import Meeting
 from .policies import get_meeting_for, require_meeting_settings_manager
-
-
-def show_rule_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form (on the field it names, if the form has it)."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, problems in errors.items():
-        target = field if field in form.fields else None
-        for problem in problems:
-            form.add_error(target, problem)
 
 
 def _context(access, **extra) -> dict:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.forms_base import show_rule_errors
 from children.services import child_record_viewed
 from peps.policies import PepAction, get_pep_for
 
@@ -23,14 +24,6 @@ from .policies import (
     require_allocation_manager,
     require_virtual_school,
 )
-
-
-def show_rule_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form (on the field it names, if the form has it)."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, problems in errors.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 def _context(access, **extra) -> dict:
