@@ -65,3 +65,18 @@ def audit_record(
         changes=_plain(changes or {}),
         request_id=current_request_id.get(),
     )
+
+
+# Verbs that record a read (opening a record, downloading, exporting), not a change.
+READ_VERBS = (Verb.VIEWED, Verb.EXPORTED, Verb.DOWNLOADED)
+
+
+def last_write_id() -> int:
+    """The id of the newest audit event of a write: a version number for all the data.
+
+    Every write goes through a service that audits it in its own transaction, so anything
+    computed from the data (the dashboards) stays valid while this number stays the same.
+    One backward scan of the primary key index, stopping at the first write.
+    """
+    return (AuditEvent.objects.exclude(verb__in=READ_VERBS).order_by("-id")
+            .values_list("id", flat=True).first()) or 0

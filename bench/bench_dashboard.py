@@ -34,6 +34,12 @@ def setup() -> None:
     from django.core.management import call_command
 
     django.setup()
+    # The production cache, Redis, holds the computed figures (the test settings' locmem
+    # cache would hide the cost of fetching them).
+    from django.conf import settings
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/9")}}
     call_command("migrate", verbosity=0, interactive=False)
 
 
@@ -149,15 +155,28 @@ def main() -> None:
     client.force_login(vs)
     for _ in range(3):  # warm-up: connections, template and bank-holiday caches
         assert client.get("/quality/dashboard/").status_code == 200
-    times, cpu = [], []
-    for _ in range(REQUESTS):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        response = client.get("/quality/dashboard/")
-        times.append((time.perf_counter() - start) * 1000)
-        # The Django process's own CPU time: steadier than wall time on a busy machine, but
-        # without the database's share of the work.
-        cpu.append((time.process_time() - start_cpu) * 1000)
-        assert response.status_code == 200
+    from accounts.models import AuditEvent
+
+    def timed(after_a_write: bool) -> tuple[list[float], list[float]]:
+        times, cpu = [], []
+        for _ in range(REQUESTS):
+            if after_a_write:
+                # What any save does to the dashboard's cache key: a new audit event of a write.
+                AuditEvent.objects.create(verb=AuditEvent.Verb.UPDATED, object_type="bench.write", object_id="1")
+            start, start_cpu = time.perf_counter(), time.process_time()
+            response = client.get("/quality/dashboard/")
+            times.append((time.perf_counter() - start) * 1000)
+            # The Django process's own CPU time: steadier than wall time on a busy machine, but
+            # without the database's share of the work.
+            cpu.append((time.process_time() - start_cpu) * 1000)
+            assert response.status_code == 200
+        return times, cpu
+
+    # Cold: every request follows a write, so the figures are computed afresh each time
+    # (what the first officer to look after a change waits). Warm: nothing changed since
+    # the last request, so the figures come from the cache and only the page is rendered.
+    results = {"after a write (computed)": timed(True), "nothing changed (cached)": timed(False)}
+    AuditEvent.objects.filter(object_type="bench.write").delete()
     # Counted with a wrapper: CaptureQueriesContext is emptied by the request_started signal.
     queries: list[str] = []
     with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
@@ -173,11 +192,11 @@ def main() -> None:
           f"peps={Pep.objects.filter(child__local_authority=vs.local_authority).count()} "
           f"queries_per_request={len(queries)} deadlines={board.deadline_source} "
           f"selector_alone={selector_ms:.0f} ms")
-    print(f"dashboard over {REQUESTS} requests: p50={statistics.median(times):.0f} ms "
-          f"p95={percentile(times, 95):.0f} ms max={max(times):.0f} ms (goal p95 < 150 ms); "
-          f"Django CPU p50={statistics.median(cpu):.0f} ms p95={percentile(cpu, 95):.0f} ms; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-
+    for label, (times, cpu) in results.items():
+        print(f"dashboard, {label}, {REQUESTS} requests: p50={statistics.median(times):.0f} ms "
+              f"p95={percentile(times, 95):.0f} ms max={max(times):.0f} ms (goal p95 < 150 ms); "
+              f"Django CPU p50={statistics.median(cpu):.0f} ms p95={percentile(cpu, 95):.0f} ms")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 if __name__ == "__main__":
     main()

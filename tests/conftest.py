@@ -24,6 +24,16 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache. Cached figures are keyed on the newest audit
+    event's id, and a rolled-back test gives its ids back to the next test on SQLite."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @dataclass
 class World:
     la: object

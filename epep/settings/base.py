@@ -234,13 +234,15 @@ if REDIS_URL:
         "socket_connect_timeout": 5,
     }
 else:
-    for sub in ("in", "processed"):
+    for sub in ("in", "processed", "control"):
         (CELERY_QUEUE_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "in"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "in"),
         "data_folder_processed": str(CELERY_QUEUE_DIR / "processed"),
+        # Without it kombu writes its broadcast exchange to ./control in the working directory.
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

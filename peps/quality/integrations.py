@@ -244,11 +244,13 @@ def apply_deadlines(statuses, *, term, today, episodes, last_meeting, child_ids=
     return "fallback"
 
 
-def pp_plus_figures(ids, child_la_ids: dict[int, int], term):
+def pp_plus_figures(ids, child_la_ids: dict[int, int], term, statuses=None):
     """PP+ allocated, requested, approved, released and remaining for the children (targets app).
 
     PP+ runs by financial year (April to March); the chosen term's year is the one its
-    last month falls in. Allocated is each child's LA allocation per child; two queries.
+    last month falls in. Allocated is each child's LA allocation per child. Two queries:
+    the allocations, and the requests summed per child, so that each child's amounts are
+    on its ChildStatus (when given) for the lists behind the PP+ figures.
     """
     from django.db.models import Q, Sum
 
@@ -261,13 +263,25 @@ def pp_plus_figures(ids, child_la_ids: dict[int, int], term):
         financial_year=financial_year, local_authority_id__in=set(child_la_ids.values()))
         .order_by().values_list("local_authority_id", "amount_per_child"))
     approved = Q(status__in=PpPlusRequest.APPROVED_STATUSES)
-    sums = PpPlusRequest.objects.filter(child__in=ids, financial_year=financial_year).aggregate(
-        requested=Sum("amount"), approved=Sum("approved_amount", filter=approved),
-        released=Sum("approved_amount", filter=approved & Q(pep__status=Pep.Status.APPROVED)))
+    zero = Decimal(0)
+    totals = {"requested": zero, "approved": zero, "released": zero}
+    any_request = False
+    for child_id, requested, approved_sum, released in (
+            PpPlusRequest.objects.filter(child__in=ids, financial_year=financial_year).order_by()
+            .values("child_id").annotate(requested=Sum("amount"), approved=Sum("approved_amount", filter=approved),
+                                         released=Sum("approved_amount",
+                                                      filter=approved & Q(pep__status=Pep.Status.APPROVED)))
+            .values_list("child_id", "requested", "approved", "released")):
+        any_request = True
+        amounts = (requested or zero, approved_sum or zero, released or zero)
+        for name, amount in zip(("requested", "approved", "released"), amounts, strict=True):
+            totals[name] += amount
+        status = statuses.get(child_id) if statuses is not None else None
+        if status is not None:
+            status.pp_requested, status.pp_approved, status.pp_released = amounts
     return PpPlusFigures(
-        available=bool(per_child) or sums["requested"] is not None,
+        available=bool(per_child) or any_request,
         financial_year=financial_year,
-        allocated=sum((per_child.get(la, Decimal(0)) for la in child_la_ids.values()), Decimal(0)),
-        requested=sums["requested"] or Decimal(0), approved=sums["approved"] or Decimal(0),
-        released=sums["released"] or Decimal(0),
+        allocated=sum((per_child.get(la, zero) for la in child_la_ids.values()), zero),
+        requested=totals["requested"], approved=totals["approved"], released=totals["released"],
     )

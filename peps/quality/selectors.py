@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
+from accounts.audit import last_write_id
 from accounts.models import Role, User
 from children.models import (
     YEAR_GROUP_CHOICES,
@@ -110,6 +112,10 @@ class ChildStatus:
     awaiting_qa: bool = False
     days_waiting: int | None = None
     rag: str | None = None
+    # Pupil Premium Plus of the chosen term's financial year (targets app).
+    pp_requested: Decimal = Decimal(0)
+    pp_approved: Decimal = Decimal(0)
+    pp_released: Decimal = Decimal(0)
 
     @property
     def year_group_label(self) -> str:
@@ -142,7 +148,14 @@ FIGURES: dict[str, tuple[str, Callable[[ChildStatus], bool]]] = {
     "rag_red": ("Rated red", lambda s: s.rag == Rag.RED),
     "rag_amber": ("Rated amber", lambda s: s.rag == Rag.AMBER),
     "rag_green": ("Rated green", lambda s: s.rag == Rag.GREEN),
+    # Behind the PP+ amounts: the children the allocation is for, and those with requests.
+    "pp_all": ("Children the PP+ allocation is for", lambda s: True),
+    "pp_requested": ("Children with PP+ requested", lambda s: s.pp_requested > 0),
+    "pp_approved": ("Children with PP+ approved", lambda s: s.pp_approved > 0),
+    "pp_released": ("Children with PP+ released (approved PEPs)", lambda s: s.pp_released > 0),
 }
+
+PP_FIGURES = ("pp_all", "pp_requested", "pp_approved", "pp_released")
 
 BREAKDOWNS = {
     "school": "School",
@@ -235,6 +248,44 @@ class Dashboard:
         return sorted((s for s in self.statuses if s.awaiting_qa), key=lambda s: -(s.days_waiting or 0))
 
 
+# A computed dashboard is kept this long at most. It is keyed on the data's version
+# (accounts.audit.last_write_id), so any audited write makes the next request recompute;
+# the time limit only bounds what no audit event records (a transaction that took its
+# audit id before another's but committed after it, edits made in Django's admin).
+DASHBOARD_CACHE_SECONDS = 120
+
+
+def _scope_key(user: User) -> str:
+    """Whose children: Virtual School officers and LA admins of one LA share one scope
+    (children_visible_to gives them all the LA's children); a designated teacher sees
+    their school's; anyone else their own caseload."""
+    if user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN):
+        return f"la{user.local_authority_id}"
+    if user.role == Role.DESIGNATED_TEACHER:
+        return f"school{user.school_id}"
+    return f"user{user.pk}"
+
+
+def dashboard_key(user: User, term: TermRef, today: dt.date | None = None) -> str:
+    """The cache key of a dashboard: scope, term, day and the version of the data.
+
+    The version is read before the figures are, so figures computed while a write commits
+    are stored under the older version and computed again on the next request.
+    """
+    today = today or timezone.localdate()
+    return f"quality:dashboard:v2:{_scope_key(user)}:{term.key}:{today.isoformat()}:{last_write_id()}"
+
+
+def dashboard_cached(user: User, term: TermRef, key: str | None = None) -> Dashboard:
+    """dashboard_for, computed once per scope, term, day and version of the data."""
+    key = key or dashboard_key(user, term)
+    board = cache.get(key)
+    if board is None:
+        board = dashboard_for(user, term, dt.date.fromisoformat(key.split(":")[5]))
+        cache.set(key, board, DASHBOARD_CACHE_SECONDS)
+    return board
+
+
 def dashboard_for(user: User, term: TermRef, today: dt.date | None = None) -> Dashboard:
     """Every figure of the dashboard for the children the person can see, in one term.
 
@@ -311,12 +362,12 @@ def dashboard_for(user: User, term: TermRef, today: dt.date | None = None) -> Da
 
     deadline_source = integrations.apply_deadlines(statuses, term=term, today=today, episodes=episodes,
                                                     last_meeting=last_meeting, child_ids=ids)
+    pp_plus = integrations.pp_plus_figures(ids, child_la, term, statuses)
     status_list = list(statuses.values())
     counts = _figure_counts(status_list)
     breakdowns = _breakdowns(status_list)
 
     chart = _compliance_chart(ids, statuses, episodes, today)
-    pp_plus = integrations.pp_plus_figures(ids, child_la, term)
     return Dashboard(term=term, today=today, statuses=status_list, counts=counts, breakdowns=breakdowns,
                      chart=chart, pp_plus=pp_plus, deadline_source=deadline_source)
 
@@ -337,6 +388,10 @@ def _figure_counts(status_list: list[ChildStatus]) -> dict[str, int]:
         "rag_red": sum(1 for s in status_list if s.rag == Rag.RED),
         "rag_amber": sum(1 for s in status_list if s.rag == Rag.AMBER),
         "rag_green": sum(1 for s in status_list if s.rag == Rag.GREEN),
+        "pp_all": len(status_list),
+        "pp_requested": sum(1 for s in status_list if s.pp_requested > 0),
+        "pp_approved": sum(1 for s in status_list if s.pp_approved > 0),
+        "pp_released": sum(1 for s in status_list if s.pp_released > 0),
     }
 
 
@@ -470,9 +525,11 @@ def fallback_deadlines(statuses: dict[int, ChildStatus], *, term: TermRef, today
 
 def csv_rows(statuses: Iterable[ChildStatus]) -> Iterable[list[str]]:
     yield ["LA reference", "Name", "School", "Year group", "Phase", "Social worker", "PEP status",
-           "Meeting held", "Days waiting for QA", "Latest QA rating", "Due on"]
+           "Meeting held", "Days waiting for QA", "Latest QA rating", "Due on", "PP+ requested (£)",
+           "PP+ approved (£)", "PP+ released (£)"]
     for s in statuses:
         yield [s.reference, s.name, s.school_name, s.year_group_label, s.phase_label, s.social_worker_names,
                Pep.Status(s.pep_status).label if s.pep_status else "No PEP", "Yes" if s.held else "No",
                "" if s.days_waiting is None else str(s.days_waiting),
-               Rag(s.rag).label if s.rag else "", s.due_on.isoformat() if s.due_on else ""]
+               Rag(s.rag).label if s.rag else "", s.due_on.isoformat() if s.due_on else "",
+               f"{s.pp_requested:.2f}", f"{s.pp_approved:.2f}", f"{s.pp_released:.2f}"]

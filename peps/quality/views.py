@@ -6,9 +6,11 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
@@ -158,15 +160,34 @@ def _chosen_term(request: HttpRequest) -> tuple[TermForm, TermRef]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_dashboard(request)
     form, term = _chosen_term(request)
-    board = selectors.dashboard_for(request.user, term)
+    # The figures (everything below the term chooser) are rendered once per version of the
+    # data and kept with the computed dashboard (selectors.dashboard_cached).
+    key = selectors.dashboard_key(request.user, term)
+    figures_key = f"{key}:html:{request.user.role}"
+    figures = cache.get(figures_key)
+    if figures is None:
+        board = selectors.dashboard_cached(request.user, term, key=key)
+        figures = render_to_string("quality/includes/dashboard_figures.html", {
+            "board": board, "user": request.user,
+            "term_figures": [(k, label) for k, (label, _p) in selectors.FIGURES.items()
+                             if not k.startswith(("rag_", "pp_"))],
+            "rag_figures": [(k, k[4:], label) for k, (label, _p) in selectors.FIGURES.items() if k.startswith("rag_")],
+            "breakdown_figures": [(f, selectors.FIGURES[f][0]) for f in selectors.BREAKDOWN_FIGURES],
+            "chart": _chart_geometry(board.chart),
+            "breakdown_tables": _breakdown_tables(board),
+            "pp_rows": _pp_rows(board.pp_plus),
+        })
+        cache.set(figures_key, figures, selectors.DASHBOARD_CACHE_SECONDS)
     return render(request, "quality/dashboard.html", {
-        "form": form, "board": board, "title": selectors.dashboard_title(request.user),
-        "term_figures": [(k, label) for k, (label, _p) in selectors.FIGURES.items() if not k.startswith("rag_")],
-        "rag_figures": [(k, k[4:], label) for k, (label, _p) in selectors.FIGURES.items() if k.startswith("rag_")],
-        "breakdown_figures": [(f, selectors.FIGURES[f][0]) for f in selectors.BREAKDOWN_FIGURES],
-        "chart": _chart_geometry(board.chart),
-        "breakdown_tables": _breakdown_tables(board),
+        "form": form, "term": term, "figures": figures, "title": selectors.dashboard_title(request.user),
     })
+
+
+def _pp_rows(pp) -> list[tuple[str, object, str]]:
+    """(label, amount, the figure whose list of children is behind it)."""
+    return [("Allocated", pp.allocated, "pp_all"), ("Requested", pp.requested, "pp_requested"),
+            ("Approved", pp.approved, "pp_approved"), ("Released (approved PEPs)", pp.released, "pp_released"),
+            ("Remaining", pp.remaining, "pp_all")]
 
 
 def _breakdown_tables(board) -> list[dict]:
@@ -230,10 +251,11 @@ def dashboard_children(request: HttpRequest) -> HttpResponse:
     _require_dashboard(request)
     figure, group = _figure_and_group(request)
     form, term = _chosen_term(request)
-    board = selectors.dashboard_for(request.user, term)
+    board = selectors.dashboard_cached(request.user, term)
     return render(request, "quality/dashboard_children.html", {
         "board": board, "figure": figure, "figure_label": selectors.FIGURES[figure][0], "group": group,
         "group_label": selectors.group_label(board, group), "rows": selectors.children_behind(board, figure, group),
+        "pp_list": figure in selectors.PP_FIGURES,
         "title": selectors.dashboard_title(request.user),
     })
 
@@ -249,7 +271,7 @@ def dashboard_children_csv(request: HttpRequest) -> HttpResponse:
     _require_dashboard(request)
     figure, group = _figure_and_group(request)
     _form, term = _chosen_term(request)
-    board = selectors.dashboard_for(request.user, term)
+    board = selectors.dashboard_cached(request.user, term)
     rows = selectors.children_behind(board, figure, group)
     services.dashboard_list_exported(actor=request.user, figure=figure, group=group,
                                      academic_year=term.academic_year, term=term.term, count=len(rows))

@@ -191,3 +191,51 @@ def test_names_in_the_breakdowns_are_escaped(world, vs_officer, client):
     page = client.get(reverse("quality_dashboard")).content.decode()
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Academy" in page
+
+
+def test_the_figures_are_kept_until_an_audited_write_then_computed_again(world, vs_officer, client):
+    from children import services as child_services
+
+    client.force_login(vs_officer)
+    first = client.get(reverse("quality_dashboard"))
+    needing = first.context["board"].counts["needing"]
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(reverse("quality_dashboard"))
+    assert again.status_code == 200 and "board" not in again.context  # served from the cache
+    assert len(ctx.captured_queries) < 10
+    # Any write goes through a service that audits it: the next request computes afresh.
+    child = child_services.child_create(actor=vs_officer, local_authority=world.la, la_reference="NEW1",
+                                        first_name="Newly", last_name="Arrived", date_of_birth=dt.date(2015, 3, 1))
+    child_services.care_episode_start(actor=vs_officer, child=child, entered_care_on=timezone.localdate())
+    after = client.get(reverse("quality_dashboard"))
+    assert after.context["board"].counts["needing"] == needing + 1
+
+
+def test_each_pp_plus_amount_links_to_the_children_behind_it(world, vs_officer, client):
+    from decimal import Decimal
+
+    from targets.models import PpPlusAllocation, PpPlusRequest
+    from tests.quality.factories import submitted_pep
+
+    term = TermRef.containing(timezone.localdate())
+    from targets.models import financial_year_for
+
+    financial_year = financial_year_for(term.window()[1])
+    PpPlusAllocation.objects.create(local_authority=world.la, financial_year=financial_year, amount_per_child=2570)
+    pep = submitted_pep(world.child, held_on=timezone.localdate())
+    PpPlusRequest.objects.filter(pep=pep).update(status=PpPlusRequest.Status.APPROVED,
+                                                 approved_amount=Decimal("200.00"), financial_year=financial_year)
+    client.force_login(vs_officer)
+    page = client.get(reverse("quality_dashboard")).content.decode()
+    for figure in selectors.PP_FIGURES:
+        assert f"?figure={figure}&amp;term={term.key}" in page
+    listed = client.get(reverse("quality_dashboard_children"), {"figure": "pp_approved"})
+    assert listed.status_code == 200
+    assert [s.id for s in listed.context["rows"]] == [world.child.pk]
+    assert "PP+ approved (£)" in listed.content.decode() and "200.00" in listed.content.decode()
+    assert [s.id for s in client.get(reverse("quality_dashboard_children"),
+                                     {"figure": "pp_released"}).context["rows"]] == []
+    rows = list(csv.reader(io.StringIO(client.get(reverse("quality_dashboard_csv"),
+                                                  {"figure": "pp_requested"}).content.decode())))
+    assert rows[0][-3:] == ["PP+ requested (£)", "PP+ approved (£)", "PP+ released (£)"]
+    assert rows[1][-2:] == ["200.00", "0.00"]
