@@ -93,9 +93,7 @@ def rel_allows(rel: str, pep: Pep, action: str) -> bool:
         return False
     if action == PepAction.QA and pep.status != Pep.Status.SUBMITTED:
         return False
-    if action == PepAction.DECIDE_PP_PLUS and pep.status == Pep.Status.APPROVED:
-        # Decisions are taken before approval; payment follows approval.
-        return True
+    # PP+ decisions stay allowed after approval: payment follows it (targets.services).
     return True
 
 
