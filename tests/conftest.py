@@ -52,6 +52,11 @@ PERSONAS = [
 ]
 
 
+# The team has been around the children since they entered care, so tests that run the
+# deadline jobs "as of" a fixed date find everyone linked whatever today's date is.
+TEAM_SINCE = dt.date(2024, 9, 2)
+
+
 def build_world() -> World:
     la = LocalAuthorityFactory(name="Testshire County Council", code="TEST")
     other_la = LocalAuthorityFactory(name="Elsewhere Council", code="ELSE")
@@ -86,9 +91,10 @@ def build_world() -> World:
                                        started_on=dt.date(2024, 9, 2))
         for key, role in (("social_worker", TeamRole.SOCIAL_WORKER), ("carer", TeamRole.CARER),
                           ("young_person", TeamRole.YOUNG_PERSON)):
-            child_services.team_link(actor=None, child=c, user=people[prefix + key], role=role)
+            child_services.team_link(actor=None, child=c, user=people[prefix + key], role=role,
+                                     starts_on=TEAM_SINCE)
     child_services.team_link(actor=None, child=child, user=people["vs_officer"],
-                             role=TeamRole.VIRTUAL_SCHOOL)
+                             role=TeamRole.VIRTUAL_SCHOOL, starts_on=TEAM_SINCE)
     return World(la=la, other_la=other_la, school=school, other_school=other_school, child=child,
                  other_child=other_child, people=people)
 
