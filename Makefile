@@ -61,11 +61,13 @@ run: seed
 test: install
 	DJANGO_SETTINGS_MODULE=epep.settings.test $(PY) -m pytest -m "not integration and not browser" -q
 
-# Chromium and its driver from Debian, for the browser tests (root only).
+# Chromium and its driver from Debian, for the browser tests; Java for the Nu HTML checker;
+# docker-compose to validate docker-compose.yml (no Docker engine needed). Root only.
 ci-deps:
 	@if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi
 	@command -v java >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless)
+	@command -v docker-compose >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose)
 
 test-integration: install
 	DJANGO_SETTINGS_MODULE=epep.settings.test $(PY) -m pytest -m integration -q
