@@ -11,10 +11,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEMO_LOGINS_ALLOWED = False
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# The cache holds sign-in rate limits and used TOTP codes. With Redis down the portal
+# carries on without them (rate limits are not enforced until Redis is back; see
+# epep/cache.py) rather than failing every sign-in; short timeouts keep a dead Redis
+# from holding a page. The OPTIONS go to redis-py's connection pool.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "epep.cache.FailSoftRedisCache",
         "LOCATION": env.str("REDIS_URL", default="redis://127.0.0.1:6379/1"),
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
 
