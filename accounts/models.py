@@ -235,6 +235,8 @@ class AuditEvent(models.Model):
         TRANSITIONED = "transitioned", "Changed status"
         EXPORTED = "exported", "Exported"
         DOWNLOADED = "downloaded", "Downloaded"
+        # The stub left when a child's record is destroyed at the end of its retention period.
+        RECORD_DESTROYED = "record_destroyed", "Record destroyed"
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(default=timezone.now)

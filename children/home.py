@@ -1,15 +1,22 @@
-"""The children panel of each role's home page."""
+"""The children panels of each role's home page."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from accounts.models import User
 
-from .policies import can_manage_children
+from .data_protection import past_destroy_after
+from .policies import can_manage_children, is_retention_admin
 from .selectors import children_for_user
 
 
 def panels(user: User) -> list[dict]:
     children = children_for_user(user=user)
     first = list(children[:10])
-    return [{"template": "children/panels/my_children.html", "children": first, "count": children.count(),
-             "can_manage": can_manage_children(user)}]
+    result = [{"template": "children/panels/my_children.html", "children": first, "count": children.count(),
+               "can_manage": can_manage_children(user)}]
+    if is_retention_admin(user):
+        due = past_destroy_after(user.local_authority_id, timezone.localdate())
+        result.append({"template": "children/panels/retention.html", "count": len(due)})
+    return result

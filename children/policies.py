@@ -37,13 +37,19 @@ class Action:
     VIEW_AUDIT = "view_audit"
     VIEW_PROFESSIONAL = "view_professional"  # professional-only fields
     REQUEST_CONCERN_REVIEW = "request_concern_review"
+    # Data protection (children.data_protection): the Virtual School answers a subject-access
+    # request; an LA admin destroys a record once its retention period is over.
+    EXPORT_SUBJECT_ACCESS = "export_subject_access"
+    DESTROY_RECORD = "destroy_record"
 
 
 # What each relationship to the child may do beyond viewing.
 _RIGHTS: dict[str, frozenset[str]] = {
     Role.VIRTUAL_SCHOOL: frozenset({Action.EDIT_RECORD, Action.MANAGE_TEAM, Action.VIEW_AUDIT,
-                                    Action.VIEW_PROFESSIONAL, Action.REQUEST_CONCERN_REVIEW}),
-    Role.LA_ADMIN: frozenset({Action.EDIT_RECORD, Action.MANAGE_TEAM, Action.VIEW_PROFESSIONAL}),
+                                    Action.VIEW_PROFESSIONAL, Action.REQUEST_CONCERN_REVIEW,
+                                    Action.EXPORT_SUBJECT_ACCESS}),
+    Role.LA_ADMIN: frozenset({Action.EDIT_RECORD, Action.MANAGE_TEAM, Action.VIEW_PROFESSIONAL,
+                              Action.DESTROY_RECORD}),
     Role.SOCIAL_WORKER: frozenset({Action.VIEW_PROFESSIONAL, Action.REQUEST_CONCERN_REVIEW}),
     Role.DESIGNATED_TEACHER: frozenset({Action.VIEW_PROFESSIONAL, Action.REQUEST_CONCERN_REVIEW}),
     Role.CARER: frozenset({Action.REQUEST_CONCERN_REVIEW}),
@@ -139,6 +145,19 @@ def can_manage_children(user: User) -> bool:
 
 def require_children_manager(user: User) -> None:
     if not can_manage_children(user):
+        raise PermissionDenied
+
+
+def is_retention_admin(user: User) -> bool:
+    """May see their LA's records past the destroy-after date (and destroy them, per child,
+    through get_child_for(..., Action.DESTROY_RECORD))."""
+    return user.is_authenticated and user.is_active and user.role == Role.LA_ADMIN \
+        and user.local_authority_id is not None
+
+
+def require_retention_admin(user: User) -> None:
+    if not is_retention_admin(user):
+        security_log.warning("retention list refused", extra={"event": "retention_403", "user_id": user.pk})
         raise PermissionDenied
 
 

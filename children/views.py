@@ -88,6 +88,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": access.can(Action.EDIT_RECORD),
         "can_manage_team": access.can(Action.MANAGE_TEAM),
         "can_view_audit": access.can(Action.VIEW_AUDIT),
+        "can_export_subject_access": access.can(Action.EXPORT_SUBJECT_ACCESS),
+        "can_see_destroy_after": access.can(Action.EXPORT_SUBJECT_ACCESS) or access.can(Action.DESTROY_RECORD),
         "placement": current_placement(child),
         "placements": child.placements.select_related("school"),
         "episodes": child.care_episodes.all(),

@@ -8,6 +8,7 @@ PeriodicTask table when it starts, so they can also be seen (and paused) in the 
 
 from __future__ import annotations
 
+import logging
 import os
 
 from celery import Celery
@@ -35,5 +36,53 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*", app=app),
         "options": {"expire_seconds": 55},
     },
+    # The 1st of every month at 05:00 UK time: list each LA's children past their
+    # destroy-after date (75th birthday) and email the LA admins to confirm deletion.
+    "retention-review": {
+        "task": "children.retention_review",
+        "schedule": crontab(minute="0", hour="5", day_of_month="1", app=app),
+    },
+    # Every five minutes: render the stored PDF of any approved PEP that has none and build
+    # any export still queued (their tasks were lost, or the broker was down when queued).
+    "quality-catch-up": {
+        "task": "quality.catch_up",
+        "schedule": crontab(minute="*/5", app=app),
+        "options": {"expire_seconds": 280},
+    },
+    # Every five minutes: build any subject-access export still waiting to start.
+    "subject-access-catch-up": {
+        "task": "children.subject_access_catch_up",
+        "schedule": crontab(minute="*/5", app=app),
+        "options": {"expire_seconds": 280},
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
+
+log = logging.getLogger("epep")
+
+# How long a web request may wait for the broker before giving up on publishing a task.
+BROKER_TIMEOUT = 0.5
+
+
+def send_task_quietly(task, *args) -> bool:
+    """Publish a task after commit without letting the broker fail or stall the request.
+
+    Returns False when the broker could not be reached within BROKER_TIMEOUT; the caller's
+    periodic sweep (outbox-sweep, quality-catch-up, ...) then runs the work later, so
+    every caller must have one.
+    """
+    if app.conf.task_always_eager:  # tests and one-process runs: run it now, errors and all
+        task.apply(args=args)
+        return True
+    try:
+        with app.connection_for_write(
+            connect_timeout=BROKER_TIMEOUT,
+            transport_options={"max_retries": 0, "socket_connect_timeout": BROKER_TIMEOUT,
+                               "socket_timeout": BROKER_TIMEOUT, "retry_on_timeout": False},
+        ) as conn:
+            task.apply_async(args=args, connection=conn, retry=False)
+        return True
+    except Exception as exc:  # noqa: BLE001 - the broker being down must never fail the request
+        log.warning("broker unavailable; a periodic sweep will run the task",
+                    extra={"event": "broker_down", "task": task.name, "error": type(exc).__name__})
+        return False

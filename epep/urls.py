@@ -39,6 +39,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("targets/", include("targets.urls")),
     path("quality/", include("peps.quality.urls")),
+    path("data-protection/", include("children.data_protection_urls")),
 ]
 
 handler400 = "epep.errors.bad_request"

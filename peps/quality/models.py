@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import LocalAuthority
+from epep.jobs import FileJob
 from peps.models import Pep, Term
 
 
@@ -83,40 +84,19 @@ class QaRating(models.Model):
         return f"{self.criterion_text}: {self.rating}"
 
 
-class ExportJob(models.Model):
+class ExportJob(FileJob):
     """All approved PEPs of one term as one ZIP, built by Celery."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "Being built"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
-
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                     related_name="+")
     la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
     academic_year = models.CharField(max_length=7)
     term = models.CharField(max_length=6, choices=Term.choices)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="exports/", blank=True)
-    error = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(FileJob.Meta):
         indexes = [
             # The export list of one LA, newest first.
             models.Index(fields=["la", "-created_at"], name="exportjob_la_idx"),
         ]
-
-    @property
-    def percent(self) -> int:
-        if not self.total:
-            return 100 if self.status == self.Status.DONE else 0
-        return round(100 * self.progress / self.total)
 
     @property
     def term_label(self) -> str:

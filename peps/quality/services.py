@@ -7,6 +7,7 @@ module's one event.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import re
@@ -176,10 +177,12 @@ def on_pep_approved(pep: Pep) -> None:
     The task runs after the commit, so it sees the approved PEP (and an aborted approval
     renders nothing).
     """
+    from epep.celery import send_task_quietly
+
     from .tasks import render_approved_pdf
 
     pep_id = pep.pk
-    transaction.on_commit(lambda: render_approved_pdf.delay(pep_id))
+    transaction.on_commit(lambda: send_task_quietly(render_approved_pdf, pep_id))
 
 
 def safe_file_name(pep: Pep, suffix: str = "pdf") -> str:
@@ -245,10 +248,12 @@ def export_job_request(*, actor: User, academic_year: str, term: str) -> ExportJ
                                    academic_year=academic_year, term=term)
     audit_record(actor=actor, verb=Verb.EXPORTED, obj=job,
                  changes={"academic_year": [None, academic_year], "term": [None, term]})
+    from epep.celery import send_task_quietly
+
     from .tasks import build_export
 
     job_id = job.pk
-    transaction.on_commit(lambda: build_export.delay(job_id))
+    transaction.on_commit(lambda: send_task_quietly(build_export, job_id))
     return job
 
 
@@ -296,6 +301,30 @@ def export_job_build(*, job_id: int) -> ExportJob:
         job.save(update_fields=["file", "status", "finished_at"])
         audit_record(actor=None, verb=Verb.CREATED, obj=job, changes={"peps": [None, len(peps)]})
     return job
+
+
+# Work whose task is older than this and still not done is taken up by quality_catch_up.
+CATCH_UP_AFTER = dt.timedelta(minutes=2)
+
+
+def quality_catch_up(*, now: dt.datetime | None = None, limit: int = 50) -> tuple[int, int]:
+    """Render missing stored PDFs of approved PEPs and build exports still queued.
+
+    Their tasks are published after commit without waiting for the broker; when it was
+    down (or a task was lost) this periodic sweep does the work. Both steps are safe to
+    repeat: approved_pdf_store renders once under a row lock, and a built export is done.
+    Returns (PDFs rendered, exports built).
+    """
+    cutoff = (now or timezone.now()) - CATCH_UP_AFTER
+    pep_ids = list(Pep.objects.filter(status=Pep.Status.APPROVED, approved_pdf="", approved_at__lt=cutoff)
+                   .order_by("approved_at").values_list("pk", flat=True)[:limit])
+    for pep_id in pep_ids:
+        approved_pdf_store(pep_id=pep_id)
+    job_ids = list(ExportJob.objects.filter(status=ExportJob.Status.QUEUED, created_at__lt=cutoff)
+                   .order_by("created_at").values_list("pk", flat=True)[:limit])
+    for job_id in job_ids:
+        export_job_build(job_id=job_id)
+    return len(pep_ids), len(job_ids)
 
 
 def export_job_downloaded(*, actor: User, job: ExportJob) -> None:

@@ -15,3 +15,8 @@ def render_approved_pdf(pep_id: int) -> None:
 @shared_task
 def build_export(job_id: int) -> None:
     services.export_job_build(job_id=job_id)
+
+
+@shared_task(name="quality.catch_up", acks_late=True, reject_on_worker_lost=True)
+def catch_up() -> tuple[int, int]:
+    return services.quality_catch_up()

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -17,6 +17,7 @@ from django.utils.html import escape, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
+from epep.jobs import job_file_response
 from peps.models import Pep
 from peps.policies import PepAction, get_pep_for
 
@@ -325,13 +326,7 @@ def exports(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
-    refresh = job.status in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
-    response = render(request, "quality/export_progress.html", {"job": job, "refresh": refresh})
-    if refresh:
-        # The page polls without JavaScript. base.html has no head block for a
-        # <meta http-equiv="refresh"> yet, so the same instruction goes as a header.
-        response["Refresh"] = "3"
-    return response
+    return render(request, "quality/export_progress.html", {"job": job, "refresh": job.in_progress})
 
 
 @login_required
@@ -341,8 +336,4 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404("The export is not ready")
     services.export_job_downloaded(actor=request.user, job=job)
-    response = FileResponse(job.file.open("rb"), as_attachment=True,
-                            filename=f"PEPs-{job.academic_year.replace('/', '-')}-{job.term}.zip",
-                            content_type="application/zip")
-    response["Cache-Control"] = "no-store"
-    return response
+    return job_file_response(job, f"PEPs-{job.academic_year.replace('/', '-')}-{job.term}.zip")

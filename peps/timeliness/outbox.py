@@ -29,10 +29,6 @@ from .models import Outbox
 
 log = logging.getLogger(__name__)
 
-# How long a web request may spend trying to reach the broker after commit, in seconds.
-BROKER_TIMEOUT = 0.5
-
-
 @dataclass(frozen=True, slots=True)
 class Email:
     to: str
@@ -93,25 +89,11 @@ def kick_delivery() -> bool:
 
     Returns False when the broker could not be reached (the sweeper will deliver later).
     """
-    from epep.celery import app
+    from epep.celery import send_task_quietly
 
     from .tasks import deliver_outbox
 
-    try:
-        if app.conf.task_always_eager:
-            deliver_outbox.apply()
-            return True
-        with app.connection_for_write(
-            connect_timeout=BROKER_TIMEOUT,
-            transport_options={"max_retries": 0, "socket_connect_timeout": BROKER_TIMEOUT,
-                               "socket_timeout": BROKER_TIMEOUT, "retry_on_timeout": False},
-        ) as conn:
-            deliver_outbox.apply_async(connection=conn, retry=False)
-        return True
-    except Exception as exc:  # noqa: BLE001 - the broker being down must never fail the request
-        log.warning("broker unavailable; the outbox sweeper will deliver",
-                    extra={"event": "outbox_broker_down", "error": type(exc).__name__})
-        return False
+    return send_task_quietly(deliver_outbox)
 
 
 def outbox_deliver(*, limit: int = 5000) -> int:

@@ -5,3 +5,4 @@ import "./timeout-warning.mjs";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+import "./progress.mjs";
