@@ -155,6 +155,11 @@ def main() -> None:
     client.force_login(vs)
     for _ in range(3):  # warm-up: connections, template and bank-holiday caches
         assert client.get("/quality/dashboard/").status_code == 200
+    # As epep/wsgi.py does in each web process once Django is loaded.
+    import gc
+
+    gc.collect()
+    gc.freeze()
     from accounts.models import AuditEvent
 
     def timed(after_a_write: bool) -> tuple[list[float], list[float]]:
