@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db import models
 
 from .models import AuditEvent
 from .request_context import current_request_id
 
 Verb = AuditEvent.Verb
+T = TypeVar("T")
 
 
 def _plain(value: Any) -> Any:
@@ -80,3 +83,19 @@ def last_write_id() -> int:
     """
     return (AuditEvent.objects.exclude(verb__in=READ_VERBS).order_by("-id")
             .values_list("id", flat=True).first()) or 0
+
+
+def cached_until_write(key: str, compute: Callable[[], T], timeout: int = 120) -> T:
+    """compute(), kept in the cache until the next audited write (or `timeout` seconds).
+
+    For reads that are costly and shared (an LA's deadlines, its dashboard). The version is
+    read before computing, so a result computed while a write commits is stored under the
+    older version and computed again on the next call. `timeout` bounds what no audit event
+    records: a transaction that took its audit id before another's but committed after it.
+    """
+    versioned = f"{key}:w{last_write_id()}"
+    value = cache.get(versioned)
+    if value is None:
+        value = compute()
+        cache.set(versioned, value, timeout)
+    return value

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.audit import cached_until_write
 from accounts.models import LocalAuthority, Role, User
 from children.models import Child
 from children.policies import children_visible_to
@@ -50,7 +51,12 @@ def deadlines_for_user(user: User, *, today: dt.date | None = None) -> list[Dead
     if user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN):
         if user.local_authority_id is None:
             return []
-        return _ordered(compute_deadlines(today=today, la_ids=[user.local_authority_id]))
+        # The whole LA's deadlines, shared by its Virtual School and admins (home page and
+        # deadline list), computed once per day and version of the data.
+        day = today or timezone.localdate()
+        la_id = user.local_authority_id
+        return cached_until_write(f"timeliness:deadlines:la{la_id}:{day.isoformat()}",
+                                  lambda: _ordered(compute_deadlines(today=day, la_ids=[la_id])))
     return _ordered(compute_deadlines(today=today, child_ids=children_visible_to(user).values("pk")))
 
 
