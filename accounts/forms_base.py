@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 
 
 class GovFormMixin:
@@ -54,3 +60,26 @@ def show_rule_errors(form: forms.Form, exc) -> None:
     for field, problems in errors.items():
         for problem in problems:
             form.add_error(field if field in form.fields else None, problem)
+
+
+def form_service_call(request, form: forms.Form, call: Callable[[], Any], *, refused: type[Exception],
+                      success: str, done: str | Callable[[Any], str], refused_to: str | None = None):
+    """Call the service behind a valid form and answer the request (post/redirect/get).
+
+    - it worked: the success message and a redirect to `done` (a URL, or a function of
+      what the service returned);
+    - a ValidationError (a rule the form could not check): on the form, and None is
+      returned so the view shows the form again with its error summary;
+    - the service refused outright (`refused`, an exception with a `.message`, e.g. the
+      PEP was closed meanwhile): the message and a redirect to `refused_to` (or `done`).
+    """
+    try:
+        result = call()
+    except ValidationError as exc:
+        show_rule_errors(form, exc)
+        return None
+    except refused as exc:
+        messages.error(request, exc.message)
+        return redirect(refused_to or (done if isinstance(done, str) else "home"))
+    messages.success(request, success)
+    return redirect(done(result) if callable(done) else done)

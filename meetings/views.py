@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms_base import show_rule_errors
+from accounts.forms_base import form_service_call
 from children.services import child_record_viewed
 from peps.policies import PepAction, get_pep_for
 
@@ -38,20 +38,19 @@ def meeting_schedule(request: HttpRequest, pep_pk: int) -> HttpResponse:
     form = ScheduleForm(request.POST or None, chair_queryset=chairs, team_people=services.team_people(pep),
                         default_chair=default_chair)
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_schedule(
+        response = form_service_call(
+            request, form,
+            lambda: services.meeting_schedule(
                 actor=request.user, pep=pep, starts_at=form.starts_at(),
                 duration_minutes=form.cleaned_data["duration_minutes"], format=form.cleaned_data["format"],
                 location=form.cleaned_data["location"], chair=form.cleaned_data["chair"],
-                team_user_ids=form.team_user_ids(), others=form.others())
-        except ValidationError as exc:
-            show_rule_errors(form, exc)
-        except services.MeetingRefused as exc:
-            messages.error(request, exc.message)
-            return redirect("pep_detail", pk=pep.pk)
-        else:
-            messages.success(request, "The meeting has been scheduled and the invitations sent.")
-            return redirect("meeting_detail", pk=meeting.pk)
+                team_user_ids=form.team_user_ids(), others=form.others()),
+            refused=services.MeetingRefused,
+            success="The meeting has been scheduled and the invitations sent.",
+            done=lambda meeting: reverse("meeting_detail", kwargs={"pk": meeting.pk}),
+            refused_to=reverse("pep_detail", kwargs={"pk": pep.pk}))
+        if response:
+            return response
     return render(request, "meetings/meeting_schedule.html",
                   _context(access, form=form, no_chair=not chairs.exists(),
                            chair_role_label=services.settings_for(pep.child.local_authority).get_chair_role_display()))
@@ -85,18 +84,16 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     access, meeting = get_meeting_for(request.user, pk, PepAction.SCHEDULE_MEETING)
     form = RescheduleForm(request.POST or None, initial=RescheduleForm.initial_for(meeting))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_reschedule(actor=request.user, meeting=meeting, starts_at=form.starts_at(),
-                                        duration_minutes=form.cleaned_data["duration_minutes"],
-                                        format=form.cleaned_data["format"], location=form.cleaned_data["location"])
-        except ValidationError as exc:
-            show_rule_errors(form, exc)
-        except services.MeetingRefused as exc:
-            messages.error(request, exc.message)
-            return redirect("meeting_detail", pk=meeting.pk)
-        else:
-            messages.success(request, "The meeting has been moved and the invitations updated.")
-            return redirect("meeting_detail", pk=meeting.pk)
+        response = form_service_call(
+            request, form,
+            lambda: services.meeting_reschedule(actor=request.user, meeting=meeting, starts_at=form.starts_at(),
+                                            duration_minutes=form.cleaned_data["duration_minutes"],
+                                            format=form.cleaned_data["format"], location=form.cleaned_data["location"]),
+            refused=services.MeetingRefused,
+            success="The meeting has been moved and the invitations updated.",
+            done=reverse("meeting_detail", kwargs={"pk": meeting.pk}))
+        if response:
+            return response
     return render(request, "meetings/meeting_reschedule.html", _context(access, meeting=meeting, form=form))
 
 
@@ -106,16 +103,14 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     access, meeting = get_meeting_for(request.user, pk, PepAction.SCHEDULE_MEETING)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            show_rule_errors(form, exc)
-        except services.MeetingRefused as exc:
-            messages.error(request, exc.message)
-            return redirect("meeting_detail", pk=meeting.pk)
-        else:
-            messages.success(request, "The meeting has been cancelled and everyone invited has been told.")
-            return redirect("meeting_detail", pk=meeting.pk)
+        response = form_service_call(
+            request, form,
+            lambda: services.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]),
+            refused=services.MeetingRefused,
+            success="The meeting has been cancelled and everyone invited has been told.",
+            done=reverse("meeting_detail", kwargs={"pk": meeting.pk}))
+        if response:
+            return response
     return render(request, "meetings/meeting_cancel.html", _context(access, meeting=meeting, form=form))
 
 
@@ -130,21 +125,19 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     form = RecordForm(request.POST or None, invitees=invitees, initial=RecordForm.initial_for(meeting))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.meeting_record(
+        response = form_service_call(
+            request, form,
+            lambda: services.meeting_record(
                 actor=request.user, meeting=meeting, held_on=data["held_on"],
                 child_participation=data["child_participation"], attendance=form.attendance(),
                 going_well=data["going_well"], difficulties=data["difficulties"],
                 support_in_place=data["support_in_place"], pp_plus_impact=data["pp_plus_impact"],
-                next_meeting_on=data["next_meeting_on"])
-        except ValidationError as exc:
-            show_rule_errors(form, exc)
-        except services.MeetingRefused as exc:
-            messages.error(request, exc.message)
-            return redirect("meeting_detail", pk=meeting.pk)
-        else:
-            messages.success(request, "The meeting has been recorded.")
-            return redirect("meeting_detail", pk=meeting.pk)
+                next_meeting_on=data["next_meeting_on"]),
+            refused=services.MeetingRefused,
+            success="The meeting has been recorded.",
+            done=reverse("meeting_detail", kwargs={"pk": meeting.pk}))
+        if response:
+            return response
     return render(request, "meetings/meeting_record.html", _context(access, meeting=meeting, form=form))
 
 

@@ -8,9 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms_base import show_rule_errors
+from accounts.forms_base import form_service_call, show_rule_errors
 from children.services import child_record_viewed
 from peps.policies import PepAction, get_pep_for
 
@@ -48,16 +49,14 @@ def target_add(request: HttpRequest, pep_pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pep_pk, PepAction.MANAGE_TARGETS)
     form = TargetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.target_add(actor=request.user, pep=access.pep, **_target_fields(form))
-        except ValidationError as exc:
-            show_rule_errors(form, exc)
-        except services.TargetRefused as exc:
-            messages.error(request, exc.message)
-            return redirect("pep_targets", pep_pk=access.pep.pk)
-        else:
-            messages.success(request, "The target has been added.")
-            return redirect("pep_targets", pep_pk=access.pep.pk)
+        response = form_service_call(
+            request, form,
+            lambda: services.target_add(actor=request.user, pep=access.pep, **_target_fields(form)),
+            refused=services.TargetRefused,
+            success="The target has been added.",
+            done=reverse("pep_targets", kwargs={"pep_pk": access.pep.pk}))
+        if response:
+            return response
     return render(request, "targets/target_form.html", _context(access, form=form, target=None))
 
 
@@ -68,16 +67,14 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(target, name) for name in services.EDITABLE_FIELDS}
     form = TargetForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.target_update(actor=request.user, target=target, **_target_fields(form))
-        except ValidationError as exc:
-            show_rule_errors(form, exc)
-        except services.TargetRefused as exc:
-            messages.error(request, exc.message)
-            return redirect("pep_targets", pep_pk=access.pep.pk)
-        else:
-            messages.success(request, "The target has been changed.")
-            return redirect("pep_targets", pep_pk=access.pep.pk)
+        response = form_service_call(
+            request, form,
+            lambda: services.target_update(actor=request.user, target=target, **_target_fields(form)),
+            refused=services.TargetRefused,
+            success="The target has been changed.",
+            done=reverse("pep_targets", kwargs={"pep_pk": access.pep.pk}))
+        if response:
+            return response
     return render(request, "targets/target_form.html", _context(access, form=form, target=target))
 
 
@@ -110,18 +107,16 @@ def target_review(request: HttpRequest, pep_pk: int, target_pk: int) -> HttpResp
         initial["new_by_when"] = review.carried_to.by_when
     form = ReviewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.target_review(actor=request.user, pep=pep, target=target,
-                                   outcome=form.cleaned_data["outcome"], comment=form.cleaned_data["comment"],
-                                   new_by_when=form.cleaned_data.get("new_by_when"))
-        except ValidationError as exc:
-            show_rule_errors(form, exc)
-        except services.TargetRefused as exc:
-            messages.error(request, exc.message)
-            return redirect("pep_targets", pep_pk=pep.pk)
-        else:
-            messages.success(request, "The review of the target has been saved.")
-            return redirect("pep_targets", pep_pk=pep.pk)
+        response = form_service_call(
+            request, form,
+            lambda: services.target_review(actor=request.user, pep=pep, target=target,
+                                           outcome=form.cleaned_data["outcome"], comment=form.cleaned_data["comment"],
+                                           new_by_when=form.cleaned_data.get("new_by_when")),
+            refused=services.TargetRefused,
+            success="The review of the target has been saved.",
+            done=reverse("pep_targets", kwargs={"pep_pk": pep.pk}))
+        if response:
+            return response
     return render(request, "targets/target_review.html", _context(access, form=form, target=target, review=review))
 
 
@@ -140,18 +135,16 @@ def pp_plus_request_new(request: HttpRequest, pep_pk: int) -> HttpResponse:
     form = PpPlusRequestForm(request.POST or None, targets=targets, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.pp_plus_request(actor=request.user, pep=pep, amount=data["amount"],
-                                     what_it_buys=data["what_it_buys"], category=data["category"],
-                                     target=data["target"])
-        except ValidationError as exc:
-            show_rule_errors(form, exc)
-        except services.TargetRefused as exc:
-            messages.error(request, exc.message)
-            return redirect("pep_targets", pep_pk=pep.pk)
-        else:
-            messages.success(request, "The Pupil Premium Plus request has been sent to the Virtual School.")
-            return redirect("pep_targets", pep_pk=pep.pk)
+        response = form_service_call(
+            request, form,
+            lambda: services.pp_plus_request(actor=request.user, pep=pep, amount=data["amount"],
+                                             what_it_buys=data["what_it_buys"], category=data["category"],
+                                             target=data["target"]),
+            refused=services.TargetRefused,
+            success="The Pupil Premium Plus request has been sent to the Virtual School.",
+            done=reverse("pep_targets", kwargs={"pep_pk": pep.pk}))
+        if response:
+            return response
     return render(request, "targets/pp_plus_request.html", _context(
         access, form=form, ledger=selectors.ledger_for(pep.child, selectors.current_financial_year())))
 
@@ -168,17 +161,17 @@ def pp_plus_decide(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("pp_plus_decide", pk=pp_request.pk)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                services.pp_plus_decide(actor=request.user, request=pp_request, decision=data["decision"],
-                                        approved_amount=data.get("approved_amount"), reason=data.get("reason", ""))
-            except ValidationError as exc:
-                show_rule_errors(form, exc)
-            except services.TargetRefused as exc:
-                messages.error(request, exc.message)
-                return redirect("pp_plus_decide", pk=pp_request.pk)
-            else:
-                messages.success(request, "Your decision has been saved.")
-                return redirect("pp_plus_ledger", child_pk=pp_request.child_id)
+            response = form_service_call(
+                request, form,
+                lambda: services.pp_plus_decide(actor=request.user, request=pp_request, decision=data["decision"],
+                                                approved_amount=data.get("approved_amount"),
+                                                reason=data.get("reason", "")),
+                refused=services.TargetRefused,
+                success="Your decision has been saved.",
+                done=reverse("pp_plus_ledger", kwargs={"child_pk": pp_request.child_id}),
+                refused_to=reverse("pp_plus_decide", kwargs={"pk": pp_request.pk}))
+            if response:
+                return response
     return render(request, "targets/pp_plus_decide.html", _context(
         access, form=form, pp_request=pp_request, ledger=ledger,
         would_overspend=pp_request.status == PpPlusRequest.Status.REQUESTED and ledger.would_overspend(pp_request)))
