@@ -27,11 +27,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import F
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
@@ -113,37 +111,30 @@ def subject_access_build(*, job_id: int) -> SubjectAccessExport:
     peps = list(Pep.objects.filter(child=child).select_related("child", "school").order_by("created_at", "pk"))
     documents = list(SupportingDocument.objects.filter(pep__child=child).order_by("pep_id", "pk"))
     total = 1 + len(peps) + len(documents)
-    SubjectAccessExport.objects.filter(pk=job.pk).update(status=SubjectAccessExport.Status.RUNNING, total=total,
-                                                         progress=0)
+    job.mark_running(total)
     buffer = io.BytesIO()
     try:
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("child.json", json.dumps(child_record(child), cls=_Encoder, indent=2,
                                                       ensure_ascii=False))
-            _step(job)
+            job.step()
             names: set[str] = set()
             for pep in peps:
                 name = _unique(names, f"peps/{pep.academic_year.replace('/', '-')}-{pep.term}-{pep.status}.pdf",
                                pep.pk)
                 archive.writestr(name, pep_pdf_bytes(pep, show_pp_plus=True, professional=True))
-                _step(job)
+                job.step()
             for document in documents:
                 name = _unique(names, f"documents/{document.pep_id}/{safe_download_name(document)}", document.pk)
                 with default_storage.open(document_path(document), "rb") as fh:
                     archive.writestr(name, fh.read())
-                _step(job)
+                job.step()
     except Exception:
-        SubjectAccessExport.objects.filter(pk=job.pk).update(status=SubjectAccessExport.Status.FAILED,
-                                                             error="The export could not be built",
-                                                             finished_at=timezone.now())
+        job.mark_failed()
         raise
     with transaction.atomic():
-        job = SubjectAccessExport.objects.select_for_update().get(pk=job.pk)
         # No name in the stored file's name: the child's id and the job's.
-        job.file.save(f"subject-access-{job.child_id}-{job.pk}.zip", ContentFile(buffer.getvalue()), save=False)
-        job.status = SubjectAccessExport.Status.DONE
-        job.finished_at = timezone.now()
-        job.save(update_fields=["file", "status", "finished_at"])
+        job = job.store(f"subject-access-{job.child_id}-{job.pk}.zip", buffer.getvalue())
         audit_record(actor=None, verb=Verb.CREATED, obj=job, child_id=job.child_id,
                      changes={"peps": [None, len(peps)], "documents": [None, len(documents)]})
     return job
@@ -164,10 +155,6 @@ def subject_access_file_name(job: SubjectAccessExport) -> str:
     cleaned = re.sub(r"-{2,}", "-", "".join(
         ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in job.child.la_reference)).strip("-")
     return f"subject-access-{cleaned[:40] or job.child_id}-{job.created_at:%Y-%m-%d}.zip"
-
-
-def _step(job: SubjectAccessExport) -> None:
-    SubjectAccessExport.objects.filter(pk=job.pk).update(progress=F("progress") + 1)
 
 
 def _unique(names: set[str], name: str, pk: int) -> str:

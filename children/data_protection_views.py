@@ -64,8 +64,7 @@ def subject_access_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def subject_access_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _job_for(request, pk)
-    if job.status != SubjectAccessExport.Status.DONE or not job.file:
-        raise Http404("The export is not ready")
+    job.require_ready()
     services.subject_access_downloaded(actor=request.user, job=job)
     return job_file_response(job, services.subject_access_file_name(job))
 

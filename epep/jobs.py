@@ -9,8 +9,10 @@ downloaded only through a permission-checked view.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
-from django.http import FileResponse
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.db.models import F
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
 
@@ -44,6 +46,36 @@ class FileJob(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    # The builder's steps. Each is its own small write, outside any long transaction, so
+    # that the progress page sees them while the file is being built.
+
+    def mark_running(self, total: int) -> None:
+        type(self).objects.filter(pk=self.pk).update(status=self.Status.RUNNING, total=total, progress=0)
+
+    def step(self) -> None:
+        type(self).objects.filter(pk=self.pk).update(progress=F("progress") + 1)
+
+    def mark_failed(self) -> None:
+        type(self).objects.filter(pk=self.pk).update(status=self.Status.FAILED, error="The export could not be built",
+                                                     finished_at=timezone.now())
+
+    def store(self, name: str, data: bytes):
+        """Keep the finished file and mark the job done; returns the job, locked.
+
+        Call inside the transaction that also writes the audit event of the build.
+        """
+        assert transaction.get_connection().in_atomic_block, "store() belongs inside the build's transaction"
+        job = type(self).objects.select_for_update().get(pk=self.pk)
+        job.file.save(name, ContentFile(data), save=False)
+        job.status = self.Status.DONE
+        job.finished_at = timezone.now()
+        job.save(update_fields=["file", "status", "finished_at"])
+        return job
+
+    def require_ready(self) -> None:
+        if self.status != self.Status.DONE or not self.file:
+            raise Http404("The export is not ready")
 
 
 def job_file_response(job: FileJob, filename: str) -> FileResponse:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.audit import Verb, audit_record, diff, snapshot
@@ -271,7 +270,7 @@ def export_job_build(*, job_id: int) -> ExportJob:
                            status=Pep.Status.APPROVED)
         .select_related("child").order_by("child__last_name", "child__first_name", "pk")
     )
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, total=len(peps), progress=0)
+    job.mark_running(len(peps))
     buffer = io.BytesIO()
     names: set[str] = set()
     try:
@@ -286,19 +285,13 @@ def export_job_build(*, job_id: int) -> ExportJob:
                     name = name.replace(".pdf", f"-{pep.pk}.pdf")
                 names.add(name)
                 archive.writestr(name, data)
-                ExportJob.objects.filter(pk=job.pk).update(progress=F("progress") + 1)
+                job.step()
     except Exception:
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED,
-                                                   error="The export could not be built",
-                                                   finished_at=timezone.now())
+        job.mark_failed()
         raise
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().get(pk=job.pk)
-        job.file.save(f"PEPs-{job.la_id}-{job.academic_year.replace('/', '-')}-{job.term}-{job.pk}.zip",
-                      ContentFile(buffer.getvalue()), save=False)
-        job.status = ExportJob.Status.DONE
-        job.finished_at = timezone.now()
-        job.save(update_fields=["file", "status", "finished_at"])
+        job = job.store(f"PEPs-{job.la_id}-{job.academic_year.replace('/', '-')}-{job.term}-{job.pk}.zip",
+                        buffer.getvalue())
         audit_record(actor=None, verb=Verb.CREATED, obj=job, changes={"peps": [None, len(peps)]})
     return job
 

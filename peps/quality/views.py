@@ -333,7 +333,6 @@ def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
-    if job.status != ExportJob.Status.DONE or not job.file:
-        raise Http404("The export is not ready")
+    job.require_ready()
     services.export_job_downloaded(actor=request.user, job=job)
     return job_file_response(job, f"PEPs-{job.academic_year.replace('/', '-')}-{job.term}.zip")
