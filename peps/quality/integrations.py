@@ -227,7 +227,7 @@ def apply_deadlines(statuses, *, term, today, episodes, last_meeting, child_ids=
     if term == TermRef.containing(today) and apps.is_installed("peps.timeliness") and child_ids is not None:
         engine = _module("peps.timeliness.engine")
         if engine is not None and hasattr(engine, "compute_deadlines"):
-            for d in engine.compute_deadlines(today=today, child_ids=child_ids):
+            for d in engine.compute_deadlines(today=today, child_ids=child_ids, with_qa=False):
                 s = statuses.get(d.child_id)
                 if s is None or d.done_on is not None or d.kind == "qa":
                     continue

@@ -276,12 +276,17 @@ def dashboard_key(user: User, term: TermRef, today: dt.date | None = None) -> st
     return f"quality:dashboard:v2:{_scope_key(user)}:{term.key}:{today.isoformat()}:{last_write_id()}"
 
 
+def key_day(key: str) -> dt.date:
+    """The day a dashboard key was made for (the figures of that day, even past midnight)."""
+    return dt.date.fromisoformat(key.split(":")[5])
+
+
 def dashboard_cached(user: User, term: TermRef, key: str | None = None) -> Dashboard:
     """dashboard_for, computed once per scope, term, day and version of the data."""
     key = key or dashboard_key(user, term)
     board = cache.get(key)
     if board is None:
-        board = dashboard_for(user, term, dt.date.fromisoformat(key.split(":")[5]))
+        board = dashboard_for(user, term, key_day(key))
         cache.set(key, board, DASHBOARD_CACHE_SECONDS)
     return board
 
@@ -367,7 +372,7 @@ def dashboard_for(user: User, term: TermRef, today: dt.date | None = None) -> Da
     counts = _figure_counts(status_list)
     breakdowns = _breakdowns(status_list)
 
-    chart = _compliance_chart(ids, statuses, episodes, today)
+    chart = _compliance_chart(_scope_key(user), ids, statuses, episodes, today, term)
     return Dashboard(term=term, today=today, statuses=status_list, counts=counts, breakdowns=breakdowns,
                      chart=chart, pp_plus=pp_plus, deadline_source=deadline_source)
 
@@ -440,21 +445,37 @@ def _sort_key(by: str, row: BreakdownRow):
     return (row.label.lower(),)
 
 
-def _compliance_chart(ids, statuses: dict[int, ChildStatus], episodes, today: dt.date) -> list[ChartPoint]:
+# The earlier terms of the six-term chart change only when a meeting of a past term is
+# recorded late, so their counts are kept for ten minutes whatever else is written; the
+# current term's bar is always counted afresh (it is the "PEP meetings held" figure).
+CHART_PAST_TERMS_SECONDS = 600
+
+
+def _held_counts(ids, terms: list[TermRef]) -> dict[tuple[str, str], int]:
+    """Children with a PEP meeting held, per term (one row per term, counted in the database)."""
+    wanted = {(t.academic_year, t.term) for t in terms}
+    rows = (Pep.objects.filter(child__in=ids, academic_year__in={y for y, _t in wanted},
+                               term__in={t for _y, t in wanted}, meeting_held_on__isnull=False)
+            .order_by().values("academic_year", "term").annotate(n=Count("child_id", distinct=True))
+            .values_list("academic_year", "term", "n"))
+    return {(year, name): n for year, name, n in rows if (year, name) in wanted}
+
+
+def _compliance_chart(scope: str, ids, statuses: dict[int, ChildStatus], episodes, today: dt.date,
+                      term: TermRef) -> list[ChartPoint]:
     """For each of the last six terms: children in care then, and how many had a meeting.
 
-    The meetings are counted in the database (six rows back, not one per PEP); a meeting
-    is only ever recorded for a child in care, so the count is of children needing a PEP.
+    A meeting is only ever recorded for a child in care, so the count is of children
+    needing a PEP.
     """
     terms = last_terms(today, 6)
-    years = sorted({t.academic_year for t in terms})
-    held = {
-        (year, term_name): n
-        for year, term_name, n in Pep.objects.filter(
-            child__in=ids, academic_year__in=years, meeting_held_on__isnull=False)
-        .order_by().values("academic_year", "term").annotate(n=Count("child_id", distinct=True))
-        .values_list("academic_year", "term", "n")
-    }
+    current = terms[-1]
+    held = dict(cache.get_or_set(f"quality:chart:v1:{scope}:{today.isoformat()}",
+                                 lambda: _held_counts(ids, terms[:-1]), CHART_PAST_TERMS_SECONDS))
+    if term == current:
+        held[(current.academic_year, current.term)] = sum(1 for s in statuses.values() if s.held)
+    else:
+        held.update(_held_counts(ids, [current]))
     spans = [(pk, entered, left) for pk, eps in episodes.items() if pk in statuses for entered, left in eps]
     points = []
     for t in terms:

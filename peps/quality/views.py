@@ -167,7 +167,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures_key = f"{key}:html:{request.user.role}"
     figures = cache.get(figures_key)
     if figures is None:
-        board = selectors.dashboard_cached(request.user, term, key=key)
+        # Computed, not fetched from or stored in the cache: the page needs only the
+        # rendered figures, and storing the whole board (a row per child) would cost more
+        # than the figures take to render. The lists behind the figures cache it.
+        board = selectors.dashboard_for(request.user, term, selectors.key_day(key))
         figures = render_to_string("quality/includes/dashboard_figures.html", {
             "board": board, "user": request.user,
             "term_figures": [(k, label) for k, (label, _p) in selectors.FIGURES.items()

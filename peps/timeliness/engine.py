@@ -311,12 +311,14 @@ def _add_years(d: dt.date, years: int) -> dt.date:
 
 
 def compute_deadlines(*, today: dt.date | None = None, la_ids: Iterable[int] | None = None,
-                      child_ids: QuerySet | Iterable[int] | None = None) -> list[Deadline]:
+                      child_ids: QuerySet | Iterable[int] | None = None,
+                      with_qa: bool = True) -> list[Deadline]:
     """Every current deadline of every child in care (of the given LAs / children).
 
     Seven queries whatever the number of children: term dates, settings, care episodes,
     children never met since entering care, placements, concern requests and PEPs.
-    Everything else is arithmetic in Python.
+    Everything else is arithmetic in Python. `with_qa=False` leaves out the quality
+    assurance deadlines (the dashboards count QA from the PEPs themselves).
     """
     today = today or timezone.localdate()
     child_q = Q()
@@ -333,7 +335,7 @@ def compute_deadlines(*, today: dt.date | None = None, la_ids: Iterable[int] | N
             la_q &= Q(local_authority_id__in=Child.objects.filter(pk__in=child_ids).values("local_authority_id"))
     with transaction.atomic():
         _tune_session()
-        return _compute(today, child_q, la_q)
+        return _compute(today, child_q, la_q, with_qa)
 
 
 def _tune_session() -> None:
@@ -349,7 +351,7 @@ def _tune_session() -> None:
             cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
-def _compute(today: dt.date, child_q: Q, la_q: Q) -> list[Deadline]:
+def _compute(today: dt.date, child_q: Q, la_q: Q, with_qa: bool = True) -> list[Deadline]:
     rules_by_la = _load_rules(today, la_q)
     counter = _Counter(today)
     scope_floor = min(r.scope_start for r in rules_by_la.values())
@@ -474,7 +476,7 @@ def _compute(today: dt.date, child_q: Q, la_q: Q) -> list[Deadline]:
                 "asked for on " + _long_date(requested_on))
 
         # Quality assurance of PEPs whose meeting has been held.
-        for (pep_id, _c, pep_kind, status, pep_term, year, held_on, approved_at) in child_peps:
+        for (pep_id, _c, pep_kind, status, pep_term, year, held_on, approved_at) in (child_peps if with_qa else ()):
             if status == DRAFT or (status != SUBMITTED and held_on < rules.scope_start):
                 continue
             if status == APPROVED:
