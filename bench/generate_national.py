@@ -30,7 +30,6 @@ import random
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)  # A Monday in the autumn term of 2026/27; the benchmark uses it too.
@@ -46,18 +45,9 @@ def setup() -> None:
     if not url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database of its own, like "
                  "postgres://postgres@127.0.0.1:5432/epep_bench")
-    import psycopg2
+    from bench.pgdb import ensure_database
 
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-                             password=parts.password or None, dbname="postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
+    ensure_database(url)
     import django
     from django.core.management import call_command
 

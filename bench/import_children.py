@@ -53,7 +53,9 @@ def worker() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "epep.settings.test")
     url = os.environ["DATABASE_URL"]
     if url.startswith("postgres"):
-        _create_pg_database(url)
+        from bench.pgdb import ensure_database
+
+        ensure_database(url)
     import django
     from django.core.management import call_command
 
@@ -167,22 +169,6 @@ def to_csv(rows: list[dict[str, str]]) -> bytes:
     writer.writerows(rows)
     return out.getvalue().encode()
 
-
-def _create_pg_database(url: str) -> None:
-    from urllib.parse import urlsplit
-
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-                             password=parts.password or None, dbname="postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 if __name__ == "__main__":
