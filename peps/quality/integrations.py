@@ -211,7 +211,7 @@ def pep_extras(pep: Pep) -> PepExtras:
 _REVIEW_KINDS = ("change_of_school", "termly", "half_termly", "post16", "concern")
 
 
-def apply_deadlines(statuses, *, term, today, episodes, last_meeting, child_ids=None) -> str:
+def apply_deadlines(statuses, *, term, today, episodes, last_meeting, child_ids=None, la_id=None) -> str:
     """Mark each child's overdue and due-soon flags; returns which source was used.
 
     `last_meeting` is a callable (one query) giving each child's latest meeting date, run
@@ -224,10 +224,14 @@ def apply_deadlines(statuses, *, term, today, episodes, last_meeting, child_ids=
     from .selectors import fallback_deadlines
     from .terms import TermRef
 
-    if term == TermRef.containing(today) and apps.is_installed("peps.timeliness") and child_ids is not None:
+    if term == TermRef.containing(today) and apps.is_installed("peps.timeliness") and (
+            child_ids is not None or la_id is not None):
         engine = _module("peps.timeliness.engine")
         if engine is not None and hasattr(engine, "compute_deadlines"):
-            for d in engine.compute_deadlines(today=today, child_ids=child_ids, with_qa=False):
+            # A whole LA (the Virtual School's scope) is asked for by its id: simpler queries
+            # than a list of its children.
+            scope = {"la_ids": [la_id]} if la_id is not None else {"child_ids": child_ids}
+            for d in engine.compute_deadlines(today=today, with_qa=False, **scope):
                 s = statuses.get(d.child_id)
                 if s is None or d.done_on is not None or d.kind == "qa":
                     continue

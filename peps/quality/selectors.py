@@ -365,8 +365,10 @@ def dashboard_for(user: User, term: TermRef, today: dt.date | None = None) -> Da
     for pk, s in statuses.items():
         s.needs_pep = any(entered <= end and (left is None or left >= start) for entered, left in episodes.get(pk, ()))
 
+    # children_visible_to gives the Virtual School and LA admins every child of their LA.
+    la_scope = user.local_authority_id if user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN) else None
     deadline_source = integrations.apply_deadlines(statuses, term=term, today=today, episodes=episodes,
-                                                    last_meeting=last_meeting, child_ids=ids)
+                                                    last_meeting=last_meeting, child_ids=ids, la_id=la_scope)
     pp_plus = integrations.pp_plus_figures(ids, child_la, term, statuses)
     status_list = list(statuses.values())
     counts = _figure_counts(status_list)

@@ -364,12 +364,17 @@ def _compute(today: dt.date, child_q: Q, la_q: Q, with_qa: bool = True) -> list[
     deep_floor = min(scope_floor, cos_floor) - DEEP_LOOKBACK
 
     in_care = Q(entered_care_on__lte=today) & (Q(left_care_on__isnull=True) | Q(left_care_on__gt=today))
-    episodes = (
-        CareEpisode.objects.filter(in_care & child_q)
-        .order_by("child_id", "entered_care_on")  # The earliest open episode first.
-        .values_list("child_id", "child__la_reference", "child__first_name", "child__preferred_name",
-                     "child__last_name", "child__date_of_birth", "child__local_authority_id", "entered_care_on")
-    )
+    # Each child's earliest open episode governs (two overlapping episodes are possible);
+    # picked here rather than sorted in the database, which cost more than the query.
+    earliest: dict[int, tuple] = {}
+    for row in (CareEpisode.objects.filter(in_care & child_q).order_by()
+                .values_list("child_id", "child__la_reference", "child__first_name", "child__preferred_name",
+                             "child__last_name", "child__date_of_birth", "child__local_authority_id",
+                             "entered_care_on")):
+        kept = earliest.get(row[0])
+        if kept is None or row[7] < kept[7]:
+            earliest[row[0]] = row
+    episodes = sorted(earliest.values())  # by child id, as before
     # The same children as a subquery, so the other queries need no list of ids.
     in_care_children = CareEpisode.objects.filter(in_care & child_q).values("child_id")
     # Children with no PEP meeting at all since entering care (an anti-join, one pass).
@@ -420,14 +425,10 @@ def _compute(today: dt.date, child_q: Q, la_q: Q, with_qa: bool = True) -> list[
 
     result: list[Deadline] = []
     append = result.append
-    seen_children: set[int] = set()
     status_of = counter.status
     local_tz = timezone.get_current_timezone()
     windows_of: dict[tuple[int, str], list[tuple[str, dt.date, dt.date, str, str]]] = {}
     for (child_id, ref, first, preferred, last, dob, la_id, entered) in episodes:
-        if child_id in seen_children:
-            continue  # Two overlapping episodes: the earliest entry governs.
-        seen_children.add(child_id)
         rules = rules_by_la.get(la_id) or rules_by_la[0]
         child_placements = placements_of.get(child_id, ())
         current = next((p for p in child_placements if p[7] is None and p[6] <= today), None)
