@@ -8,13 +8,39 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 
 from .models import AuditEvent
 from .request_context import current_request_id
 
 Verb = AuditEvent.Verb
 T = TypeVar("T")
+
+# Verbs that record a read (opening a record, downloading, exporting), not a change.
+READ_VERBS = (Verb.VIEWED, Verb.EXPORTED, Verb.DOWNLOADED)
+
+# Called after the commit of any transaction that wrote data (see on_write).
+_WRITE_HOOKS: list[Callable[[], None]] = []
+
+
+def on_write(hook: Callable[[], None]) -> None:
+    """Run `hook` after every committed write (an app keeping something ready, not business
+    logic: it is not told what changed or who changed it). Register in AppConfig.ready()."""
+    if hook not in _WRITE_HOOKS:
+        _WRITE_HOOKS.append(hook)
+
+
+def _after_write() -> None:
+    for hook in _WRITE_HOOKS:
+        hook()
+
+
+def _after_commit_once(func: Callable[[], None]) -> None:
+    """transaction.on_commit, once per transaction however many events it writes."""
+    connection = transaction.get_connection()
+    if any(entry[1] is func for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(func)
 
 
 def _plain(value: Any) -> Any:
@@ -59,6 +85,8 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
+    if verb not in READ_VERBS:
+        _after_commit_once(_after_write)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         verb=verb,
@@ -70,8 +98,6 @@ def audit_record(
     )
 
 
-# Verbs that record a read (opening a record, downloading, exporting), not a change.
-READ_VERBS = (Verb.VIEWED, Verb.EXPORTED, Verb.DOWNLOADED)
 
 
 def last_write_id() -> int:

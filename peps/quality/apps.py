@@ -5,3 +5,11 @@ class QualityConfig(AppConfig):
     name = "peps.quality"
     label = "quality"
     verbose_name = "Quality assurance, dashboards and PDF copies"
+
+    def ready(self) -> None:
+        from accounts.audit import on_write
+
+        from . import warm
+
+        # Keep the dashboards people look at computed for the data's latest version.
+        on_write(warm.data_changed)

@@ -20,3 +20,10 @@ def build_export(job_id: int) -> None:
 @shared_task(name="quality.catch_up", acks_late=True, reject_on_worker_lost=True)
 def catch_up() -> tuple[int, int]:
     return services.quality_catch_up()
+
+
+@shared_task(name="quality.refresh_dashboards", ignore_result=True)
+def refresh_dashboards() -> int:
+    from . import warm
+
+    return warm.refresh_dashboards()

@@ -1,0 +1,79 @@
+"""Dashboards kept ready: after a write, a worker computes the dashboards people have been
+looking at, so that their next look finds the figures in the cache (refresh-ahead).
+
+The figures are keyed on the version of the data (selectors.dashboard_key), so a page
+never shows figures older than the data: it finds the ones computed for the current
+version or computes them itself. This module only makes the first case the usual one:
+without it, in an LA where somebody saves something every few seconds, nearly every look
+at the dashboard would follow a write and compute 2,500 children's figures itself.
+
+- The dashboard view calls `dashboard_viewed`: the scope, role and term looked at in the
+  last hour are remembered (one small cache entry).
+- Every audited write calls `data_changed` after its commit (accounts.audit.on_write):
+  at most one refresh task is waiting at a time.
+- The task (`refresh_dashboards`) computes each remembered dashboard for the version the
+  data has when it runs, and the LA's deadlines for the Virtual School's home page.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+
+from accounts.models import Role, User
+
+VIEWERS_KEY = "quality:dashboard:viewers"
+# Dashboards not looked at for an hour are not kept ready.
+VIEWED_WITHIN = 3600
+PENDING_KEY = "quality:dashboard:refresh-pending"
+# The task clears the mark when it starts; the mark's own life only matters if the task
+# is lost (the broker was down): then the next write after it schedules another.
+PENDING_SECONDS = 30
+
+
+def dashboard_viewed(user: User, term) -> None:
+    from .selectors import _scope_key
+
+    now = time.time()
+    viewers: dict = cache.get(VIEWERS_KEY) or {}
+    entry = (_scope_key(user), user.role, term.key)
+    if entry in viewers and now - viewers[entry][1] < 60:
+        return  # remembered a moment ago: no write
+    viewers = {k: v for k, v in viewers.items() if now - v[1] < VIEWED_WITHIN}
+    viewers[entry] = (user.pk, now)
+    cache.set(VIEWERS_KEY, viewers, VIEWED_WITHIN)
+
+
+def data_changed() -> None:
+    """After any audited write: ask for a refresh unless one is already waiting."""
+    if cache.add(PENDING_KEY, 1, PENDING_SECONDS):
+        from epep.celery import send_task_quietly
+
+        from .tasks import refresh_dashboards
+
+        send_task_quietly(refresh_dashboards)
+
+
+def refresh_dashboards() -> int:
+    """Compute the remembered dashboards for the current version; returns how many."""
+    from peps.timeliness.selectors import deadlines_for_user
+
+    from .figures import dashboard_figures
+    from .terms import TermRef
+
+    cache.delete(PENDING_KEY)  # writes from now on ask for the next refresh
+    now = time.time()
+    done = 0
+    for (_scope, role, term_key), (user_id, seen) in (cache.get(VIEWERS_KEY) or {}).items():
+        if now - seen >= VIEWED_WITHIN:
+            continue
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        term = TermRef.parse(term_key)
+        if user is None or user.role != role or term is None:
+            continue
+        dashboard_figures(user, term)
+        if role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN):
+            deadlines_for_user(user)  # the home page's panel and the deadline list
+        done += 1
+    return done
