@@ -85,9 +85,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
-    if verb not in READ_VERBS:
-        _after_commit_once(_after_write)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         verb=verb,
         object_type=object_type or "",
@@ -96,6 +94,10 @@ def audit_record(
         changes=_plain(changes or {}),
         request_id=current_request_id.get(),
     )
+    if verb not in READ_VERBS:
+        # After the event exists: outside a transaction on_commit runs at once.
+        _after_commit_once(_after_write)
+    return event
 
 
 
