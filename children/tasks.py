@@ -19,4 +19,5 @@ def retention_review() -> int:
 
 @shared_task(name="children.subject_access_catch_up", acks_late=True, reject_on_worker_lost=True)
 def subject_access_catch_up() -> int:
+    data_protection.subject_access_files_expire()
     return data_protection.subject_access_catch_up()

@@ -8,12 +8,19 @@ downloaded only through a permission-checked view.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import F
 from django.http import FileResponse, Http404
 from django.utils import timezone
+
+# A built file is a copy of some of the most sensitive records a council holds: it is
+# deleted this long after it was built (a new export can be asked for at any time).
+KEEP_FILES_FOR = dt.timedelta(days=7)
 
 
 class FileJob(models.Model):
@@ -22,6 +29,7 @@ class FileJob(models.Model):
         RUNNING = "running", "Being built"
         DONE = "done", "Ready"
         FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Deleted after 7 days"
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                      related_name="+")
@@ -84,3 +92,23 @@ def job_file_response(job: FileJob, filename: str) -> FileResponse:
                             content_type="application/zip")
     response["Cache-Control"] = "no-store"
     return response
+
+
+def expire_files(model: type[FileJob], *, now: dt.datetime | None = None) -> list[str]:
+    """Mark `model`'s jobs built more than KEEP_FILES_FOR ago as expired; their file names.
+
+    Call inside the sweep's transaction (which audits it) and delete the returned files
+    after commit (delete_files). The row stays (who asked, when, why) with the status
+    "Deleted after 7 days"; the download answers 404 from then on.
+    """
+    cutoff = (now or timezone.now()) - KEEP_FILES_FOR
+    jobs = model.objects.select_for_update(skip_locked=True).filter(
+        status=FileJob.Status.DONE, finished_at__lt=cutoff).exclude(file="")
+    names = [name for name in jobs.values_list("file", flat=True)]
+    model.objects.filter(file__in=names).update(status=FileJob.Status.EXPIRED, file="")
+    return names
+
+
+def delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, User
 from children.policies import relationship
+from epep.jobs import delete_files, expire_files
 from peps import services as workflow
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
@@ -318,6 +319,17 @@ def quality_catch_up(*, now: dt.datetime | None = None, limit: int = 50) -> tupl
     for job_id in job_ids:
         export_job_build(job_id=job_id)
     return len(pep_ids), len(job_ids)
+
+
+@transaction.atomic
+def export_files_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete the term exports' ZIPs a week after they were built (epep.jobs.KEEP_FILES_FOR)."""
+    names = expire_files(ExportJob, now=now)
+    if names:
+        audit_record(actor=None, verb=Verb.DELETED, object_type="quality.exportjob.files",
+                     changes={"files": [len(names), 0]})
+        transaction.on_commit(lambda: delete_files(names))
+    return len(names)
 
 
 def export_job_downloaded(*, actor: User, job: ExportJob) -> None:

@@ -19,6 +19,7 @@ def build_export(job_id: int) -> None:
 
 @shared_task(name="quality.catch_up", acks_late=True, reject_on_worker_lost=True)
 def catch_up() -> tuple[int, int]:
+    services.export_files_expire()
     return services.quality_catch_up()
 
 

@@ -155,3 +155,24 @@ def test_an_export_whose_task_was_lost_is_built_by_the_catch_up_sweep(world, vs_
     assert job.status == SubjectAccessExport.Status.DONE and job.file
     assert fresh.status == SubjectAccessExport.Status.QUEUED  # its own task may still be on the way
     assert data_protection.subject_access_catch_up() == 0
+
+
+def test_a_subject_access_zip_is_deleted_a_week_after_it_was_built(world, vs_officer, settings, tmp_path,
+                                                                   django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from children import data_protection
+    from children.models import SubjectAccessExport
+
+    settings.MEDIA_ROOT = tmp_path
+    job = SubjectAccessExport.objects.create(child=world.child, requested_by=vs_officer, reason="A request")
+    job = data_protection.subject_access_build(job_id=job.pk)
+    name = job.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        assert data_protection.subject_access_files_expire(now=timezone.now() + dt.timedelta(days=8)) == 1
+    job.refresh_from_db()
+    assert job.status == SubjectAccessExport.Status.EXPIRED and not job.file
+    assert not default_storage.exists(name)

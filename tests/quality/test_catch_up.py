@@ -69,3 +69,27 @@ def test_the_sweep_is_in_the_beat_schedule_every_five_minutes():
     assert entry["task"] == "quality.catch_up"
     assert entry["schedule"].minute == set(range(0, 60, 5))
     assert "quality.catch_up" in app.tasks
+
+
+def test_a_built_export_is_deleted_a_week_later_and_says_so(world, vs_officer, client, media,
+                                                           django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+
+    from accounts.models import AuditEvent
+
+    job = ExportJob.objects.create(requested_by=vs_officer, la=world.la, academic_year="2025/26", term="summer")
+    job = services.export_job_build(job_id=job.pk)
+    name = job.file.name
+    assert default_storage.exists(name)
+    assert services.export_files_expire(now=timezone.now() + dt.timedelta(days=6)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.export_files_expire(now=timezone.now() + dt.timedelta(days=8)) == 1
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.EXPIRED and not job.file
+    assert not default_storage.exists(name)
+    assert AuditEvent.objects.filter(object_type="quality.exportjob.files", verb="deleted").count() == 1
+    client.force_login(vs_officer)
+    page = client.get(reverse("quality_export", args=[job.pk]))
+    assert b"deleted 7 days after it was built" in page.content
+    assert client.get(reverse("quality_export_download", args=[job.pk])).status_code == 404
