@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from accounts.audit import Verb, audit_record
 from accounts.models import AuditEvent, LocalAuthority, Role, User
-from epep.jobs import delete_files, expire_files
+from epep.jobs import files_expire
 
 from .models import Child, RetentionReview, SubjectAccessExport
 from .policies import Action, can
@@ -94,15 +94,9 @@ def subject_access_catch_up(*, now: dt.datetime | None = None, limit: int = 20) 
     return len(job_ids)
 
 
-@transaction.atomic
 def subject_access_files_expire(*, now: dt.datetime | None = None) -> int:
     """Delete subject-access ZIPs a week after they were built (epep.jobs.KEEP_FILES_FOR)."""
-    names = expire_files(SubjectAccessExport, now=now)
-    if names:
-        audit_record(actor=None, verb=Verb.DELETED, object_type="children.subjectaccessexport.files",
-                     changes={"files": [len(names), 0]})
-        transaction.on_commit(lambda: delete_files(names))
-    return len(names)
+    return files_expire(SubjectAccessExport, now=now)
 
 
 def subject_access_build(*, job_id: int) -> SubjectAccessExport:

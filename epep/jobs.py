@@ -94,21 +94,28 @@ def job_file_response(job: FileJob, filename: str) -> FileResponse:
     return response
 
 
-def expire_files(model: type[FileJob], *, now: dt.datetime | None = None) -> list[str]:
-    """Mark `model`'s jobs built more than KEEP_FILES_FOR ago as expired; their file names.
+@transaction.atomic
+def files_expire(model: type[FileJob], *, now: dt.datetime | None = None) -> int:
+    """Delete the files of `model`'s jobs built more than KEEP_FILES_FOR ago; how many.
 
-    Call inside the sweep's transaction (which audits it) and delete the returned files
-    after commit (delete_files). The row stays (who asked, when, why) with the status
-    "Deleted after 7 days"; the download answers 404 from then on.
+    The row stays (who asked, when, why) with the status "Deleted after 7 days" and the
+    download answers 404 from then on. One audit event for the sweep; the files go after
+    the commit.
     """
+    from accounts.audit import Verb, audit_record
+
     cutoff = (now or timezone.now()) - KEEP_FILES_FOR
     jobs = model.objects.select_for_update(skip_locked=True).filter(
         status=FileJob.Status.DONE, finished_at__lt=cutoff).exclude(file="")
-    names = [name for name in jobs.values_list("file", flat=True)]
-    model.objects.filter(file__in=names).update(status=FileJob.Status.EXPIRED, file="")
-    return names
+    names = list(jobs.values_list("file", flat=True))
+    if names:
+        model.objects.filter(file__in=names).update(status=FileJob.Status.EXPIRED, file="")
+        audit_record(actor=None, verb=Verb.DELETED, object_type=f"{model._meta.label_lower}.files",
+                     changes={"files": [len(names), 0]})
+        transaction.on_commit(lambda: _delete_files(names))
+    return len(names)
 
 
-def delete_files(names: list[str]) -> None:
+def _delete_files(names: list[str]) -> None:
     for name in names:
         default_storage.delete(name)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, User
 from children.policies import relationship
-from epep.jobs import delete_files, expire_files
+from epep.jobs import files_expire
 from peps import services as workflow
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
@@ -321,15 +321,9 @@ def quality_catch_up(*, now: dt.datetime | None = None, limit: int = 50) -> tupl
     return len(pep_ids), len(job_ids)
 
 
-@transaction.atomic
 def export_files_expire(*, now: dt.datetime | None = None) -> int:
     """Delete the term exports' ZIPs a week after they were built (epep.jobs.KEEP_FILES_FOR)."""
-    names = expire_files(ExportJob, now=now)
-    if names:
-        audit_record(actor=None, verb=Verb.DELETED, object_type="quality.exportjob.files",
-                     changes={"files": [len(names), 0]})
-        transaction.on_commit(lambda: delete_files(names))
-    return len(names)
+    return files_expire(ExportJob, now=now)
 
 
 def export_job_downloaded(*, actor: User, job: ExportJob) -> None:
