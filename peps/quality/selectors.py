@@ -255,7 +255,7 @@ class Dashboard:
 DASHBOARD_CACHE_SECONDS = 120
 
 
-def _scope_key(user: User) -> str:
+def scope_key(user: User) -> str:
     """Whose children: Virtual School officers and LA admins of one LA share one scope
     (children_visible_to gives them all the LA's children); a designated teacher sees
     their school's; anyone else their own caseload."""
@@ -273,7 +273,7 @@ def dashboard_key(user: User, term: TermRef, today: dt.date | None = None) -> st
     are stored under the older version and computed again on the next request.
     """
     today = today or timezone.localdate()
-    return f"quality:dashboard:v2:{_scope_key(user)}:{term.key}:{today.isoformat()}:{last_write_id()}"
+    return f"quality:dashboard:v2:{scope_key(user)}:{term.key}:{today.isoformat()}:{last_write_id()}"
 
 
 def key_day(key: str) -> dt.date:
@@ -374,7 +374,7 @@ def dashboard_for(user: User, term: TermRef, today: dt.date | None = None) -> Da
     counts = _figure_counts(status_list)
     breakdowns = _breakdowns(status_list)
 
-    chart = _compliance_chart(_scope_key(user), ids, statuses, episodes, today, term)
+    chart = _compliance_chart(scope_key(user), ids, statuses, episodes, today, term)
     return Dashboard(term=term, today=today, statuses=status_list, counts=counts, breakdowns=breakdowns,
                      chart=chart, pp_plus=pp_plus, deadline_source=deadline_source)
 

@@ -33,11 +33,11 @@ PENDING_SECONDS = 30
 
 
 def dashboard_viewed(user: User, term) -> None:
-    from .selectors import _scope_key
+    from .selectors import scope_key
 
     now = time.time()
     viewers: dict = cache.get(VIEWERS_KEY) or {}
-    entry = (_scope_key(user), user.role, term.key)
+    entry = (scope_key(user), user.role, term.key)
     if entry in viewers and now - viewers[entry][1] < 60:
         return  # remembered a moment ago: no write
     viewers = {k: v for k, v in viewers.items() if now - v[1] < VIEWED_WITHIN}
