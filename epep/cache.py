@@ -71,6 +71,11 @@ class FailSoftRedisCache(RedisCache):
         with _health_lock:
             self._health = _health.setdefault(key, _Health())
 
+    @property
+    def unavailable(self) -> bool:
+        """Redis failed lately (and is not being tried again yet)."""
+        return self._health.failing
+
     def _try(self, call: Callable[..., Any], fallback: Any, *args: Any, **kwargs: Any) -> Any:
         health = self._health
         if health.failing and time.monotonic() < health.down_until:

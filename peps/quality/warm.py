@@ -47,7 +47,9 @@ def dashboard_viewed(user: User, term) -> None:
 
 def data_changed() -> None:
     """After any audited write: ask for a refresh unless one is already waiting."""
-    if cache.add(PENDING_KEY, 1, PENDING_SECONDS):
+    if cache.add(PENDING_KEY, 1, PENDING_SECONDS) and not getattr(cache, "unavailable", False):
+        # (With Redis down, epep.cache answers add() with True and keeps nothing, and the
+        # broker is Redis too: there is nothing to refresh into and nobody to ask.)
         from epep.celery import send_task_quietly
 
         from .tasks import refresh_dashboards

@@ -73,3 +73,17 @@ def test_only_one_refresh_waits_at_a_time_and_old_views_are_forgotten(world, vs_
     # The task cleared the mark: the next write asks again.
     warm.data_changed()
     assert sent == ["quality.refresh_dashboards"] * 2
+
+
+def test_with_the_cache_down_no_refresh_is_asked_for(monkeypatch):
+    class DownCache:
+        unavailable = True
+
+        def add(self, *args, **kwargs):
+            return True  # what epep.cache.FailSoftRedisCache answers with Redis down
+
+    sent = []
+    monkeypatch.setattr(warm, "cache", DownCache())
+    monkeypatch.setattr("epep.celery.send_task_quietly", lambda task, *args: sent.append(task.name))
+    warm.data_changed()
+    assert sent == []

@@ -104,3 +104,9 @@ def test_it_warns_at_most_once_a_minute(dead_cache, monkeypatch, caplog):
     ]
     assert warnings[0].event == "cache_unavailable" and warnings[0].error == "ConnectionError"
 
+
+
+def test_it_says_when_redis_is_unavailable(dead_cache):
+    assert not dead_cache.unavailable
+    assert dead_cache.get("anything") is None
+    assert dead_cache.unavailable
