@@ -100,8 +100,6 @@ def audit_record(
     return event
 
 
-
-
 def last_write_id() -> int:
     """The id of the newest audit event of a write: a version number for all the data.
 

@@ -3,12 +3,13 @@ version of the data and kept in the cache (the page and the refresh task share i
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString
 
+from accounts.audit import cached_until_write
 from accounts.models import User
 
 from . import selectors
@@ -18,18 +19,17 @@ from .terms import TermRef
 def dashboard_figures(user: User, term: TermRef) -> SafeString:
     """The rendered figures of the person's dashboard for a term, from the cache or made now.
 
-    Only the role changes the HTML (the Virtual School's links go to the QA review), so
-    the key is the dashboard's (scope, term, day, version of the data) and the role.
+    Kept per scope, term, day and version of the data (accounts.audit.cached_until_write),
+    and per role: only the role changes the HTML (the Virtual School's links go to the QA
+    review). The whole board (a row per child) is not cached here: the page needs only the
+    rendered figures, and storing the board would cost more than they take to render. The
+    lists behind the figures cache it (selectors.dashboard_cached).
     """
-    key = selectors.dashboard_key(user, term)
-    figures_key = f"{key}:html:{user.role}"
-    figures = cache.get(figures_key)
-    if figures is None:
-        # Computed, not fetched from or stored in the cache: the page needs only the
-        # rendered figures, and storing the whole board (a row per child) would cost more
-        # than the figures take to render. The lists behind the figures cache it.
-        board = selectors.dashboard_for(user, term, selectors.key_day(key))
-        figures = render_to_string("quality/includes/dashboard_figures.html", {
+    today = timezone.localdate()
+
+    def render() -> SafeString:
+        board = selectors.dashboard_for(user, term, today)
+        return render_to_string("quality/includes/dashboard_figures.html", {
             "board": board, "user": user,
             "term_figures": [(k, label) for k, (label, _p) in selectors.FIGURES.items()
                              if not k.startswith(("rag_", "pp_"))],
@@ -39,8 +39,9 @@ def dashboard_figures(user: User, term: TermRef) -> SafeString:
             "breakdown_tables": _breakdown_tables(board),
             "pp_rows": _pp_rows(board.pp_plus),
         })
-        cache.set(figures_key, figures, selectors.DASHBOARD_CACHE_SECONDS)
-    return figures
+
+    key = f"{selectors.dashboard_cache_key(user, term, today)}:html:{user.role}"
+    return cached_until_write(key, render)
 
 
 def _pp_rows(pp) -> list[tuple[str, object, str]]:

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from accounts.audit import last_write_id
+from accounts.audit import cached_until_write
 from accounts.models import Role, User
 from children.models import (
     YEAR_GROUP_CHOICES,
@@ -248,13 +248,6 @@ class Dashboard:
         return sorted((s for s in self.statuses if s.awaiting_qa), key=lambda s: -(s.days_waiting or 0))
 
 
-# A computed dashboard is kept this long at most. It is keyed on the data's version
-# (accounts.audit.last_write_id), so any audited write makes the next request recompute;
-# the time limit only bounds what no audit event records (a transaction that took its
-# audit id before another's but committed after it, edits made in Django's admin).
-DASHBOARD_CACHE_SECONDS = 120
-
-
 def scope_key(user: User) -> str:
     """Whose children: Virtual School officers and LA admins of one LA share one scope
     (children_visible_to gives them all the LA's children); a designated teacher sees
@@ -266,29 +259,16 @@ def scope_key(user: User) -> str:
     return f"user{user.pk}"
 
 
-def dashboard_key(user: User, term: TermRef, today: dt.date | None = None) -> str:
-    """The cache key of a dashboard: scope, term, day and the version of the data.
-
-    The version is read before the figures are, so figures computed while a write commits
-    are stored under the older version and computed again on the next request.
-    """
-    today = today or timezone.localdate()
-    return f"quality:dashboard:v2:{scope_key(user)}:{term.key}:{today.isoformat()}:{last_write_id()}"
+def dashboard_cache_key(user: User, term: TermRef, today: dt.date) -> str:
+    """Scope, term and day of a dashboard; accounts.audit.cached_until_write adds the
+    version of the data, so any audited write makes the next request compute afresh."""
+    return f"quality:dashboard:{scope_key(user)}:{term.key}:{today.isoformat()}"
 
 
-def key_day(key: str) -> dt.date:
-    """The day a dashboard key was made for (the figures of that day, even past midnight)."""
-    return dt.date.fromisoformat(key.split(":")[5])
-
-
-def dashboard_cached(user: User, term: TermRef, key: str | None = None) -> Dashboard:
+def dashboard_cached(user: User, term: TermRef) -> Dashboard:
     """dashboard_for, computed once per scope, term, day and version of the data."""
-    key = key or dashboard_key(user, term)
-    board = cache.get(key)
-    if board is None:
-        board = dashboard_for(user, term, key_day(key))
-        cache.set(key, board, DASHBOARD_CACHE_SECONDS)
-    return board
+    today = timezone.localdate()
+    return cached_until_write(dashboard_cache_key(user, term, today), lambda: dashboard_for(user, term, today))
 
 
 def dashboard_for(user: User, term: TermRef, today: dt.date | None = None) -> Dashboard:

@@ -1,7 +1,7 @@
 """Dashboards kept ready: after a write, a worker computes the dashboards people have been
 looking at, so that their next look finds the figures in the cache (refresh-ahead).
 
-The figures are keyed on the version of the data (selectors.dashboard_key), so a page
+The figures are keyed on the version of the data (accounts.audit.cached_until_write), so a page
 never shows figures older than the data: it finds the ones computed for the current
 version or computes them itself. This module only makes the first case the usual one:
 without it, in an LA where somebody saves something every few seconds, nearly every look
