@@ -23,6 +23,11 @@ from django.utils import timezone
 KEEP_FILES_FOR = dt.timedelta(days=7)
 
 
+# A job still queued after this long lost its task (or the broker was down when it was
+# asked for): the app's catch-up sweep builds it.
+CATCH_UP_AFTER = dt.timedelta(minutes=2)
+
+
 class FileJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -84,6 +89,14 @@ class FileJob(models.Model):
     def require_ready(self) -> None:
         if self.status != self.Status.DONE or not self.file:
             raise Http404("The export is not ready")
+
+
+def queued_too_long(model: type[FileJob], *, now: dt.datetime | None = None, limit: int = 20) -> list[int]:
+    """Ids of `model`'s jobs still waiting to start CATCH_UP_AFTER after they were asked for,
+    oldest first: the ones the catch-up sweep builds."""
+    cutoff = (now or timezone.now()) - CATCH_UP_AFTER
+    return list(model.objects.filter(status=FileJob.Status.QUEUED, created_at__lt=cutoff)
+                .order_by("created_at").values_list("pk", flat=True)[:limit])
 
 
 def job_file_response(job: FileJob, filename: str) -> FileResponse:

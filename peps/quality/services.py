@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, User
 from children.policies import relationship
-from epep.jobs import files_expire
+from epep.jobs import CATCH_UP_AFTER, files_expire, queued_too_long
 from peps import services as workflow
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
@@ -297,10 +297,6 @@ def export_job_build(*, job_id: int) -> ExportJob:
     return job
 
 
-# Work whose task is older than this and still not done is taken up by quality_catch_up.
-CATCH_UP_AFTER = dt.timedelta(minutes=2)
-
-
 def quality_catch_up(*, now: dt.datetime | None = None, limit: int = 50) -> tuple[int, int]:
     """Render missing stored PDFs of approved PEPs and build exports still queued.
 
@@ -314,8 +310,7 @@ def quality_catch_up(*, now: dt.datetime | None = None, limit: int = 50) -> tupl
                    .order_by("approved_at").values_list("pk", flat=True)[:limit])
     for pep_id in pep_ids:
         approved_pdf_store(pep_id=pep_id)
-    job_ids = list(ExportJob.objects.filter(status=ExportJob.Status.QUEUED, created_at__lt=cutoff)
-                   .order_by("created_at").values_list("pk", flat=True)[:limit])
+    job_ids = queued_too_long(ExportJob, now=now, limit=limit)
     for job_id in job_ids:
         export_job_build(job_id=job_id)
     return len(pep_ids), len(job_ids)
