@@ -30,13 +30,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models import Prefetch
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import Verb, audit_record
 from accounts.models import AuditEvent, LocalAuthority, Role, User
-from epep.jobs import files_expire
+from epep.jobs import files_expire, queued_too_long
 
 from .models import Child, RetentionReview, SubjectAccessExport
 from .policies import Action, can
@@ -79,16 +80,9 @@ def subject_access_request(*, actor: User, child: Child, reason: str) -> Subject
     return job
 
 
-# An export still queued after this long lost its task (or the broker was down).
-CATCH_UP_AFTER = dt.timedelta(minutes=2)
-
-
 def subject_access_catch_up(*, now: dt.datetime | None = None, limit: int = 20) -> int:
     """Build the exports still waiting to start; returns how many were built."""
-    cutoff = (now or timezone.now()) - CATCH_UP_AFTER
-    job_ids = list(SubjectAccessExport.objects.filter(status=SubjectAccessExport.Status.QUEUED,
-                                                      created_at__lt=cutoff)
-                   .order_by("created_at").values_list("pk", flat=True)[:limit])
+    job_ids = queued_too_long(SubjectAccessExport, now=now, limit=limit)
     for job_id in job_ids:
         subject_access_build(job_id=job_id)
     return len(job_ids)
@@ -199,7 +193,7 @@ def _name(user: User | None) -> str | None:
 def child_record(child: Child) -> dict[str, Any]:
     """Everything held on the child, as plain data: the content of child.json."""
     from meetings.models import Meeting
-    from peps.models import Pep
+    from peps.models import Pep, Section, SupportingDocument
     from peps.quality.models import QaReview
     from peps.timeliness.models import ConcernRequest
     from targets.models import PpPlusRequest, Target, TargetReview
@@ -221,26 +215,34 @@ def child_record(child: Child) -> dict[str, Any]:
                                     for m in team_of(child) if m["link"] is None],
         },
     }
+    # Everything under the PEPs in one query per kind (not per PEP), each in a stable order.
+    pep_rows = (Pep.objects.filter(child=child).select_related("created_by").order_by("created_at", "pk")
+                .prefetch_related(
+                    Prefetch("sections", Section.objects.select_related("updated_by").order_by("letter")),
+                    Prefetch("meetings", Meeting.objects.select_related("chair").prefetch_related("invitees")
+                             .order_by("pk")),
+                    Prefetch("targets", Target.objects.order_by("created_at", "pk")),
+                    Prefetch("target_reviews", TargetReview.objects.order_by("pk")),
+                    Prefetch("pp_plus_requests", PpPlusRequest.objects.order_by("pk")),
+                    Prefetch("qa_reviews", QaReview.objects.select_related("reviewer").prefetch_related("ratings")),
+                    Prefetch("documents", SupportingDocument.objects.order_by("pk"))))
     peps = []
-    for pep in Pep.objects.filter(child=child).select_related("created_by").order_by("created_at", "pk"):
-        meetings = []
-        for meeting in Meeting.objects.filter(pep=pep).select_related("chair").prefetch_related("invitees"):
-            meetings.append({**_row(meeting), "chair_name": _name(meeting.chair),
-                             "invitees": [{"name": i.name, "role": i.role, "attendance": i.attendance}
-                                          for i in meeting.invitees.all()]})
+    for pep in pep_rows:
         peps.append({
             **_row(pep), "created_by_name": _name(pep.created_by),
             "sections": [{**_row(s, exclude=("pep",)), "updated_by_name": _name(s.updated_by)}
-                         for s in pep.sections.select_related("updated_by").order_by("letter")],
-            "meetings": meetings,
-            "targets": [_row(t) for t in Target.objects.filter(pep=pep).order_by("created_at", "pk")],
-            "target_reviews": [_row(r) for r in TargetReview.objects.filter(pep=pep).order_by("pk")],
-            "pp_plus_requests": [_row(r) for r in PpPlusRequest.objects.filter(pep=pep).order_by("pk")],
+                         for s in pep.sections.all()],
+            "meetings": [{**_row(m), "chair_name": _name(m.chair),
+                          "invitees": [{"name": i.name, "role": i.role, "attendance": i.attendance}
+                                       for i in m.invitees.all()]}
+                         for m in pep.meetings.all()],
+            "targets": [_row(t) for t in pep.targets.all()],
+            "target_reviews": [_row(r) for r in pep.target_reviews.all()],
+            "pp_plus_requests": [_row(r) for r in pep.pp_plus_requests.all()],
             "qa_reviews": [{**_row(q), "reviewer_name": _name(q.reviewer),
                             "ratings": [_row(r, exclude=("review",)) for r in q.ratings.all()]}
-                           for q in QaReview.objects.filter(pep=pep).select_related("reviewer")
-                           .prefetch_related("ratings")],
-            "documents": [_row(d, exclude=("stored_name",)) for d in pep.documents.order_by("pk")],
+                           for q in pep.qa_reviews.all()],
+            "documents": [_row(d, exclude=("stored_name",)) for d in pep.documents.all()],
         })
     record["peps"] = peps
     record["concern_requests"] = [_row(c) for c in ConcernRequest.objects.filter(child=child).order_by("pk")]

@@ -176,3 +176,28 @@ def test_a_subject_access_zip_is_deleted_a_week_after_it_was_built(world, vs_off
     job.refresh_from_db()
     assert job.status == SubjectAccessExport.Status.EXPIRED and not job.file
     assert not default_storage.exists(name)
+
+
+def test_the_record_costs_the_same_queries_for_one_pep_and_for_five(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from children.data_protection import child_record
+    from peps.models import Pep
+    from tests.quality.factories import submitted_pep
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            child_record(world.child)
+        return len(ctx.captured_queries)
+
+    def earlier_pep(year: int) -> None:
+        # One open PEP per child: the earlier ones are approved, each in a term of its own.
+        pep = submitted_pep(world.child, academic_year=f"{year}/{(year + 1) % 100:02d}")
+        Pep.objects.filter(pk=pep.pk).update(status=Pep.Status.APPROVED)
+
+    earlier_pep(2019)
+    one = queries()
+    for year in range(2020, 2024):
+        earlier_pep(year)
+    assert queries() == one
