@@ -99,10 +99,8 @@ class RequireStaffMfaMiddleware:
         user = request.user
         # Templates read this to explain why the person is on the set-up page.
         request.mfa_required = mfa_required_for(user)
-        if not request.mfa_required:
-            return self.get_response(request)
         name = _url_name(request)
-        if not _is_exempt(request, name):
+        if request.mfa_required and not _is_exempt(request, name):
             if not has_totp(user):
                 log.info("mfa set-up required", extra={"event": "mfa_setup_required", "user_id": user.pk,
                                                         "path": request.path})
@@ -112,10 +110,12 @@ class RequireStaffMfaMiddleware:
                                                       "path": request.path})
                 return HttpResponseRedirect(_with_next("mfa_reauthenticate", request))
         response = self.get_response(request)
-        if name == "mfa_activate_totp" and request.method == "POST" and response.status_code == 302:
+        if (name == "mfa_activate_totp" and request.method == "POST" and response.status_code == 302
+                and user.is_authenticated):
             # allauth redirects after a successful activation; it took a valid code from the
             # app, so this session has seen the second factor. (allauth's authenticator_added
-            # signal fires on commit, too late for tests run inside one transaction.)
+            # signal fires on commit, too late for tests run inside one transaction.) This is
+            # recorded whether or not MFA is required here: Django's admin always asks for it.
             if has_totp(user):
                 request.session[ENROLLED_SESSION_KEY] = True
         return response

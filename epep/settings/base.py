@@ -26,7 +26,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SERVICE_NAME = "Personal Education Plans"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "epep.apps.AdminConfig",  # Django's admin behind the portal's sign-in and TOTP
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
