@@ -6,12 +6,14 @@ from __future__ import annotations
 import logging
 import time
 
+from allauth.account import signals as allauth_signals
 from allauth.account.signals import password_changed, password_reset
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from . import signed_in_browser
 from .middleware import STARTED_AT
 
 log = logging.getLogger("epep.security")
@@ -27,6 +29,15 @@ def on_login(sender, request, user, **kwargs) -> None:
         # The absolute session limit (accounts.middleware) counts from sign-in.
         request.session[STARTED_AT] = int(time.time())
     log.info("login", extra={"event": "login", "user_id": user.pk, "ip": _ip(request)})
+
+
+@receiver(allauth_signals.user_logged_in)
+def on_portal_sign_in(sender, request, response, user, **kwargs) -> None:
+    # A completed sign-in through the portal (after the second factor, if any): this browser
+    # now held a session of this person, which is what lets a section POST that arrives
+    # after the session has ended be kept for them (peps.views).
+    if response is not None:
+        signed_in_browser.remember(response, request, user)
 
 
 @receiver(user_logged_out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
@@ -12,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import plugins, policies, services
+from . import plugins, policies, services, signed_in_browser
 from .forms import ApproveForm, BulkInviteForm, DeclineForm, LoginRequestForm, PersonForm, SetPasswordForm
 from .models import LoginRequest, Role
 
@@ -29,6 +30,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = "unavailable"
     status = 200 if database == "ok" else 503
     return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
+
+
+def logout(request: HttpRequest) -> HttpResponse:
+    """allauth's sign-out, which also makes this browser forget who signed in on it
+    (accounts.signed_in_browser): after signing out, nothing typed here is kept for them."""
+    response = allauth_views.logout(request)
+    if request.method == "POST":
+        signed_in_browser.forget(response)
+    return response
 
 
 @login_required

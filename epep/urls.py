@@ -10,7 +10,7 @@ from accounts import views as account_views
 
 allauth_patterns = [
     path("login/", allauth_views.login, name="account_login"),
-    path("logout/", allauth_views.logout, name="account_logout"),
+    path("logout/", account_views.logout, name="account_logout"),  # allauth's, and forgets the browser
     path("inactive/", allauth_views.account_inactive, name="account_inactive"),
     path("signup/", allauth_views.signup, name="account_signup"),
     path("reauthenticate/", allauth_views.reauthenticate, name="account_reauthenticate"),

@@ -170,20 +170,27 @@ class SupportingDocument(models.Model):
 
 
 class StashedSectionPost(models.Model):
-    """What someone typed into a section when their session had already ended.
+    """What a person typed into a section when their session had already ended.
 
-    The POST arrives from an anonymous browser, so it cannot go into the (dead) session.
-    It is kept here under a random token for a short while; the token travels through the
-    login page's `next` address and must match a cookie set on the same browser, and the
-    form is pre-filled from it after signing in.
+    The POST arrives without a session, so it cannot go into the (dead) session. It is kept
+    only for a browser that held a session of that person (accounts.signed_in_browser),
+    for a section that person may edit, within the form's own limits, and once per person
+    and section (a newer POST replaces it). It is found again by a random token that
+    travels through the login page's `next` address and must match a cookie set on the
+    same browser; the form is pre-filled from it once the same person has signed in.
     """
 
     token = models.CharField(max_length=64, unique=True)
-    path = models.CharField(max_length=300)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
     data = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [
+            # One kept POST per person per section (it also serves the lookup on restore).
+            models.UniqueConstraint(fields=["user", "section"], name="one_stash_per_person_section"),
+        ]
         indexes = [
             # Expired stashes are swept by age.
             models.Index(fields=["created_at"], name="stash_created_idx"),

@@ -623,32 +623,61 @@ def document_download(actor: User, document: SupportingDocument):
 # --------------------------------------------------------------------------------------
 
 STASH_LIFETIME = dt.timedelta(hours=2)
-STASH_MAX_CHARS = 100_000
+# The longest value kept for a field that has no max_length of its own (a number, a date,
+# a choice, a yes/no): what the form accepts there is far shorter.
+STASH_SHORT_VALUE_MAX = 100
+# Posted alongside the section's own fields.
+STASH_EXTRA_FIELDS = {"version": 12, "action": 12}
 
 
-def section_post_stash(path: str, data: dict[str, str]) -> str:
-    """Keep an anonymous POST's section fields for a while; return the token that finds it.
+def stash_fields(form: defs.SectionForm, data) -> dict[str, str] | None:
+    """The section form's own fields from `data`, or None if any is beyond its limit.
 
-    Not audited: nobody is signed in, and the text is only kept to be put back into the
-    form. The save that follows (after signing in) is audited as usual.
+    Only the fields of the form (and the version and button) are kept; a value longer than
+    its field's max_length (or STASH_SHORT_VALUE_MAX for fields without one) means the
+    POST did not come from the form, and nothing is kept.
+    """
+    limits = {form.add_prefix(name): getattr(field, "max_length", None) or STASH_SHORT_VALUE_MAX
+              for name, field in form.fields.items()}
+    limits.update(STASH_EXTRA_FIELDS)
+    kept = {}
+    for key, limit in limits.items():
+        if key not in data:
+            continue
+        value = data.get(key)
+        if not isinstance(value, str) or len(value) > limit:
+            return None
+        kept[key] = value
+    return kept
+
+
+@transaction.atomic
+def section_post_stash(*, person: User, section: Section, professional: bool, data) -> str | None:
+    """Keep what `person` typed into `section` after their session ended; return the token
+    that finds it, or None if nothing was kept (the POST is beyond the form's limits).
+
+    The caller has established that this browser held a session of `person`
+    (accounts.signed_in_browser) and that `person` may edit `section` (peps.policies).
+    One kept POST per person and section: a newer one replaces it, under a new token.
+    Not audited: the person is not signed in, and the text is only kept to be put back into
+    the form; the save that follows (after signing in) is audited as usual.
     """
     StashedSectionPost.objects.filter(created_at__lt=timezone.now() - STASH_LIFETIME).delete()
-    kept = {}
-    size = 0
-    for key, value in data.items():
-        size += len(key) + len(value)
-        if size > STASH_MAX_CHARS:
-            break
-        kept[key] = value
+    kept = stash_fields(section_form(section.pep, section, data, professional=professional), data)
+    if kept is None:
+        return None
     token = secrets.token_urlsafe(24)
-    StashedSectionPost.objects.create(token=token, path=path[:300], data=kept)
+    StashedSectionPost.objects.update_or_create(
+        user=person, section=section, defaults={"token": token, "data": kept, "created_at": timezone.now()},
+    )
     return token
 
 
-def section_post_unstash(token: str, path: str) -> dict[str, str] | None:
-    """The stashed fields for this page, once; None if unknown, expired or for another page."""
+@transaction.atomic
+def section_post_unstash(*, token: str, user: User, section: Section) -> dict[str, str] | None:
+    """What `user` typed into this section, once; None if unknown, expired, or someone else's."""
     stash = StashedSectionPost.objects.filter(
-        token=token, path=path, created_at__gte=timezone.now() - STASH_LIFETIME
+        token=token, user=user, section=section, created_at__gte=timezone.now() - STASH_LIFETIME
     ).first()
     if stash is None:
         return None

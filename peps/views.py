@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -13,6 +14,7 @@ from django.template.loader import get_template
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import signed_in_browser
 from children.models import Phase
 from children.services import child_record_viewed
 
@@ -86,12 +88,31 @@ def section_detail(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
     })
 
 
-def _stash_and_sign_in(request: HttpRequest) -> HttpResponse:
-    """A POST from a browser whose session has ended: keep what was typed, then sign in."""
+def _stash_and_sign_in(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
+    """A POST from a browser whose session has ended: keep what was typed, then sign in.
+
+    It is kept only for the person who last signed in on this browser (a signed cookie set
+    at sign-in, accounts.signed_in_browser), only for a section that person may edit, only
+    within the form's own limits, once per person and section, and at most
+    ACCOUNT_RATE_LIMITS["section_stash"] times. Otherwise nothing is written; the answer is
+    the same redirect to the sign-in page either way, so it says nothing about the PEP.
+    """
     if request.method != "POST":
         return redirect_to_login(request.get_full_path())
-    fields = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-    token = services.section_post_stash(request.path, fields)
+    token = None
+    person = signed_in_browser.person(request)
+    if person is not None:
+        try:
+            access, section = get_section_for_edit(person, pk, letter)
+        except (Http404, PermissionDenied):
+            access = section = None
+        if section is not None and ratelimit.consume(request, action="section_stash", user=person):
+            token = services.section_post_stash(person=person, section=section,
+                                                professional=access.is_professional, data=request.POST)
+    if token is None:
+        messages.info(request, "You were signed out, so your changes have not been saved. "
+                               "Sign in and enter them again.")
+        return redirect_to_login(request.path)
     response = redirect_to_login(f"{request.path}?{urlencode({'restore': token})}")
     response.set_signed_cookie(STASH_COOKIE, token, salt=STASH_SALT,
                                max_age=int(services.STASH_LIFETIME.total_seconds()),
@@ -101,22 +122,23 @@ def _stash_and_sign_in(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _restored(request: HttpRequest) -> dict | None:
+def _restored(request: HttpRequest, section) -> dict | None:
     token = request.GET.get("restore")
     if not token:
         return None
     cookie = request.get_signed_cookie(STASH_COOKIE, default=None, salt=STASH_SALT,
                                        max_age=int(services.STASH_LIFETIME.total_seconds()))
-    # The cookie proves the stash was made in this browser (a link alone cannot pre-fill a form).
+    # The cookie proves the stash was made in this browser (a link alone cannot pre-fill a
+    # form), and only the person it was kept for gets it back.
     if cookie != token:
         return None
-    return services.section_post_unstash(token, request.path)
+    return services.section_post_unstash(token=token, user=request.user, section=section)
 
 
 @require_http_methods(["GET", "POST"])
 def section_edit(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _stash_and_sign_in(request)
+        return _stash_and_sign_in(request, pk, letter)
     access, section = get_section_for_edit(request.user, pk, letter)
     pep = access.pep
     professional = access.is_professional
@@ -147,7 +169,7 @@ def section_edit(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
         done = "marked as complete" if saved.state == saved.State.COMPLETE else "saved. You can come back to it later"
         messages.success(request, f"Section {saved.letter} {done}.")
         return redirect("pep_detail", pk=pep.pk)
-    stashed = _restored(request)
+    stashed = _restored(request, section)
     if stashed is not None:
         form = services.section_form(pep, section, stashed, professional=professional)
         context["version"] = _int(stashed.get("version"), section.version)

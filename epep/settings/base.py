@@ -138,6 +138,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,20/h/key",
     "password_reset": "5/h/ip,3/h/key",
     "login": "30/m/ip",
+    # Section POSTs kept after a session ended (peps.views): a person needs one now and then.
+    "section_stash": "10/h/user,30/h/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ePEP"

@@ -15,6 +15,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,20/h/key",
     "password_reset": "5/h/ip,3/h/key",
     "login": "1000/m/ip",
+    "section_stash": "10/h/user,30/h/ip",
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Celery tasks are sent to the broker for real only in the integration tests, which

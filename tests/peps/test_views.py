@@ -56,34 +56,16 @@ def test_a_stale_save_shows_both_texts_and_keeps_the_first(pep, social_worker, v
     assert pep.sections.get(letter="E").data["dt_summary"] == "Both summaries"
 
 
-def test_a_post_after_the_session_ended_keeps_the_text_through_sign_in(client, pep, social_worker, password):
-    url = _edit(pep)
-    response = client.post(url, {"version": "0", "action": "complete", "carer_name": "Typed before timeout",
-                                 "parental_responsibility": "Shared with mother"})
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    assert pep.sections.get(letter="A").data == {}
-    assert StashedSectionPost.objects.count() == 1
-    next_url = response["Location"].split("next=", 1)[1]
-    from urllib.parse import unquote
-
-    next_url = unquote(next_url)
-    assert next_url.startswith(url + "?restore=")
-    # Signing in on the real login page takes the person back to the form.
-    signed_in = client.post(response["Location"], {"login": social_worker.email, "password": password})
-    assert signed_in.status_code == 302 and signed_in["Location"] == next_url
-    page = client.get(next_url)
-    assert page.status_code == 200
-    assert "Typed before timeout" in page.text and "Shared with mother" in page.text
-    assert "We have put back what you typed" in page.text
-    assert not StashedSectionPost.objects.exists()  # used once
-    # And saving it then works.
-    assert client.post(url, {"version": "0", "action": "save", "carer_name": "Typed before timeout"}).status_code == 302
-    assert pep.sections.get(letter="A").data["carer_name"] == "Typed before timeout"
+# A POST after the session ended, kept and put back after signing in again: see
+# tests/peps/test_section_stash.py.
 
 
 def test_a_stash_link_alone_does_not_prefill_another_browser(pep, social_worker):
-    anonymous = Client()
-    response = anonymous.post(_edit(pep), {"version": "0", "carer_name": "Planted text"})
+    from tests.security.helpers import signed_in_then_timed_out
+
+    timed_out = signed_in_then_timed_out(social_worker)
+    response = timed_out.post(_edit(pep), {"version": "0", "carer_name": "Planted text"})
+    assert StashedSectionPost.objects.count() == 1
     from urllib.parse import unquote
 
     next_url = unquote(response["Location"].split("next=", 1)[1])
@@ -226,8 +208,9 @@ def test_a_post_at_the_12_hour_limit_keeps_the_text_too(client, pep, social_work
     import time
 
     from accounts.middleware import STARTED_AT
+    from tests.security.helpers import sign_in
 
-    client.force_login(social_worker)
+    sign_in(client, social_worker.email)  # through the portal, so the browser is known
     session = client.session
     session[STARTED_AT] = int(time.time()) - 12 * 60 * 60 - 1
     session.save()

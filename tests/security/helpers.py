@@ -38,3 +38,20 @@ def activate_totp(client) -> str:
     assert response.status_code == 302, response.content.decode()[:2000]
     return secret
 
+
+
+def signed_in_then_timed_out(person):
+    """A browser where `person` signed in through the portal and whose session has since
+    ended (as after the idle timeout): what it remembers is only the browser's own cookies."""
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    from accounts import signed_in_browser
+
+    browser = Client()
+    assert sign_in(browser, person.email).status_code == 302
+    assert signed_in_browser.COOKIE in browser.cookies
+    Session.objects.filter(session_key=browser.cookies[settings.SESSION_COOKIE_NAME].value).delete()
+    assert "_auth_user_id" not in browser.session
+    return browser
