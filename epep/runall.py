@@ -10,15 +10,19 @@ import sys
 import time
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+    args = parser.parse_args(argv)
+    # Before the settings are read: SITE_URL (the address in emails) follows PORT unless it
+    # is set (epep.settings.local), here and in the web process, worker and beat started
+    # below, which inherit this environment.
+    os.environ["PORT"] = str(args.port)
     import django
 
     django.setup()
     from accounts.demo import DEMO_LOGINS
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
-    args = parser.parse_args()
     python = sys.executable
     commands = {
         "web": [python, "manage.py", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
@@ -35,6 +39,12 @@ def main() -> int:
         print(f"  {email:<20} {role.label}")
     from django.conf import settings
 
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        print(f"Emails are written as files to {settings.EMAIL_FILE_PATH}/; their links use {settings.SITE_URL}.")
+    else:
+        print(f"Links in emails use {settings.SITE_URL}.")
+    if settings.DEBUG:
+        print("DEBUG is on: Django's debug pages are shown instead of the GOV.UK error pages.")
     if settings.MFA_REQUIRED_FOR_STAFF:
         print("Staff logins (admin, vs, sw, dt) set up an authenticator app at first sign-in;\n"
               "to try the demo without one, run: MFA_REQUIRED_FOR_STAFF=false make run")
