@@ -168,3 +168,14 @@ def test_staff_who_are_not_superusers_get_no_admin(world, settings):
     settings.MFA_REQUIRED_FOR_STAFF = False
     for url in ADMIN_PAGES:
         assert la_admin.get(url, follow=True).status_code == 403, url
+
+
+def test_signing_out_of_the_admin_is_the_portals_sign_out(superuser):
+    secret = _with_totp(superuser)
+    client = _signed_in_with_code(superuser, secret)
+    assert client.get("/django-admin/").status_code == 200
+    response = client.post("/django-admin/logout/")
+    assert response.status_code == 302 and response["Location"] == reverse("account_login")
+    assert "_auth_user_id" not in client.session
+    assert client.cookies["epep_browser"].value == ""
+    assert client.get("/django-admin/")["Location"].startswith("/django-admin/login/")
