@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 
 from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, User
+from accounts.spreadsheets import spreadsheet_safe
 from children.policies import relationship
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
@@ -386,12 +387,6 @@ EXPORT_COLUMNS = ["child_ref", "child_name", "school_urn", "request_id", "catego
                   "amount_approved", "status", "payable", "decided_on"]
 
 
-def _cell(value) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is prefixed with a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @transaction.atomic
 def pp_plus_export_csv(*, actor: User, local_authority: LocalAuthority, financial_year: str) -> str:
     """The LA's PP+ requests of one financial year as CSV for finance; the export is audited."""
@@ -404,7 +399,7 @@ def pp_plus_export_csv(*, actor: User, local_authority: LocalAuthority, financia
     writer.writerow(EXPORT_COLUMNS)
     for r in rows:
         school = r.pep.school
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([spreadsheet_safe(v) for v in (
             r.child.la_reference, f"{r.child.first_name} {r.child.last_name}", school.urn if school else "",
             r.pk, r.get_category_display(), f"{r.amount:.2f}",
             f"{r.approved_amount:.2f}" if r.approved_amount is not None else "", r.get_status_display(),
