@@ -100,6 +100,21 @@ class GovFormMixin:
             escape_field_text(self.fields[name])
         return super().__getitem__(name)
 
+    def full_clean(self):
+        for field in self.fields.values():
+            _say_max_length(field)
+        super().full_clean()
+
+
+def _say_max_length(field: forms.Field) -> None:
+    """A GOV.UK message for a text that is too long, unless the form wrote its own."""
+    limit = getattr(field, "max_length", None)
+    if limit is None or "max_length" in field.error_messages:
+        return
+    label = field.label if isinstance(field.label, str) and not hasattr(field.label, "__html__") else None
+    what = label.rstrip("?: ").replace(" (optional)", "") if label else "This answer"
+    field.error_messages = {**field.error_messages, "max_length": f"{what} must be {limit:,} characters or fewer"}
+
 
 class GovForm(GovFormMixin, forms.Form):
     pass

@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from accounts.forms_base import GovForm, GovModelForm
 
-from .models import QaCriterion, QaReview, Rag
+from .models import QaCriterion, QaRating, QaReview, Rag
 from .terms import TermRef, last_terms
 
 RATING_CHOICES = [(Rag.GREEN, "Green"), (Rag.AMBER, "Amber"), (Rag.RED, "Red")]
@@ -31,10 +31,12 @@ class QaReviewForm(GovForm):
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=f"Comment on criterion {i}", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=QaRating._meta.get_field("comment").max_length,
                 help_text="Needed when the rating is amber or red",
             )
         self.fields["comment"] = forms.CharField(
             label="Overall comment (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+            max_length=QaReview._meta.get_field("comment").max_length,
         )
         self.fields["decision"] = forms.ChoiceField(
             label="What happens next", widget=forms.RadioSelect,
