@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, User
+from accounts.text_limits import require_text_limits
 from children.models import Child, Phase, phase_for_year_group
 from children.policies import relationship
 from children.selectors import current_placement, team_of
@@ -267,6 +268,7 @@ def pep_start(actor: User | None, child: Child, kind: str, concern_reason: str =
     concern_reason = concern_reason.strip()
     if kind == Pep.Kind.CONCERN and not concern_reason:
         raise ValidationError({"concern_reason": "Enter the concern that needs a review"})
+    require_text_limits(Pep, concern_reason=concern_reason)
     already = open_pep_of(child)
     if already is not None:
         raise PepStartRefused(
@@ -472,6 +474,7 @@ def pep_return(actor: User | None, pep: Pep, reason: str) -> Pep:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for returning the PEP"})
+    require_text_limits(Pep, {"returned_reason": reason}, field_names={"returned_reason": "reason"})
     pep = Pep.objects.select_for_update().select_related("child").get(pk=pep.pk)
     _require(actor, pep, PepAction.QA)
     pep = _transition(actor=actor, pep=pep, to=Status.RETURNED, returned_reason=reason)
@@ -500,6 +503,8 @@ def pep_approve(actor: User | None, pep: Pep) -> Pep:
 # --------------------------------------------------------------------------------------
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# The most supporting documents one PEP holds (each up to 10 MB).
+MAX_DOCUMENTS_PER_PEP = 30
 DOCUMENT_DIR = "pep-documents"
 # kind → (content type, extension, plain name)
 DOCUMENT_TYPES = {
@@ -621,6 +626,9 @@ def safe_download_name(document: SupportingDocument) -> str:
 @transaction.atomic
 def document_upload(actor: User | None, pep: Pep, upload, description: str = "") -> SupportingDocument:
     _require(actor, pep, PepAction.UPLOAD_DOCUMENT)
+    if SupportingDocument.objects.filter(pep=pep).count() >= MAX_DOCUMENTS_PER_PEP:
+        raise DocumentRefused(f"This PEP already has {MAX_DOCUMENTS_PER_PEP} supporting documents, the most one PEP "
+                              "can hold. Put several pages in one PDF instead.")
     problem = document_problem(upload)
     if problem:
         raise DocumentRefused(problem)

@@ -85,6 +85,10 @@ def pep_quality(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def pep_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.DOWNLOAD)
+    if not services.pdf_download_allowed(user=request.user):
+        return render(request, "quality/pdf_too_many.html", {"pep": access.pep,
+                                                             "limit": services.PDF_DOWNLOADS_PER_MINUTE},
+                      status=429)
     data = services.pep_pdf_download(actor=request.user, pep=access.pep,
                                      show_pp_plus=access.can(PepAction.VIEW_PP_PLUS_AMOUNTS),
                                      professional=access.is_professional)
