@@ -6,7 +6,6 @@ import datetime as dt
 
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
-from django.utils.html import escape
 
 from accounts.forms_base import GovForm, GovModelForm
 
@@ -24,9 +23,9 @@ class QaReviewForm(GovForm):
         self.criteria = criteria
         for i, criterion in enumerate(criteria, start=1):
             self.fields[f"rating_{criterion.pk}"] = forms.ChoiceField(
-                # crispy-forms-gds prints labels with |safe, and an LA admin wrote this
-                # text: escape it here so it stays text.
-                label=escape(f"{i}. {criterion.text}"), choices=RATING_CHOICES, widget=forms.RadioSelect,
+                # An LA admin wrote this text: the form base escapes it (crispy-forms-gds
+                # prints labels with |safe).
+                label=f"{i}. {criterion.text}", choices=RATING_CHOICES, widget=forms.RadioSelect,
                 error_messages={"required": f"Select a rating for ‘{criterion.text}’"},
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
