@@ -57,14 +57,19 @@ class BulkInviteForm(GovForm):
         return f
 
 
+# Long passphrases are welcome; a limit keeps hashing a typed password cheap.
+PASSWORD_MAX_CHARS = 256
+
+
 class SetPasswordForm(GovForm):
     password1 = forms.CharField(
-        label="Create a password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="Create a password", strip=False, max_length=PASSWORD_MAX_CHARS,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 12 characters. Avoid common words and your name.",
         error_messages={"required": "Enter a password"},
     )
     password2 = forms.CharField(
-        label="Confirm your password", strip=False,
+        label="Confirm your password", strip=False, max_length=PASSWORD_MAX_CHARS,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Confirm your password"},
     )

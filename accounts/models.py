@@ -202,11 +202,11 @@ class LoginRequest(models.Model):
     role = models.CharField(max_length=24, choices=Role.choices)
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE)
     school_urn = models.CharField(max_length=8, blank=True)
-    reason = models.TextField()
+    reason = models.TextField(max_length=2000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.TextField(blank=True)
+    decline_reason = models.TextField(max_length=2000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from .audit import Verb, audit_record
 from .models import Invitation, LocalAuthority, LoginRequest, Role, School, User
+from .text_limits import require_text_limits
 
 
 def _hash(token: str) -> str:
@@ -273,6 +274,7 @@ def login_request_create(
     *, full_name: str, email: str, role: str, local_authority: LocalAuthority,
     school_urn: str, reason: str,
 ) -> LoginRequest:
+    require_text_limits(LoginRequest, full_name=full_name, reason=reason)
     request = LoginRequest.objects.create(
         full_name=full_name.strip(), email=email.strip().lower(), role=role,
         local_authority=local_authority, school_urn=school_urn.strip(), reason=reason.strip(),
@@ -303,6 +305,7 @@ def login_request_approve(*, actor: User, login_request: LoginRequest, school: S
 
 @transaction.atomic
 def login_request_decline(*, actor: User, login_request: LoginRequest, reason: str) -> LoginRequest:
+    require_text_limits(LoginRequest, {"decline_reason": reason}, field_names={"decline_reason": "reason"})
     updated = LoginRequest.objects.filter(
         pk=login_request.pk, status=LoginRequest.Status.PENDING
     ).update(

@@ -67,10 +67,12 @@ class ChildForm(GovForm):
                                      choices=[("", "Not recorded"), *Child.LegalStatus.choices])
     safeguarding_notes = forms.CharField(
         label="Safeguarding notes (professionals only)", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=Child._meta.get_field("safeguarding_notes").max_length,
         help_text="Carers and the young person never see this",
     )
     restricted_contacts = forms.CharField(
         label="Restricted contacts (professionals only)", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=Child._meta.get_field("restricted_contacts").max_length,
         help_text="People who must not be told where the child lives or goes to school. Carers and the young "
                   "person never see this",
     )

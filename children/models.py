@@ -76,8 +76,8 @@ class Child(models.Model):
     upn = models.CharField("UPN", max_length=13, blank=True, validators=[upn_validator])
     legal_status = models.CharField(max_length=8, choices=LegalStatus.choices, blank=True)
     # Professional-only: carers and young people never see these fields.
-    safeguarding_notes = models.TextField(blank=True)
-    restricted_contacts = models.TextField(blank=True)
+    safeguarding_notes = models.TextField(max_length=10_000, blank=True)
+    restricted_contacts = models.TextField(max_length=5000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     PROFESSIONAL_ONLY_FIELDS = ("safeguarding_notes", "restricted_contacts")
@@ -234,7 +234,7 @@ class SubjectAccessExport(FileJob):
 
     # The ZIP holds the whole record, so it goes when the child's record is destroyed.
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="subject_access_exports")
-    reason = models.TextField()
+    reason = models.TextField(max_length=500)
     file = models.FileField(upload_to="subject-access/", blank=True)
 
     class Meta(FileJob.Meta):

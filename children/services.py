@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import AuditEvent, LocalAuthority, School, User
 from accounts.request_context import current_request_id
+from accounts.text_limits import require_text_limits
 
 from .importer import ImportResult, RowError, RowPlan, check_file
 from .models import CareEpisode, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership, TeamRole
@@ -52,6 +53,7 @@ def child_create(*, actor: User | None, local_authority, **fields) -> Child:
     child = Child(local_authority=local_authority, **fields)
     child.upn = (child.upn or "").strip().upper()
     _check_reference(child)
+    require_text_limits(child)
     child.full_clean()
     child.save()
     audit_record(actor=actor, verb=Verb.CREATED, obj=child, child_id=child.pk,
@@ -70,6 +72,7 @@ def child_update(*, actor: User | None, child: Child, **fields) -> Child:
                 setattr(child, name, value)
         child.upn = (child.upn or "").strip().upper()
         _check_reference(child)
+        require_text_limits(child)
         child.full_clean()
     except ValidationError:
         # The caller's object is left as it was stored, so a re-rendered page shows no unsaved values.

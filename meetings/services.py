@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 
 from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import Role, User
+from accounts.text_limits import require_text_limits
 from children.models import SchoolPlacement, TeamMembership
 from children.policies import relationship
 from peps.models import Pep
@@ -177,6 +178,10 @@ def _send_invitations(meeting: Meeting, method: str, subject: str, opening: str)
 # --------------------------------------------------------------------------------------
 
 
+# The most people one meeting invites (the team around the child and a few others).
+MAX_INVITEES = 30
+
+
 @transaction.atomic
 def meeting_schedule(*, actor: User | None, pep: Pep, starts_at: dt.datetime, duration_minutes: int = 60,
                      format: str, location: str = "", chair: User, team_user_ids: list[int] | None = None,
@@ -195,6 +200,12 @@ def meeting_schedule(*, actor: User | None, pep: Pep, starts_at: dt.datetime, du
         raise ValidationError({"chair": "Select who will chair the meeting"})
     if live_meeting(pep) is not None:
         raise MeetingRefused("This PEP already has a meeting. Reschedule or cancel it instead.")
+    named_others = [o for o in others or [] if (o.get("name") or "").strip()]
+    if len(set(team_user_ids or []) | {chair.pk}) + len(named_others) > MAX_INVITEES:
+        raise MeetingRefused(f"A meeting can have at most {MAX_INVITEES} people invited. Invite fewer people.")
+    for n, other in enumerate(named_others, start=1):
+        require_text_limits(Invitee, {"name": other.get("name", "").strip(), "role": other.get("role", "").strip()},
+                            field_names={"name": f"other_{n}_name", "role": f"other_{n}_role"})
     meeting = Meeting.objects.create(pep=pep, starts_at=starts_at, duration_minutes=duration_minutes,
                                      format=format, location=location, chair=chair, created_by=actor)
     team = {p.user.pk: p for p in team_people(pep)}
@@ -256,6 +267,7 @@ def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str) -> Meet
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the meeting is cancelled"})
+    require_text_limits(Meeting, {"cancelled_reason": reason}, field_names={"cancelled_reason": "reason"})
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.SCHEDULED:
         raise MeetingRefused(f"This meeting is {meeting.get_status_display().lower()}, so it cannot be cancelled.")
@@ -310,6 +322,8 @@ def meeting_record(*, actor: User | None, meeting: Meeting, held_on: dt.date, ch
         raise ValidationError({"held_on": "The date the meeting was held must be today or in the past"})
     if child_participation not in Meeting.Participation.values:
         raise ValidationError({"child_participation": "Select how the child or young person took part"})
+    require_text_limits(Meeting, going_well=going_well, difficulties=difficulties,
+                        support_in_place=support_in_place, pp_plus_impact=pp_plus_impact)
     texts = {"going_well": going_well, "difficulties": difficulties, "support_in_place": support_in_place}
     messages = {"going_well": "Enter what is going well",
                 "difficulties": "Enter the difficulties and concerns, or ‘None’",

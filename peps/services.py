@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, User
+from accounts.text_limits import require_text_limits
 from children.models import Child, Phase, phase_for_year_group
 from children.policies import relationship
 from children.selectors import current_placement, team_of
@@ -267,6 +268,7 @@ def pep_start(actor: User | None, child: Child, kind: str, concern_reason: str =
     concern_reason = concern_reason.strip()
     if kind == Pep.Kind.CONCERN and not concern_reason:
         raise ValidationError({"concern_reason": "Enter the concern that needs a review"})
+    require_text_limits(Pep, concern_reason=concern_reason)
     already = open_pep_of(child)
     if already is not None:
         raise PepStartRefused(
@@ -472,6 +474,7 @@ def pep_return(actor: User | None, pep: Pep, reason: str) -> Pep:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason for returning the PEP"})
+    require_text_limits(Pep, {"returned_reason": reason}, field_names={"returned_reason": "reason"})
     pep = Pep.objects.select_for_update().select_related("child").get(pk=pep.pk)
     _require(actor, pep, PepAction.QA)
     pep = _transition(actor=actor, pep=pep, to=Status.RETURNED, returned_reason=reason)
@@ -500,6 +503,8 @@ def pep_approve(actor: User | None, pep: Pep) -> Pep:
 # --------------------------------------------------------------------------------------
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# The most supporting documents one PEP holds (each up to 10 MB).
+MAX_DOCUMENTS_PER_PEP = 30
 DOCUMENT_DIR = "pep-documents"
 # kind → (content type, extension, plain name)
 DOCUMENT_TYPES = {
@@ -545,6 +550,47 @@ def sniff_document(fileobj) -> str | None:
     return None
 
 
+# An Office file (OOXML) is a zip archive. Real Word and Excel files of up to 10 MB unpack to
+# tens of MB at most, in a few hundred parts; a zip bomb (2 MiB that unpacks to 2 GiB) is
+# refused before anyone's computer (or a virus scanner, or a preview) unpacks it.
+OFFICE_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+OFFICE_MAX_ENTRIES = 1000
+OFFICE_MAX_RATIO = 100  # unpacked size ÷ file size, over the whole archive
+OFFICE_TOO_BIG = ("The selected file is too large once unpacked (Word and Excel files are compressed). "
+                  "Save it as a PDF, or remove large pictures, and try again")
+
+
+def office_archive_problem(fileobj) -> str | None:
+    """Why an Office (zip) file is refused as a zip bomb; None when its size is sane.
+
+    The central directory is checked first (sizes, number of parts, ratio); then every part
+    is unpacked as a stream and counted, because the directory's sizes can lie. Nothing is
+    kept in memory or written anywhere."""
+    fileobj.seek(0, 2)
+    packed = max(fileobj.tell(), 1)
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            entries = archive.infolist()
+            if len(entries) > OFFICE_MAX_ENTRIES:
+                return OFFICE_TOO_BIG
+            limit = min(OFFICE_MAX_UNPACKED_BYTES, packed * OFFICE_MAX_RATIO)
+            if sum(entry.file_size for entry in entries) > limit:
+                return OFFICE_TOO_BIG
+            unpacked = 0
+            for entry in entries:
+                with archive.open(entry) as part:
+                    while chunk := part.read(1024 * 1024):
+                        unpacked += len(chunk)
+                        if unpacked > limit:
+                            return OFFICE_TOO_BIG
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, RuntimeError):
+        return f"The selected file is not a real Word document or Excel spreadsheet. The file must be {ALLOWED_WORDS}"
+    finally:
+        fileobj.seek(0)
+    return None
+
+
 def document_problem(upload) -> str | None:
     """Why an upload is refused, in words for the person; None when it is fine."""
     if upload is None:
@@ -564,6 +610,8 @@ def document_problem(upload) -> str | None:
     if _EXTENSION_KIND.get(extension) != kind:
         return (f"The selected file’s name does not match its contents (it is a {DOCUMENT_TYPES[kind][2]}). "
                 f"Rename it to end .{DOCUMENT_TYPES[kind][1]} and try again")
+    if kind in ("docx", "xlsx"):
+        return office_archive_problem(upload)
     return None
 
 
@@ -578,6 +626,9 @@ def safe_download_name(document: SupportingDocument) -> str:
 @transaction.atomic
 def document_upload(actor: User | None, pep: Pep, upload, description: str = "") -> SupportingDocument:
     _require(actor, pep, PepAction.UPLOAD_DOCUMENT)
+    if SupportingDocument.objects.filter(pep=pep).count() >= MAX_DOCUMENTS_PER_PEP:
+        raise DocumentRefused(f"This PEP already has {MAX_DOCUMENTS_PER_PEP} supporting documents, the most one PEP "
+                              "can hold. Put several pages in one PDF instead.")
     problem = document_problem(upload)
     if problem:
         raise DocumentRefused(problem)

@@ -53,10 +53,10 @@ class Target(models.Model):
     # Denormalised from the PEP so that a child's target history is one indexed query.
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="targets")
     area = models.CharField(max_length=16, choices=Area.choices)
-    what = models.TextField("The target")
-    baseline = models.TextField("Where they are now", blank=True)
-    success_criteria = models.TextField()
-    strategy_what = models.TextField("What will be done")
+    what = models.TextField("The target", max_length=5000)
+    baseline = models.TextField("Where they are now", max_length=5000, blank=True)
+    success_criteria = models.TextField(max_length=5000)
+    strategy_what = models.TextField("What will be done", max_length=5000)
     strategy_who = models.CharField("Who will do it", max_length=200, blank=True)
     strategy_how_often = models.CharField("How often", max_length=200, blank=True)
     responsible = models.CharField("Who is responsible", max_length=200, blank=True)
@@ -101,7 +101,7 @@ class TargetReview(models.Model):
     pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="target_reviews")
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="reviews")
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(max_length=5000, blank=True)
     carried_to = models.ForeignKey(Target, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
@@ -172,11 +172,11 @@ class PpPlusRequest(models.Model):
     target = models.ForeignKey(Target, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="pp_plus_requests")
     amount = models.DecimalField(max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
-    what_it_buys = models.TextField()
+    what_it_buys = models.TextField(max_length=5000)
     category = models.CharField(max_length=12, choices=Category.choices)
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.REQUESTED)
     approved_amount = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
-    reason = models.TextField(blank=True)
+    reason = models.TextField(max_length=5000, blank=True)
     # The financial year (April to March) of the day it was requested.
     financial_year = models.CharField(max_length=7)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -24,6 +24,8 @@ from django.utils.formats import date_format
 
 from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, User
+from accounts.spreadsheets import spreadsheet_safe
+from accounts.text_limits import require_text_limits, text_limit_errors
 from children.policies import relationship
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
@@ -58,6 +60,18 @@ class TargetRefused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+# What one PEP can hold. A real plan has a handful of SMART targets and PP+ requests; the
+# limits stop one PEP growing without bound (its page and PDF show every one of them).
+MAX_TARGETS_PER_PEP = 50
+MAX_PP_PLUS_REQUESTS_PER_PEP = 50
+
+
+def _require_room_for_a_target(pep: Pep) -> None:
+    if Target.objects.filter(pep=pep).count() >= MAX_TARGETS_PER_PEP:
+        raise TargetRefused(f"This PEP already has {MAX_TARGETS_PER_PEP} targets, the most one PEP can hold. "
+                            "Remove a target you no longer need before adding another.")
 
 
 def is_measurable(text: str) -> bool:
@@ -100,7 +114,7 @@ NO_CRITERIA = "Enter the success criteria: how everyone will know the target has
 def check_target(pep: Pep, fields: dict) -> dict:
     """Validate a target's fields against the SMART rules (every problem at once); return them cleaned."""
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in EDITABLE_FIELDS}
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = text_limit_errors(Target, cleaned)
     if cleaned.get("area") not in Area.values:
         errors["area"] = "Select the area of the target"
     if not cleaned.get("what"):
@@ -135,6 +149,7 @@ def target_add(*, actor: User | None, pep: Pep, **fields) -> Target:
     pep = _locked_pep(pep.pk)
     _require(actor, pep, PepAction.MANAGE_TARGETS)
     _require_open(pep)
+    _require_room_for_a_target(pep)
     cleaned = check_target(pep, fields)
     target = Target.objects.create(pep=pep, child=pep.child, created_by=actor if getattr(actor, "pk", None) else None,
                                    **cleaned)
@@ -241,6 +256,7 @@ def target_review(*, actor: User | None, pep: Pep, target: Target, outcome: str,
             if new_by_when <= target_reference_date(pep):
                 raise ValidationError({"new_by_when": "The new date must be after "
                                                       f"{date_format(target_reference_date(pep), 'j F Y')}"})
+            _require_room_for_a_target(pep)
             review.carried_to = _copy_forward(target, pep, new_by_when, actor)
     elif review.carried_to_id is not None:
         copy = review.carried_to
@@ -249,6 +265,7 @@ def target_review(*, actor: User | None, pep: Pep, target: Target, outcome: str,
                                 "it must stay carried forward.")
         review.carried_to = None
         copy.delete()
+    require_text_limits(TargetReview, comment=comment)
     review.outcome = outcome
     review.comment = comment
     review.reviewed_by = actor if getattr(actor, "pk", None) else None
@@ -287,10 +304,14 @@ def pp_plus_request(*, actor: User | None, pep: Pep, amount, what_it_buys: str, 
     what_it_buys = (what_it_buys or "").strip()
     if not what_it_buys:
         raise ValidationError({"what_it_buys": "Enter what the money will buy"})
+    require_text_limits(PpPlusRequest, what_it_buys=what_it_buys)
     if category not in Category.values:
         raise ValidationError({"category": "Select the kind of intervention"})
     if target is not None and target.pep_id != pep.pk:
         raise ValidationError({"target": "Select one of this PEP's targets"})
+    if PpPlusRequest.objects.filter(pep=pep).count() >= MAX_PP_PLUS_REQUESTS_PER_PEP:
+        raise TargetRefused(f"This PEP already has {MAX_PP_PLUS_REQUESTS_PER_PEP} Pupil Premium Plus requests, the "
+                            "most one PEP can hold. Ask the Virtual School about the requests already made.")
     now = timezone.now()
     request = PpPlusRequest.objects.create(
         pep=pep, child=pep.child, target=target, amount=amount, what_it_buys=what_it_buys, category=category,
@@ -340,6 +361,7 @@ def pp_plus_decide(*, actor: User | None, request: PpPlusRequest, decision: str,
         status, amount = PpPlusRequest.Status.DECLINED, None
     else:
         raise ValidationError({"decision": "Select your decision"})
+    require_text_limits(PpPlusRequest, reason=reason)
     before = snapshot(request, REQUEST_FIELDS)
     now = timezone.now()
     updated = PpPlusRequest.objects.filter(pk=request.pk, status=PpPlusRequest.Status.REQUESTED).update(
@@ -386,12 +408,6 @@ EXPORT_COLUMNS = ["child_ref", "child_name", "school_urn", "request_id", "catego
                   "amount_approved", "status", "payable", "decided_on"]
 
 
-def _cell(value) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is prefixed with a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @transaction.atomic
 def pp_plus_export_csv(*, actor: User, local_authority: LocalAuthority, financial_year: str) -> str:
     """The LA's PP+ requests of one financial year as CSV for finance; the export is audited."""
@@ -404,7 +420,7 @@ def pp_plus_export_csv(*, actor: User, local_authority: LocalAuthority, financia
     writer.writerow(EXPORT_COLUMNS)
     for r in rows:
         school = r.pep.school
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([spreadsheet_safe(v) for v in (
             r.child.la_reference, f"{r.child.first_name} {r.child.last_name}", school.urn if school else "",
             r.pk, r.get_category_display(), f"{r.amount:.2f}",
             f"{r.approved_amount:.2f}" if r.approved_amount is not None else "", r.get_status_display(),

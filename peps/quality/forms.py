@@ -6,11 +6,10 @@ import datetime as dt
 
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
-from django.utils.html import escape
 
 from accounts.forms_base import GovForm, GovModelForm
 
-from .models import QaCriterion, QaReview, Rag
+from .models import QaCriterion, QaRating, QaReview, Rag
 from .terms import TermRef, last_terms
 
 RATING_CHOICES = [(Rag.GREEN, "Green"), (Rag.AMBER, "Amber"), (Rag.RED, "Red")]
@@ -24,17 +23,19 @@ class QaReviewForm(GovForm):
         self.criteria = criteria
         for i, criterion in enumerate(criteria, start=1):
             self.fields[f"rating_{criterion.pk}"] = forms.ChoiceField(
-                # crispy-forms-gds prints labels with |safe, and an LA admin wrote this
-                # text: escape it here so it stays text.
-                label=escape(f"{i}. {criterion.text}"), choices=RATING_CHOICES, widget=forms.RadioSelect,
+                # An LA admin wrote this text: the form base escapes it (crispy-forms-gds
+                # prints labels with |safe).
+                label=f"{i}. {criterion.text}", choices=RATING_CHOICES, widget=forms.RadioSelect,
                 error_messages={"required": f"Select a rating for ‘{criterion.text}’"},
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=f"Comment on criterion {i}", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=QaRating._meta.get_field("comment").max_length,
                 help_text="Needed when the rating is amber or red",
             )
         self.fields["comment"] = forms.CharField(
             label="Overall comment (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+            max_length=QaReview._meta.get_field("comment").max_length,
         )
         self.fields["decision"] = forms.ChoiceField(
             label="What happens next", widget=forms.RadioSelect,

@@ -55,7 +55,7 @@ class QaReview(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     overall = models.CharField(max_length=5, choices=Rag.choices)
     decision = models.CharField(max_length=8, choices=Decision.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(max_length=5000, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -75,7 +75,7 @@ class QaRating(models.Model):
     criterion_text = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
     rating = models.CharField(max_length=5, choices=Rag.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(max_length=2000, blank=True)
 
     class Meta:
         ordering = ["review", "position", "pk"]

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, User
+from accounts.text_limits import text_limit_errors
 from children.policies import relationship
 from epep.jobs import CATCH_UP_AFTER, files_expire, queued_too_long
 from peps import services as workflow
@@ -140,6 +141,9 @@ def qa_review_record(*, actor: User, pep: Pep, ratings: list[RatingInput], decis
             errors[f"comment_{pk}"] = f"Enter a comment for ‘{criterion.text}’, rated {r.rating}"
     if set(given) - set(criteria):
         errors["ratings"] = "A rating was given for a criterion that is not in use"
+    errors.update(text_limit_errors(QaReview, {"comment": comment}))
+    for pk, r in given.items():
+        errors.update(text_limit_errors(QaRating, {"comment": r.comment}, field_names={"comment": f"comment_{pk}"}))
     if errors:
         raise ValidationError(errors)
     overall = overall_rating([r.rating for r in ratings])
@@ -215,10 +219,43 @@ def approved_pdf_store(*, pep_id: int) -> Pep:
     return pep
 
 
-def pep_pdf_download(*, actor: User, pep: Pep, show_pp_plus: bool, professional: bool) -> bytes:
-    """The PEP's PDF for one reader, audited: the stored copy once approved, else a live render."""
-    from .pdf import pep_pdf_bytes
+# A draft PEP's PDF is rendered from its data on each download (a PEP with hundreds of
+# targets takes seconds of WeasyPrint). The bytes are kept per version of what the PDF
+# shows: the key is a hash of the HTML it is rendered from (every section, target, meeting,
+# name and the reader's view: professional fields, PP+ amounts), so a change to anything
+# shown makes a new key and an old PDF is never served. Kept for a few hours only: the cache
+# is not where a child's record lives (retention deletes records; this expires by itself).
+PDF_CACHE_SECONDS = 6 * 60 * 60
+_GENERATED_ON = re.compile(r'<p class="generated-on">.*?</p>', re.DOTALL)
 
+
+def pdf_cache_key(pep: Pep, html: str) -> str:
+    """The version of what the PDF shows: its HTML without the "Generated on" time."""
+    shown = _GENERATED_ON.sub("", html)
+    return f"pep-pdf:{pep.pk}:{hashlib.sha256(shown.encode()).hexdigest()}"
+
+
+def pep_pdf_rendered(pep: Pep, *, show_pp_plus: bool, professional: bool) -> tuple[bytes, str]:
+    """The PDF of a PEP that is not approved, and whether it came from the cache."""
+    from django.core.cache import cache
+
+    from peps.pdf import render_pdf
+
+    from .pdf import pdf_title, pep_pdf_html
+
+    html = pep_pdf_html(pep, show_pp_plus=show_pp_plus, professional=professional)
+    key = pdf_cache_key(pep, html)
+    data = cache.get(key)
+    if data is not None:
+        return data, "cached"
+    data = render_pdf(html, title=pdf_title(pep), lang="en-GB")
+    cache.set(key, data, PDF_CACHE_SECONDS)
+    return data, "live"
+
+
+def pep_pdf_download(*, actor: User, pep: Pep, show_pp_plus: bool, professional: bool) -> bytes:
+    """The PEP's PDF for one reader, audited: the stored copy once approved, else the PDF of
+    the PEP as it is now (rendered once per version of what it shows)."""
     if pep.status == Pep.Status.APPROVED:
         if not pep.approved_pdf:
             # The Celery task has not run yet (or failed): render it now, once, in its place.
@@ -227,11 +264,32 @@ def pep_pdf_download(*, actor: User, pep: Pep, show_pp_plus: bool, professional:
             data = fh.read()
         source = "stored"
     else:
-        data = pep_pdf_bytes(pep, show_pp_plus=show_pp_plus, professional=professional)
-        source = "live"
+        data, source = pep_pdf_rendered(pep, show_pp_plus=show_pp_plus, professional=professional)
     audit_record(actor=actor, verb=Verb.DOWNLOADED, obj=pep, child_id=pep.child_id,
                  changes={"pdf": [None, source]})
     return data
+
+
+# Downloads of PEP PDFs one person may make in a minute: enough for a Virtual School officer
+# going through a list, too few to keep the PDF renderer busy on purpose.
+PDF_DOWNLOADS_PER_MINUTE = 10
+
+
+def pdf_download_allowed(*, user: User) -> bool:
+    """Count one PDF download by this person; False once they have made too many this minute.
+
+    The window starts at their first download and lasts 60 seconds. If the cache is
+    unavailable the download is allowed (epep.cache fails soft)."""
+    from django.core.cache import cache
+
+    key = f"pdf-downloads:{user.pk}"
+    cache.add(key, 0, 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 60)
+        count = 1
+    return count <= PDF_DOWNLOADS_PER_MINUTE
 
 
 # --------------------------------------------------------------------------------------

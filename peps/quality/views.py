@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
+from accounts.spreadsheets import spreadsheet_safe
 from epep.jobs import job_file_response
 from peps.models import Pep
 from peps.policies import PepAction, get_pep_for
@@ -84,6 +85,10 @@ def pep_quality(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def pep_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.DOWNLOAD)
+    if not services.pdf_download_allowed(user=request.user):
+        return render(request, "quality/pdf_too_many.html", {"pep": access.pep,
+                                                             "limit": services.PDF_DOWNLOADS_PER_MINUTE},
+                      status=429)
     data = services.pep_pdf_download(actor=request.user, pep=access.pep,
                                      show_pp_plus=access.can(PepAction.VIEW_PP_PLUS_AMOUNTS),
                                      professional=access.is_professional)
@@ -191,11 +196,6 @@ def dashboard_children(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @login_required
 @require_GET
 def dashboard_children_csv(request: HttpRequest) -> HttpResponse:
@@ -211,7 +211,7 @@ def dashboard_children_csv(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     writer = csv.writer(response)
     for row in selectors.csv_rows(rows):
-        writer.writerow([_csv_safe(str(cell)) for cell in row])
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return response
 
 

@@ -72,7 +72,7 @@ class ConcernRequest(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="concern_requests")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                      related_name="+")
-    reason = models.TextField()
+    reason = models.TextField(max_length=2000)
     requested_on = models.DateField(default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -130,11 +130,11 @@ class Outbox(models.Model):
 
     to = models.EmailField()
     subject = models.CharField(max_length=200)
-    body = models.TextField()
+    body = models.TextField(max_length=100_000)  # written by the portal, not typed
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(max_length=2000, blank=True)
     # Set by callers that must never send the same email twice (digests: one per person a day).
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
 

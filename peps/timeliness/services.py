@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, Role, User
+from accounts.text_limits import require_text_limits
 from children.models import Child, ChildUserObjectPermission, TeamMembership, TeamRole
 from children.policies import VIEW_PERMISSION
 from peps import deadlines
@@ -140,6 +141,7 @@ def concern_request_create(*, actor: User, child: Child, reason: str,
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter why you are asking for a concern review"})
+    require_text_limits(ConcernRequest, reason=reason)
     request = ConcernRequest.objects.create(child=child, requested_by=actor, reason=reason,
                                             requested_on=requested_on or timezone.localdate())
     audit_record(actor=actor, verb=Verb.CREATED, obj=request, child_id=child.pk,

@@ -76,6 +76,40 @@ def test_disguised_and_unlisted_files_are_refused_with_a_clear_message(client, p
     assert not (media / "pep-documents").exists() or not any((media / "pep-documents").iterdir())
 
 
+def _bomb(unpacked_mib: int) -> bytes:
+    """A Word document whose one part is `unpacked_mib` MiB of zeros (deflated to ~1/1000)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", "<xml/>")
+        archive.writestr("word/document.xml", "<xml/>")
+        zeros = b"\0" * (1024 * 1024)
+        with archive.open("word/media/image1.png", "w", force_zip64=True) as part:
+            for _ in range(unpacked_mib):
+                part.write(zeros)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("description", "content"), [
+    # Built when the test runs (not at collection): a callable each.
+    ("120 MiB of zeros in one part", lambda: _bomb(120)),
+    ("more parts than any real document", lambda: _zip(["[Content_Types].xml", "word/document.xml"]
+                                                       + [f"word/part{n}.xml" for n in range(3000)])),
+    ("a ratio no real document has", lambda: _bomb(30)),
+])
+def test_a_zip_bomb_disguised_as_a_word_document_is_refused(client, pep, designated_teacher, media,
+                                                            description, content):
+    content = content()
+    assert len(content) < 2 * 1024 * 1024
+    client.force_login(designated_teacher)
+    response = _upload(client, pep, "report.docx", content)
+    assert response.status_code == 200, description
+    assert "The selected file is too large once unpacked" in response.text
+    assert "govuk-error-summary" in response.text
+    assert not SupportingDocument.objects.exists()
+    with pytest.raises(services.DocumentRefused):
+        services.document_upload(designated_teacher, pep, SimpleUploadedFile("report.docx", content))
+
+
 def test_an_oversized_file_is_refused(client, pep, designated_teacher, media):
     client.force_login(designated_teacher)
     response = _upload(client, pep, "big.pdf", PDF + b"0" * (10 * 1024 * 1024))

@@ -250,6 +250,31 @@ def test_spreadsheet_formulas_are_neutralised_in_the_export(world, pep):
     assert "'=cmd" in body
 
 
+@pytest.mark.parametrize("first_name", ["\uff1d1+1", "\u200b=1+1", "x;=1+1", "\ufeff@SUM(A1)", " =1+1"])
+def test_disguised_formulas_are_neutralised_in_the_export(world, pep, first_name):
+    """Full-width ＝, a zero-width space before =, and a formula after a ';' (a list
+    separator in many locales) all start a formula once a spreadsheet has read the cell."""
+    import csv
+    import io
+    import unicodedata
+
+    def starts_a_formula(text):
+        folded = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
+        return folded.lstrip(" ")[:1] in ("=", "+", "-", "@")
+
+    world.child.first_name = first_name
+    world.child.save()
+    make_request(pep)
+    body = services.pp_plus_export_csv(actor=world.people["vs_officer"], local_authority=world.la,
+                                       financial_year=selectors.current_financial_year())
+    cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+    name_cells = [cell for cell in cells if first_name.strip("\u200b\ufeff ")[-3:] in cell]
+    assert name_cells, cells
+    for cell in name_cells:
+        for part in cell.split(";"):
+            assert not starts_a_formula(part), f"{cell!r} still starts a formula"
+
+
 def test_only_the_virtual_school_exports(world, client):
     for key in ("admin_user", "designated_teacher", "social_worker"):
         client.force_login(world.people[key])
