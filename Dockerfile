@@ -17,7 +17,10 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=epep.settings.production \
-    EPEP_VAR_DIR=/var/lib/epep MEDIA_ROOT=/var/lib/epep/private STATIC_ROOT=/app/staticfiles
+    EPEP_VAR_DIR=/var/lib/epep MEDIA_ROOT=/var/lib/epep/private STATIC_ROOT=/app/staticfiles \
+    XDG_CACHE_HOME=/tmp/.cache
+# (Fontconfig, used by WeasyPrint, keeps its cache under XDG_CACHE_HOME: /tmp, since the
+# root filesystem is read-only.)
 
 # WeasyPrint needs Pango and HarfBuzz; the PDF stylesheet uses Liberation Sans or DejaVu Sans.
 RUN apt-get update \
@@ -26,8 +29,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
-RUN pip install .
+# The pinned, hashed lock file (make lock), not pyproject.toml's ranges: every build gets
+# the same packages, and a tampered download fails the build.
+COPY requirements/production.txt requirements/production.txt
+RUN pip install --require-hashes -r requirements/production.txt
 COPY . .
 COPY --from=assets /build/govuk static/govuk
 # Static files are collected into the image (not the data volume), so each new image
@@ -35,10 +40,13 @@ COPY --from=assets /build/govuk static/govuk
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput --verbosity 0 \
  && rm -f /tmp/build.sqlite3 \
- && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin epep \
- && mkdir -p /var/lib/epep/private && chown -R epep /var/lib/epep
+ && groupadd --system --gid 10001 epep \
+ && useradd --system --uid 10001 --gid epep --home-dir /app --shell /usr/sbin/nologin epep \
+ && mkdir -p /var/lib/epep/private && chown -R epep:epep /var/lib/epep
 
-USER epep
+# A non-root user. docker-compose.yml runs the root filesystem read-only: only
+# /var/lib/epep (documents and other state, a volume) and /tmp (a tmpfs) are writable.
+USER epep:epep
 EXPOSE 8000
 # /healthz answers 200 when the database does. ALLOWED_HOSTS and the HTTPS redirect apply
 # to it too, so the check sends the first allowed host and the proxy's HTTPS header.
