@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE ?= epep.settings.local
 
 DEBIAN_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: run test install system-deps assets migrate seed serve test-integration test-browser ci-deps lint lock audit bench clean
+.PHONY: run test install system-deps assets migrate seed serve test-integration test-browser ci-deps lint lock audit backup restore bench clean
 
 # Installs come from the lock files in requirements/ (every package pinned, with its
 # hashes), never from pyproject.toml's ranges: the same versions on every machine, in CI
@@ -100,6 +100,20 @@ lint: install audit
 audit: install
 	$(VENV)/bin/pip-audit --progress-spinner off --strict --disable-pip --require-hashes -r requirements/production.txt
 	$(VENV)/bin/pip-audit --progress-spinner off --strict --disable-pip --require-hashes -r requirements/test.txt
+
+# Backups (README "Backups and restore"): the database (pg_dump custom format) and every
+# file under MEDIA_ROOT, with a manifest of SHA-256 hashes and row counts, into a new
+# directory under BACKUP_DIR. Restore checks the hashes first, then every file and row
+# count after: `make restore BACKUP=var/backups/epep-20261201T020000Z` into an empty
+# database and MEDIA_ROOT (add REPLACE=1 to overwrite them). Both use DATABASE_URL and
+# MEDIA_ROOT from the environment, and need pg_dump/pg_restore of the server's version.
+BACKUP_DIR ?= var/backups
+backup: $(VENV)/.installed
+	$(PY) manage.py backup --into $(BACKUP_DIR)
+
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=<backup directory> [REPLACE=1]"; exit 2; }
+	$(PY) manage.py restore $(BACKUP) $(if $(REPLACE),--replace)
 
 clean:
 	rm -rf $(VENV) node_modules static/govuk var
