@@ -23,9 +23,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
 # root filesystem is read-only.)
 
 # WeasyPrint needs Pango and HarfBuzz; the PDF stylesheet uses Liberation Sans or DejaVu Sans.
+# `manage.py backup` and `restore` (make backup) need pg_dump and pg_restore of the server's
+# major version (PostgreSQL 16 in docker-compose.yml), which Debian bookworm does not ship:
+# they come from the PostgreSQL project's own apt repository.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      fonts-liberation fonts-dejavu-core \
+      fonts-liberation fonts-dejavu-core ca-certificates curl \
+ && install -d /usr/share/postgresql-common/pgdg \
+ && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+ && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+      > /etc/apt/sources.list.d/pgdg.list \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client-16 \
+ && apt-get purge -y curl && apt-get autoremove -y \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
