@@ -24,6 +24,7 @@ import logging
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
@@ -99,3 +100,16 @@ class NotifyEmailBackend(BaseEmailBackend):
                 personalisation=personalisation,
                 email_reply_to_id=self.reply_to_id or None,
             )
+
+
+@checks.register(checks.Tags.compatibility)
+def check_notify_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """With Notify chosen, a missing key or template stops every manage.py command (the
+    compose `migrate` service first), not the first email hours later in the worker."""
+    if settings.EMAIL_BACKEND != f"{__name__}.NotifyEmailBackend":
+        return []
+    try:
+        NotifyEmailBackend()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="epep.E001")]
+    return []

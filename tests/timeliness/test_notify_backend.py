@@ -175,3 +175,15 @@ def test_the_notify_backend_without_a_key_or_template_says_what_to_set(settings)
     settings.GOVUK_NOTIFY_TEMPLATE_ID = ""
     with pytest.raises(ImproperlyConfigured, match="GOVUK_NOTIFY_TEMPLATE_ID"):
         get_connection()
+
+
+def test_a_missing_key_fails_the_system_checks_only_when_notify_is_the_backend(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.EMAIL_BACKEND = "epep.notify.NotifyEmailBackend"
+    settings.GOVUK_NOTIFY_API_KEY = ""
+    with pytest.raises(SystemCheckError, match="epep.E001"):
+        call_command("check")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("check")
