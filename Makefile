@@ -22,15 +22,16 @@ $(VENV)/.installed: requirements/test.txt
 	$(PIP) install --quiet --require-hashes -r requirements/test.txt
 	touch $@
 
-# Regenerate the lock files after a change to pyproject.toml's dependencies (or to take
-# newer releases within its ranges), then commit them: an update is a deliberate commit.
+# Regenerate the lock files after a change to pyproject.toml's dependencies, then commit
+# them: an update is a deliberate commit. Pins already in the files are kept where they
+# still fit; `make lock UPGRADE=1` takes the newest releases within pyproject's ranges.
 # tests/test_lock_files.py fails while a dependency of pyproject.toml is missing from them.
+UV_COMPILE = UV_CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/uv pip compile pyproject.toml --quiet \
+  --universal --python-version 3.11 --generate-hashes $(if $(UPGRADE),--upgrade)
 lock:
 	@test -x $(VENV)/bin/uv || $(PIP) install --quiet 'uv>=0.9,<1'
-	UV_CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/uv pip compile pyproject.toml --quiet \
-	  --universal --python-version 3.11 --generate-hashes --upgrade -o requirements/production.txt
-	UV_CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/uv pip compile pyproject.toml --quiet \
-	  --universal --python-version 3.11 --generate-hashes --upgrade --extra test -o requirements/test.txt
+	$(UV_COMPILE) -o requirements/production.txt
+	$(UV_COMPILE) --extra test -o requirements/test.txt
 
 node_modules/.installed: package.json
 	npm install --no-audit --no-fund --loglevel=error
