@@ -17,17 +17,32 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=epep.settings.production \
-    EPEP_VAR_DIR=/var/lib/epep MEDIA_ROOT=/var/lib/epep/private STATIC_ROOT=/app/staticfiles
+    EPEP_VAR_DIR=/var/lib/epep MEDIA_ROOT=/var/lib/epep/private STATIC_ROOT=/app/staticfiles \
+    XDG_CACHE_HOME=/tmp/.cache
+# (Fontconfig, used by WeasyPrint, keeps its cache under XDG_CACHE_HOME: /tmp, since the
+# root filesystem is read-only.)
 
 # WeasyPrint needs Pango and HarfBuzz; the PDF stylesheet uses Liberation Sans or DejaVu Sans.
+# `manage.py backup` and `restore` (make backup) need pg_dump and pg_restore of the server's
+# major version (PostgreSQL 16 in docker-compose.yml), which Debian bookworm does not ship:
+# they come from the PostgreSQL project's own apt repository.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      fonts-liberation fonts-dejavu-core \
+      fonts-liberation fonts-dejavu-core ca-certificates curl \
+ && install -d /usr/share/postgresql-common/pgdg \
+ && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+ && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+      > /etc/apt/sources.list.d/pgdg.list \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client-16 \
+ && apt-get purge -y curl && apt-get autoremove -y \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
-RUN pip install .
+# The pinned, hashed lock file (make lock), not pyproject.toml's ranges: every build gets
+# the same packages, and a tampered download fails the build.
+COPY requirements/production.txt requirements/production.txt
+RUN pip install --require-hashes -r requirements/production.txt
 COPY . .
 COPY --from=assets /build/govuk static/govuk
 # Static files are collected into the image (not the data volume), so each new image
@@ -35,10 +50,13 @@ COPY --from=assets /build/govuk static/govuk
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput --verbosity 0 \
  && rm -f /tmp/build.sqlite3 \
- && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin epep \
- && mkdir -p /var/lib/epep/private && chown -R epep /var/lib/epep
+ && groupadd --system --gid 10001 epep \
+ && useradd --system --uid 10001 --gid epep --home-dir /app --shell /usr/sbin/nologin epep \
+ && mkdir -p /var/lib/epep/private && chown -R epep:epep /var/lib/epep
 
-USER epep
+# A non-root user. docker-compose.yml runs the root filesystem read-only: only
+# /var/lib/epep (documents and other state, a volume) and /tmp (a tmpfs) are writable.
+USER epep:epep
 EXPOSE 8000
 # /healthz answers 200 when the database does. ALLOWED_HOSTS and the HTTPS redirect apply
 # to it too, so the check sends the first allowed host and the proxy's HTTPS header.

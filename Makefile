@@ -9,13 +9,29 @@ export DJANGO_SETTINGS_MODULE ?= epep.settings.local
 
 DEBIAN_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: run test install system-deps assets migrate seed serve test-integration test-browser ci-deps lint bench clean
+.PHONY: run test install system-deps assets migrate seed serve test-integration test-browser ci-deps lint lock audit backup restore bench clean
 
-$(VENV)/.installed: pyproject.toml
+# Installs come from the lock files in requirements/ (every package pinned, with its
+# hashes), never from pyproject.toml's ranges: the same versions on every machine, in CI
+# and in the image. requirements/test.txt = the app + the `test` extra (what make run and
+# make test use); requirements/production.txt = the app alone (the Dockerfile).
+LOCKS := requirements/production.txt requirements/test.txt
+
+$(VENV)/.installed: requirements/test.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet --require-hashes -r requirements/test.txt
 	touch $@
+
+# Regenerate the lock files after a change to pyproject.toml's dependencies, then commit
+# them: an update is a deliberate commit. Pins already in the files are kept where they
+# still fit; `make lock UPGRADE=1` takes the newest releases within pyproject's ranges.
+# tests/test_lock_files.py fails while a dependency of pyproject.toml is missing from them.
+UV_COMPILE = UV_CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/uv pip compile pyproject.toml --quiet \
+  --universal --python-version 3.11 --generate-hashes $(if $(UPGRADE),--upgrade)
+lock:
+	@test -x $(VENV)/bin/uv || $(PIP) install --quiet 'uv>=0.9,<1'
+	$(UV_COMPILE) -o requirements/production.txt
+	$(UV_COMPILE) --extra test -o requirements/test.txt
 
 node_modules/.installed: package.json
 	npm install --no-audit --no-fund --loglevel=error
@@ -75,9 +91,30 @@ test-integration: install
 test-browser: install ci-deps
 	DJANGO_SETTINGS_MODULE=epep.settings.test $(PY) -m pytest -m browser -q
 
-lint: install
+lint: install audit
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -q -c pyproject.toml -r accounts children peps targets meetings epep
+
+# Every pinned package of both lock files against PyPI's vulnerability data (the
+# advisories of the Python Packaging Advisory Database, served by pypi.org); fails on any
+# known vulnerability. Needs to reach pypi.org.
+audit: install
+	$(VENV)/bin/pip-audit --progress-spinner off --strict --disable-pip --require-hashes -r requirements/production.txt
+	$(VENV)/bin/pip-audit --progress-spinner off --strict --disable-pip --require-hashes -r requirements/test.txt
+
+# Backups (README "Backups and restore"): the database (pg_dump custom format) and every
+# file under MEDIA_ROOT, with a manifest of SHA-256 hashes and row counts, into a new
+# directory under BACKUP_DIR. Restore checks the hashes first, then every file and row
+# count after: `make restore BACKUP=var/backups/epep-20261201T020000Z` into an empty
+# database and MEDIA_ROOT (add REPLACE=1 to overwrite them). Both use DATABASE_URL and
+# MEDIA_ROOT from the environment, and need pg_dump/pg_restore of the server's version.
+BACKUP_DIR ?= var/backups
+backup: $(VENV)/.installed
+	$(PY) manage.py backup --into $(BACKUP_DIR)
+
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=<backup directory> [REPLACE=1]"; exit 2; }
+	$(PY) manage.py restore $(BACKUP) $(if $(REPLACE),--replace)
 
 clean:
 	rm -rf $(VENV) node_modules static/govuk var

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .models import LocalAuthority, Role, School, User
+from .models import LegalDetails, LocalAuthority, Role, School, User
 
 DEMO_LOGINS = [
     ("admin@demo.test", "Alex Admin", Role.LA_ADMIN),
@@ -28,6 +28,10 @@ def seed_people() -> tuple[LocalAuthority, list[School], dict[str, User]]:
         raise RuntimeError("Demo logins are refused outside local and test settings.")
     la, _ = LocalAuthority.objects.get_or_create(code="DEMO", defaults={"name": "Demoshire County Council"})
     LocalAuthority.objects.get_or_create(code="OTHER", defaults={"name": "Otherborough Council"})
+    LegalDetails.objects.get_or_create(local_authority=la, defaults={
+        "contact_email": "virtual.school@demoshire.example", "contact_phone": "01234 567890",
+        "dpo_name": "Data Protection Officer, Demoshire County Council", "dpo_email": "dpo@demoshire.example",
+        "postal_address": "County Hall\nDemotown\nDE1 2MO", "ico_registration": "Z0000000"})
     schools = []
     for urn, name, phase, rating in SCHOOLS:
         school, _ = School.objects.update_or_create(

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
-from .forms_base import GovForm
-from .models import LocalAuthority, Role, School
+from .forms_base import GovForm, GovModelForm
+from .models import LegalDetails, LocalAuthority, Role, School
 
 
 class PersonForm(GovForm):
@@ -125,3 +125,32 @@ class ApproveForm(GovForm):
 
 
 password_help = password_validators_help_text_html
+
+
+class LegalDetailsForm(GovModelForm):
+    privacy_notice_url = forms.URLField(
+        label="The council's own privacy notice", required=False, assume_scheme="https",
+        help_text="Optional. A link to the council's own privacy notice for children's services.",
+        error_messages={"invalid": "Enter a web address in the correct format, like https://www.example.gov.uk/privacy"},
+    )
+
+    class Meta:
+        model = LegalDetails
+        fields = ["contact_email", "contact_phone", "dpo_name", "dpo_email", "postal_address",
+                  "ico_registration", "privacy_notice_url"]
+        help_texts = {
+            "contact_email": "People write here to report an accessibility problem or ask about the service.",
+            "contact_phone": "Optional. For example, 01234 567890.",
+            "dpo_name": "The name or title of the council's data protection officer.",
+            "postal_address": "Optional. Where people can write to ask for a copy of their information.",
+            "ico_registration": "Optional. The council's registration number with the Information "
+                                "Commissioner's Office, for example Z1234567.",
+        }
+        error_messages = {
+            "contact_email": {"required": "Enter an email address for problems with the service",
+                              "invalid": "Enter an email address in the correct format, like name@example.com"},
+            "dpo_name": {"required": "Enter the name of the data protection officer"},
+            "dpo_email": {"required": "Enter the data protection officer's email address",
+                          "invalid": "Enter an email address in the correct format, like name@example.com"},
+        }
+        widgets = {"postal_address": forms.Textarea(attrs={"rows": 4})}

@@ -25,6 +25,28 @@ class LocalAuthority(models.Model):
         return self.name
 
 
+class LegalDetails(models.Model):
+    """What the public pages (accessibility statement, privacy notice) must say about the
+    council itself: who runs the service for it, how to reach them and its data protection
+    officer. The LA's admins keep it up to date (accounts.views.legal_details_edit)."""
+
+    local_authority = models.OneToOneField(LocalAuthority, on_delete=models.CASCADE, related_name="legal_details")
+    contact_email = models.EmailField("Email for problems with the service")
+    contact_phone = models.CharField("Phone number", max_length=40, blank=True)
+    dpo_name = models.CharField("Data protection officer", max_length=200)
+    dpo_email = models.EmailField("Data protection officer's email")
+    postal_address = models.TextField("Postal address for data protection requests", blank=True)
+    ico_registration = models.CharField("ICO registration number", max_length=20, blank=True)
+    privacy_notice_url = models.URLField("The council's own privacy notice", blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "legal details"
+
+    def __str__(self) -> str:
+        return f"Legal details of {self.local_authority}"
+
+
 class School(models.Model):
     class Phase(models.TextChoices):
         EARLY_YEARS = "early_years", "Early years setting"

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import LoginRequest, Role, User
+from .models import LocalAuthority, LoginRequest, Role, User
 
 
 def can_manage_people(user: User) -> bool:
@@ -38,3 +38,10 @@ def get_login_request_for(user: User, pk: int) -> LoginRequest:
         return qs.get(pk=pk)
     except LoginRequest.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def legal_details_authority_for(user: User) -> LocalAuthority:
+    """The LA whose public contact details this person may edit: an LA admin's own."""
+    if not (user.is_authenticated and user.role == Role.LA_ADMIN and user.local_authority_id):
+        raise PermissionDenied("Only a local authority's admins can change its contact details.")
+    return user.local_authority

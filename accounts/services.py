@@ -19,8 +19,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .audit import Verb, audit_record
-from .models import Invitation, LocalAuthority, LoginRequest, Role, School, User
+from .audit import Verb, audit_record, diff, snapshot
+from .models import Invitation, LegalDetails, LocalAuthority, LoginRequest, Role, School, User
 from .text_limits import require_text_limits
 
 
@@ -318,3 +318,24 @@ def login_request_decline(*, actor: User, login_request: LoginRequest, reason: s
                  changes={"status": ["pending", "declined"]})
     login_request.refresh_from_db()
     return login_request
+
+
+LEGAL_FIELDS = ("contact_email", "contact_phone", "dpo_name", "dpo_email", "postal_address",
+                "ico_registration", "privacy_notice_url")
+
+
+@transaction.atomic
+def legal_details_save(*, actor: User, local_authority: LocalAuthority, data: dict) -> LegalDetails:
+    """Create or change what the public pages say about the council; one audit event."""
+    details = (LegalDetails.objects.select_for_update().filter(local_authority=local_authority).first()
+               or LegalDetails(local_authority=local_authority))
+    created = details.pk is None
+    before = {} if created else snapshot(details, LEGAL_FIELDS)
+    for name in LEGAL_FIELDS:
+        setattr(details, name, (data.get(name) or "").strip())
+    details.updated_at = timezone.now()
+    details.full_clean(exclude=["local_authority"])
+    details.save()
+    audit_record(actor=actor, verb=Verb.CREATED if created else Verb.UPDATED, obj=details,
+                 changes=diff(before, snapshot(details, LEGAL_FIELDS)))
+    return details

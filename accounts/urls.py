@@ -13,4 +13,8 @@ urlpatterns = [
     path("request-a-login/sent/", views.login_request_done, name="login_request_done"),
     path("login-requests/", views.login_request_list, name="login_request_list"),
     path("login-requests/<int:pk>/", views.login_request_decide, name="login_request_decide"),
+    path("accessibility/", views.accessibility_statement, name="accessibility_statement"),
+    path("privacy/", views.privacy_notice, name="privacy_notice"),
+    path("cookies/", views.cookies_page, name="cookies_page"),
+    path("contact-details/", views.legal_details_edit, name="legal_details_edit"),
 ]

@@ -14,8 +14,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import plugins, policies, services, signed_in_browser
-from .forms import ApproveForm, BulkInviteForm, DeclineForm, LoginRequestForm, PersonForm, SetPasswordForm
-from .models import LoginRequest, Role
+from .forms import (
+    ApproveForm,
+    BulkInviteForm,
+    DeclineForm,
+    LegalDetailsForm,
+    LoginRequestForm,
+    PersonForm,
+    SetPasswordForm,
+)
+from .models import LegalDetails, LoginRequest, Role
 
 
 @require_GET
@@ -194,3 +202,55 @@ def login_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         request, "accounts/login_request_decide.html",
         {"login_request": login_request, "approve_form": approve_form, "decline_form": decline_form},
     )
+
+
+# --- The public pages a council service must have (no sign-in) ---------------------------
+
+
+def _councils() -> list[LegalDetails]:
+    """Every council on this installation that has published its contact details."""
+    return list(LegalDetails.objects.select_related("local_authority").order_by("local_authority__name"))
+
+
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "legal/accessibility.html", {"councils": _councils()})
+
+
+@require_GET
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "legal/privacy.html", {"councils": _councils()})
+
+
+@require_GET
+def cookies_page(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    cookies = [
+        (settings.SESSION_COOKIE_NAME, "Keeps you signed in as you move from page to page.",
+         "30 minutes after your last page, and at most 12 hours after you signed in"),
+        (settings.CSRF_COOKIE_NAME, "Stops other websites sending forms to this service in your name.", "1 year"),
+        (CookieStorage.cookie_name, "Shows you a message after you have done something, such as "
+         "\u201cThe PEP has been submitted\u201d.", "When you close your browser"),
+    ]
+    return render(request, "legal/cookies.html", {"cookies": cookies})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def legal_details_edit(request: HttpRequest) -> HttpResponse:
+    la = policies.legal_details_authority_for(request.user)
+    details = LegalDetails.objects.filter(local_authority=la).first()
+    form = LegalDetailsForm(request.POST or None, instance=details)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_details_save(actor=request.user, local_authority=la, data=form.cleaned_data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, "The contact details on the accessibility statement and privacy notice "
+                                      "have been saved.")
+            return redirect("legal_details_edit")
+    return render(request, "legal/details_form.html", {"form": form, "la": la, "details": details})

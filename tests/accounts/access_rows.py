@@ -35,6 +35,12 @@ ROWS = [
     Row("login_request_list", ADMINS_ONLY),
     Row("login_request_decide", everyone(FORBIDDEN, admin_user=OK, other_la_admin=NOT_FOUND),
         kwargs=_login_request),
+    # The pages every council service must have: public, for everyone.
+    Row("accessibility_statement", everyone(OK), anonymous=OK),
+    Row("privacy_notice", everyone(OK), anonymous=OK),
+    Row("cookies_page", everyone(OK), anonymous=OK),
+    # Each LA admin edits their own council's details (there is no other LA's to ask for).
+    Row("legal_details_edit", ADMINS_ONLY),
 ]
 
 # allauth's own pages. Anonymous people reach only login and password reset.
