@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import LoginRequest, Role, User
+from .models import LocalAuthority, LoginRequest, Role, User
 
 
 def can_manage_people(user: User) -> bool:
@@ -38,3 +38,13 @@ def get_login_request_for(user: User, pk: int) -> LoginRequest:
         return qs.get(pk=pk)
     except LoginRequest.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def get_la_for_council_sign_in(user: User, pk: int) -> LocalAuthority:
+    """The LA whose council sign-in settings an admin may see and change: their own (any,
+    for a superuser). 403 for people who are not admins, 404 for another LA's."""
+    require_people_manager(user)
+    qs = LocalAuthority.objects.all()
+    if not user.is_superuser:
+        qs = qs.filter(pk=user.local_authority_id)
+    return get_object_or_404(qs, pk=pk)

@@ -13,4 +13,6 @@ urlpatterns = [
     path("request-a-login/sent/", views.login_request_done, name="login_request_done"),
     path("login-requests/", views.login_request_list, name="login_request_list"),
     path("login-requests/<int:pk>/", views.login_request_decide, name="login_request_decide"),
+    path("local-authorities/<int:pk>/council-sign-in/", views.council_sign_in_settings,
+         name="council_sign_in_settings"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
@@ -9,12 +11,24 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import plugins, policies, services
-from .forms import ApproveForm, BulkInviteForm, DeclineForm, LoginRequestForm, PersonForm, SetPasswordForm
-from .models import LoginRequest, Role
+from . import council_sign_in, plugins, policies, services
+from .forms import (
+    ApproveForm,
+    BulkInviteForm,
+    CouncilEmailForm,
+    CouncilSignInForm,
+    DeclineForm,
+    LoginRequestForm,
+    PersonForm,
+    SetPasswordForm,
+)
+from .forms_base import show_rule_errors
+from .models import CouncilSignIn, LoginRequest, Role
 
 
 @require_GET
@@ -184,3 +198,51 @@ def login_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         request, "accounts/login_request_decide.html",
         {"login_request": login_request, "approve_form": approve_form, "decline_form": decline_form},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_sign_in_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    la = policies.get_la_for_council_sign_in(request.user, pk)
+    config = CouncilSignIn.objects.filter(local_authority=la).prefetch_related("domains").first()
+    initial = {}
+    if config is not None:
+        initial = {"issuer_url": config.issuer_url, "client_id": config.client_id,
+                   "domains": "\n".join(d.domain for d in config.domains.all()),
+                   "provider_enforces_mfa": config.provider_enforces_mfa}
+    form = CouncilSignInForm(request.POST or None, initial=initial,
+                             secret_hint=config.client_secret_hint if config else "")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.council_sign_in_configure(actor=request.user, local_authority=la, **form.cleaned_data)
+        except ValidationError as exc:
+            show_rule_errors(form, exc)
+        else:
+            messages.success(request, "Council sign-in has been saved.")
+            return redirect("council_sign_in_settings", pk=la.pk)
+    callback = request.build_absolute_uri(
+        reverse("openid_connect_callback", kwargs={"provider_id": f"{council_sign_in.PROVIDER_ID_PREFIX}{la.pk}"})
+    )
+    return render(request, "accounts/council_sign_in_settings.html",
+                  {"form": form, "local_authority": la, "config": config, "callback_url": callback})
+
+
+@require_http_methods(["GET", "POST"])
+def council_sign_in_start(request: HttpRequest) -> HttpResponse:
+    """Staff type their work email; its domain picks their LA's provider, and the browser
+    is sent there (a POST with its CSRF token, so no other site can start a sign-in)."""
+    form = CouncilEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        config = council_sign_in.config_for_email(email)
+        if config is None:
+            form.add_error("email", "Your council has not set up sign-in with council accounts. "
+                                    "Sign in with your email address and password instead")
+        else:
+            provider = get_social_adapter(request).get_provider(request, config.provider_id)
+            next_url = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+                next_url = ""
+            return provider.redirect(request, AuthProcess.LOGIN, next_url=next_url or None,
+                                     auth_params={"login_hint": email})
+    return render(request, "account/council_sign_in.html", {"form": form})
