@@ -44,14 +44,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         # allauth asks for the password again before MFA changes, even straight after
-        # sign-in. A person who typed their password in this session within the
-        # re-authentication window (five minutes) is not asked twice: staff set up their
-        # authenticator app right after their first sign-in.
-        if app == "allauth.mfa" and self._signed_in_with_password_recently():
+        # sign-in. A person who typed their password (or signed in with their council
+        # account) in this session within the re-authentication window (five minutes) is
+        # not asked twice: staff set up their authenticator app right after their first
+        # sign-in, and someone who came in through council sign-in may have no password.
+        if app == "allauth.mfa" and self._signed_in_recently():
             return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
-    def _signed_in_with_password_recently(self) -> bool:
+    def _signed_in_recently(self) -> bool:
         from allauth.account import app_settings
         from allauth.account.authentication import get_authentication_records
         from allauth.core import context
@@ -61,7 +62,7 @@ class AccountAdapter(DefaultAccountAdapter):
             return False
         records = get_authentication_records(request, request.user)
         return any(
-            record.get("method") == "password"
+            record.get("method") in ("password", "socialaccount")
             and time.time() - record.get("at", 0) < app_settings.REAUTHENTICATION_TIMEOUT
             for record in records
         )

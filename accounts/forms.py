@@ -132,8 +132,8 @@ _LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
 class CouncilSignInForm(GovForm):
     issuer_url = forms.URLField(
         label="Issuer URL", max_length=500, assume_scheme="https",
-        help_text="From your provider's OpenID Connect settings. For Microsoft Entra ID: "
-                  "https://login.microsoftonline.com/<tenant id>/v2.0",
+        help_text="From your provider's OpenID Connect settings. For Microsoft Entra ID it is "
+                  "https://login.microsoftonline.com/, then your tenant ID, then /v2.0",
         error_messages={"required": "Enter the issuer URL",
                         "invalid": "Enter the issuer URL in the correct format, like https://login.example.gov.uk"},
     )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import urlsplit
+
+import requests
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
@@ -29,6 +33,8 @@ from .forms import (
 )
 from .forms_base import show_rule_errors
 from .models import CouncilSignIn, LoginRequest, Role
+
+log = logging.getLogger("epep.security")
 
 
 @require_GET
@@ -229,8 +235,15 @@ def council_sign_in_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def council_sign_in_start(request: HttpRequest) -> HttpResponse:
-    """Staff type their work email; its domain picks their LA's provider, and the browser
-    is sent there (a POST with its CSRF token, so no other site can start a sign-in)."""
+    """Staff type their work email; its domain picks their LA's provider. A page then names
+    the council and its button sends the browser there.
+
+    Why a second page: the portal's CSP allows forms to go only to the portal itself
+    (form-action), and a browser holds a form's redirect to it. The "continue" page is the
+    one page whose CSP also allows the council's sign-in address, found in its provider's
+    discovery document. Both steps are POSTs with a CSRF token, so no other site can start
+    a sign-in.
+    """
     form = CouncilEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
@@ -240,9 +253,23 @@ def council_sign_in_start(request: HttpRequest) -> HttpResponse:
                                     "Sign in with your email address and password instead")
         else:
             provider = get_social_adapter(request).get_provider(request, config.provider_id)
-            next_url = request.GET.get("next", "")
+            try:
+                authorize_url = provider.get_oauth2_adapter(request).authorize_url
+            except (requests.RequestException, ValueError, KeyError):
+                log.warning("council provider unreachable", extra={
+                    "event": "council_sign_in_unreachable", "object_id": config.local_authority_id})
+                return render(request, "socialaccount/authentication_error.html", status=502)
+            next_url = request.POST.get("next") or request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                 next_url = ""
-            return provider.redirect(request, AuthProcess.LOGIN, next_url=next_url or None,
-                                     auth_params={"login_hint": email})
+            if request.POST.get("continue"):
+                response = provider.redirect(request, AuthProcess.LOGIN, next_url=next_url or None,
+                                             auth_params={"login_hint": email})
+            else:
+                response = render(request, "account/council_sign_in_continue.html", {
+                    "form": form, "email": email, "next": next_url, "local_authority": config.local_authority,
+                })
+            parts = urlsplit(authorize_url)
+            response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}  # type: ignore[attr-defined]
+            return response
     return render(request, "account/council_sign_in.html", {"form": form})

@@ -70,7 +70,13 @@ server.listen(0, '127.0.0.1', () => {
       };
     },
     claims: {
-      openid: ['sub'],
+      acr: null,
+      amr: null,
+      auth_time: null,
+      sid: null,
+      iss: null,
+      // A council's provider says how the person signed in (amr, acr) in every ID token.
+      openid: ['sub', 'acr', 'amr', 'auth_time'],
       email: ['email', 'email_verified'],
       profile: ['name'],
     },
