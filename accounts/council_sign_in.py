@@ -80,7 +80,7 @@ def social_app_for(config: CouncilSignIn) -> SocialApp:
         settings={
             "server_url": config.issuer_url,
             # Entra ID and most councils' providers accept the secret in the POST body.
-            "token_auth_method": "client_secret_post",
+            "token_auth_method": "client_secret_post",  # nosec B105 - a method name, not a secret
             "oauth_pkce_enabled": True,
             "fetch_userinfo": True,
         },

@@ -346,7 +346,7 @@ def council_sign_in_configure(
     config = CouncilSignIn.objects.select_for_update().filter(local_authority=local_authority).first()
     errors: dict[str, str] = {}
     if config is None and not client_secret:
-        errors["client_secret"] = "Enter the client secret"
+        errors["client_secret"] = "Enter the client secret"  # nosec B105 - an error message
     domains = sorted({d.strip().lower() for d in domains if d.strip()})
     if not domains:
         errors["domains"] = "Enter at least one email domain, like staffordshire.gov.uk"

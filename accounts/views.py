@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import requests
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
+from allauth.utils import build_absolute_uri
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
@@ -226,9 +227,9 @@ def council_sign_in_settings(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Council sign-in has been saved.")
             return redirect("council_sign_in_settings", pk=la.pk)
-    callback = request.build_absolute_uri(
-        reverse("openid_connect_callback", kwargs={"provider_id": f"{council_sign_in.PROVIDER_ID_PREFIX}{la.pk}"})
-    )
+    # The redirect URI exactly as allauth will send it (https in production).
+    callback = build_absolute_uri(request, reverse(
+        "openid_connect_callback", kwargs={"provider_id": f"{council_sign_in.PROVIDER_ID_PREFIX}{la.pk}"}))
     return render(request, "accounts/council_sign_in_settings.html",
                   {"form": form, "local_authority": la, "config": config, "callback_url": callback})
 
