@@ -238,3 +238,24 @@ def test_an_old_pending_invitation_is_left_alone(world, admin_user):
     Invitation.objects.filter(user=invited).update(expires_at=timezone.now() - timedelta(hours=1))
     services.council_sign_in_accept(user=invited, config=config, uid="s", claims={})
     assert Invitation.objects.get(user=invited).used_at is None
+
+
+@pytest.mark.parametrize(("enforces", "asked"), [(True, False), (False, True)])
+def test_allauths_code_step_is_skipped_only_after_a_provider_that_enforces_mfa(rf, social_worker, world,
+                                                                               enforces, asked):
+    from allauth.account.models import Login
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    from accounts.stages import MfaAuthenticateStage
+
+    config = _configure(world.la, provider_enforces_mfa=enforces)
+    TOTP.activate(social_worker, "JBSWY3DPEHPK3PXP")
+    request = rf.get("/")
+    SessionMiddleware(lambda r: None).process_request(request)
+    request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "socialaccount", "at": timezone.now().timestamp(), "provider": config.provider_id, "uid": "s"}]
+    request.session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(social_worker.pk)
+
+    stage = MfaAuthenticateStage(None, request, Login(user=social_worker))
+    assert stage._should_handle(request) is asked
