@@ -59,14 +59,19 @@ def config_for_email(email: str) -> CouncilSignIn | None:
     return row.council_sign_in if row else None
 
 
-def config_for_provider_id(provider_id: str) -> CouncilSignIn | None:
+def _la_id(provider_id: str) -> int | None:
     if not (provider_id or "").startswith(PROVIDER_ID_PREFIX):
         return None
     la_id = provider_id[len(PROVIDER_ID_PREFIX):]
-    if not la_id.isdigit():
+    return int(la_id) if la_id.isdigit() else None
+
+
+def config_for_provider_id(provider_id: str) -> CouncilSignIn | None:
+    la_id = _la_id(provider_id)
+    if la_id is None:
         return None
     return (CouncilSignIn.objects.select_related("local_authority").prefetch_related("domains")
-            .filter(local_authority_id=int(la_id)).first())
+            .filter(local_authority_id=la_id).first())
 
 
 def social_app_for(config: CouncilSignIn) -> SocialApp:
@@ -126,13 +131,14 @@ def provider_claims(extra_data: dict) -> dict:
 
 
 def mfa_done_by_provider(request: HttpRequest, user) -> bool:
-    """Whether this session's sign-in came through an LA provider that the LA says always
-    asks for a second factor, so the portal's own authenticator-app step is not asked."""
+    """Whether this session's sign-in came through the person's own LA provider, which the
+    LA says always asks for a second factor, so the portal's own authenticator-app step is
+    not asked. One query, and only for a session that signed in through a council."""
     records = get_authentication_records(request, user)
     providers = [r.get("provider", "") for r in records if r.get("method") == "socialaccount"]
-    if not providers:
+    la_id = _la_id(providers[-1]) if providers else None
+    if la_id is None:
         return False
-    config = config_for_provider_id(providers[-1])
-    return bool(config and config.provider_enforces_mfa and (
-        user.local_authority_id == config.local_authority_id
-        or (user.school_id and user.school.local_authority_id == config.local_authority_id)))
+    if user.local_authority_id != la_id and not (user.school_id and user.school.local_authority_id == la_id):
+        return False
+    return CouncilSignIn.objects.filter(local_authority_id=la_id, provider_enforces_mfa=True).exists()
