@@ -37,7 +37,13 @@ node_modules/.installed: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: system-deps $(VENV)/.installed node_modules/.installed assets
+# The browser tests of council sign-in run a real OpenID Connect provider (the certified
+# oidc-provider package) from tests/oidc, which has its own package.json and lock file.
+tests/oidc/node_modules/.installed: tests/oidc/package.json tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: system-deps $(VENV)/.installed node_modules/.installed tests/oidc/node_modules/.installed assets
 
 # WeasyPrint needs Pango and HarfBuzz from Debian. As root we install them; otherwise we
 # print the command and stop.
@@ -117,7 +123,7 @@ restore: $(VENV)/.installed
 	$(PY) manage.py restore $(BACKUP) $(if $(REPLACE),--replace)
 
 clean:
-	rm -rf $(VENV) node_modules static/govuk var
+	rm -rf $(VENV) node_modules tests/oidc/node_modules static/govuk var
 
 # PEP deadlines at national scale (85,000 children in 153 LAs) on PostgreSQL: generate the
 # data (SCALE=0.1 for a quick run) into a database of its own, then time flag_overdue.

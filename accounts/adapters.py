@@ -7,8 +7,14 @@ import logging
 import time
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.internal.datakit import parse_bool_safely
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.core.exceptions import ValidationError
+from django.shortcuts import render
+
+from . import council_sign_in
 
 log = logging.getLogger("epep.security")
 
@@ -28,16 +34,25 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def get_login_stages(self) -> list[str]:
+        # allauth's "enter the code from your app" stage, skipped for a sign-in through an
+        # LA provider that the LA says always asks for a second factor itself.
+        return [
+            "accounts.stages.MfaAuthenticateStage" if path == "allauth.mfa.stages.AuthenticateStage" else path
+            for path in super().get_login_stages()
+        ]
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         # allauth asks for the password again before MFA changes, even straight after
-        # sign-in. A person who typed their password in this session within the
-        # re-authentication window (five minutes) is not asked twice: staff set up their
-        # authenticator app right after their first sign-in.
-        if app == "allauth.mfa" and self._signed_in_with_password_recently():
+        # sign-in. A person who typed their password (or signed in with their council
+        # account) in this session within the re-authentication window (five minutes) is
+        # not asked twice: staff set up their authenticator app right after their first
+        # sign-in, and someone who came in through council sign-in may have no password.
+        if app == "allauth.mfa" and self._signed_in_recently():
             return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
-    def _signed_in_with_password_recently(self) -> bool:
+    def _signed_in_recently(self) -> bool:
         from allauth.account import app_settings
         from allauth.account.authentication import get_authentication_records
         from allauth.core import context
@@ -47,7 +62,7 @@ class AccountAdapter(DefaultAccountAdapter):
             return False
         records = get_authentication_records(request, request.user)
         return any(
-            record.get("method") == "password"
+            record.get("method") in ("password", "socialaccount")
             and time.time() - record.get("at", 0) < app_settings.REAUTHENTICATION_TIMEOUT
             for record in records
         )
@@ -82,3 +97,64 @@ class MfaAdapter(DefaultMFAAdapter):
         if authenticator.type == authenticator.Type.TOTP and mfa_required_for(authenticator.user):
             return False
         return super().can_delete_authenticator(authenticator)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Council sign-in (OpenID Connect): one provider per LA, nobody signed up.
+
+    The providers are the LAs' CouncilSignIn settings (never allauth's SocialApp table or
+    settings). A council account is let in only when it matches a registered member of
+    staff of that LA by a verified email address in one of the LA's domains; otherwise the
+    person sees why, and nothing is written.
+    """
+
+    def list_apps(self, request, provider=None, client_id=None):
+        from .models import CouncilSignIn
+
+        configs = CouncilSignIn.objects.select_related("local_authority")
+        if provider and provider != council_sign_in.PROVIDER:
+            config = council_sign_in.config_for_provider_id(provider)
+            configs = configs.filter(pk=config.pk if config else None)
+        if client_id:
+            configs = configs.filter(client_id=client_id)
+        return [council_sign_in.social_app_for(config) for config in configs]
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        return False
+
+    def is_auto_signup_allowed(self, request, sociallogin) -> bool:
+        return False
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        from . import services
+
+        config = council_sign_in.config_for_provider_id(sociallogin.account.provider)
+        if config is None:
+            self._refuse(request, None, "Sign-in with this council account is no longer set up")
+        data = sociallogin.account.extra_data or {}
+        said = {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
+        match = council_sign_in.match_person(
+            config, email=said.get("email") or "", email_verified=parse_bool_safely(said.get("email_verified")),
+        )
+        user = match.user
+        if user is None:
+            self._refuse(request, config, match.refusal)
+        if sociallogin.is_existing and sociallogin.user.pk != user.pk:
+            self._refuse(request, config, "This council account is linked to a different login")
+        services.council_sign_in_accept(
+            user=user, config=config, uid=sociallogin.account.uid,
+            claims=council_sign_in.provider_claims(data),
+        )
+        if not sociallogin.is_existing:
+            # Remember the council account (its subject id) against the person.
+            sociallogin.connect(request, user)
+
+    def _refuse(self, request, config, problem: str):
+        log.warning("council sign-in refused", extra={
+            "event": "council_sign_in_refused", "ip": request.META.get("REMOTE_ADDR", ""),
+            "object_id": config.local_authority_id if config else None,
+        })
+        raise ImmediateHttpResponse(render(
+            request, "account/council_sign_in_refused.html",
+            {"problem": problem, "local_authority": config.local_authority if config else None}, status=403,
+        ))

@@ -1,3 +1,4 @@
+from allauth.socialaccount.models import SocialApp, SocialToken
 from django.contrib import admin
 
 from .models import AuditEvent, Invitation, LocalAuthority, LoginRequest, School, User
@@ -30,3 +31,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# Council sign-in providers live in CouncilSignIn (secrets encrypted), set on each LA
+# admin's own page; allauth's SocialApp and SocialToken tables are unused (no tokens are
+# stored), so their admin pages would only mislead.
+for _model in (SocialApp, SocialToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
@@ -154,3 +157,74 @@ class LegalDetailsForm(GovModelForm):
                           "invalid": "Enter an email address in the correct format, like name@example.com"},
         }
         widgets = {"postal_address": forms.Textarea(attrs={"rows": 4})}
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+
+
+class CouncilSignInForm(GovForm):
+    issuer_url = forms.URLField(
+        label="Issuer URL", max_length=500, assume_scheme="https",
+        help_text="From your provider's OpenID Connect settings. For Microsoft Entra ID it is "
+                  "https://login.microsoftonline.com/, then your tenant ID, then /v2.0",
+        error_messages={"required": "Enter the issuer URL",
+                        "invalid": "Enter the issuer URL in the correct format, like https://login.example.gov.uk"},
+    )
+    client_id = forms.CharField(
+        label="Client ID", max_length=255, help_text="Also called the application (client) ID.",
+        error_messages={"required": "Enter the client ID"},
+    )
+    client_secret = forms.CharField(
+        label="Client secret", max_length=500, required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    domains = forms.CharField(
+        label="Email domains", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The domains of your staff's email addresses, one a line, like staffordshire.gov.uk. "
+                  "Only people you have registered with an address in these domains can sign in this way.",
+        error_messages={"required": "Enter at least one email domain, like staffordshire.gov.uk"},
+    )
+    provider_enforces_mfa = forms.BooleanField(
+        label="Our provider always asks for a second factor (MFA)", required=False,
+        help_text="Staff signing in with their council account are then not asked for a code "
+                  "from the portal's authenticator app as well.",
+    )
+
+    def __init__(self, *args, secret_hint: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["client_secret"]
+        if secret_hint:
+            field.help_text = (f"A secret ending in {secret_hint} is saved. "
+                               "Leave this empty to keep it, or enter a new one to replace it.")
+        else:
+            field.help_text = "Shown once by your provider when you create it."
+
+    def clean_issuer_url(self) -> str:
+        url = self.cleaned_data["issuer_url"]
+        parts = urlsplit(url)
+        if parts.scheme != "https" and parts.hostname not in {h.strip("[]") for h in _LOOPBACK_HOSTS}:
+            raise forms.ValidationError("The issuer URL must start with https://")
+        if parts.query or parts.fragment:
+            raise forms.ValidationError("Enter the issuer URL without anything after a ? or #")
+        return url
+
+    def clean_domains(self) -> list[str]:
+        domains = [d.strip().lower().lstrip("@") for d in re.split(r"[\s,]+", self.cleaned_data["domains"])]
+        domains = [d for d in domains if d]
+        bad = [d for d in domains if not _DOMAIN.match(d)]
+        if bad:
+            raise forms.ValidationError(f"Enter email domains like staffordshire.gov.uk, not {bad[0]}")
+        if not domains:
+            raise forms.ValidationError("Enter at least one email domain, like staffordshire.gov.uk")
+        return domains
+
+
+class CouncilEmailForm(GovForm):
+    email = forms.EmailField(
+        label="Your work email address",
+        help_text="We use it to find your council's sign-in page.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your work email address",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+        },
+    )

@@ -14,6 +14,10 @@ Only allauth's own account and MFA pages, the keep-alive URL and /healthz stay o
 by resolving the URL name (not by matching path prefixes, which a crafted path could fool).
 Carers and young people may set up an authenticator app but are never forced to.
 
+A staff member who signed in through their LA's own provider (council sign-in), where the
+LA says that provider always asks for a second factor, is asked for neither: the provider
+did it (accounts.council_sign_in.mfa_done_by_provider; the audit records what it said).
+
 `settings.MFA_REQUIRED_FOR_STAFF` switches the requirement (True unless the environment
 says otherwise; the test settings turn it off so that `client.force_login` personas work,
 and tests/security turns it back on to prove the enforcement).
@@ -30,6 +34,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 
+from .council_sign_in import mfa_done_by_provider
 from .models import STAFF_ROLES
 
 log = logging.getLogger("epep.security")
@@ -100,7 +105,8 @@ class RequireStaffMfaMiddleware:
         # Templates read this to explain why the person is on the set-up page.
         request.mfa_required = mfa_required_for(user)
         name = _url_name(request)
-        if request.mfa_required and not _is_exempt(request, name):
+        if (request.mfa_required and not _is_exempt(request, name)
+                and not mfa_done_by_provider(request, user)):
             if not has_totp(user):
                 log.info("mfa set-up required", extra={"event": "mfa_setup_required", "user_id": user.pk,
                                                         "path": request.path})

@@ -288,3 +288,50 @@ class AuditEvent(models.Model):
 
 def new_request_id() -> str:
     return uuid.uuid4().hex
+
+
+class CouncilSignIn(models.Model):
+    """An LA's own OpenID Connect provider (Microsoft Entra ID or another), through which
+    its staff sign in with their council account instead of a portal password.
+
+    allauth's openid_connect provider reads it as a SocialApp built on the fly
+    (accounts.council_sign_in.social_app_for): the client secret is kept here encrypted,
+    never in allauth's plain-text SocialApp table, and never shown back in full.
+    """
+
+    local_authority = models.OneToOneField(
+        LocalAuthority, on_delete=models.CASCADE, related_name="council_sign_in"
+    )
+    issuer_url = models.URLField("Issuer URL", max_length=500)
+    client_id = models.CharField(max_length=255)
+    client_secret_encrypted = models.TextField()
+    # The last four characters, so that an admin can tell which secret is in use.
+    client_secret_hint = models.CharField(max_length=4)
+    provider_enforces_mfa = models.BooleanField(
+        default=False,
+        help_text="The council's provider always asks for a second factor, so the portal does not ask again.",
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Council sign-in for {self.local_authority}"
+
+    @property
+    def provider_id(self) -> str:
+        """allauth's provider_id, in the sign-in and callback URLs."""
+        return f"council-{self.local_authority_id}"
+
+
+class CouncilSignInDomain(models.Model):
+    """An email domain whose people sign in through one LA's provider. A domain belongs to
+    one LA at most, so that the address a person types picks exactly one provider."""
+
+    council_sign_in = models.ForeignKey(CouncilSignIn, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain

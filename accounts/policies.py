@@ -45,3 +45,11 @@ def legal_details_authority_for(user: User) -> LocalAuthority:
     if not (user.is_authenticated and user.role == Role.LA_ADMIN and user.local_authority_id):
         raise PermissionDenied("Only a local authority's admins can change its contact details.")
     return user.local_authority
+def get_la_for_council_sign_in(user: User, pk: int) -> LocalAuthority:
+    """The LA whose council sign-in settings an admin may see and change: their own (any,
+    for a superuser). 403 for people who are not admins, 404 for another LA's."""
+    require_people_manager(user)
+    qs = LocalAuthority.objects.all()
+    if not user.is_superuser:
+        qs = qs.filter(pk=user.local_authority_id)
+    return get_object_or_404(qs, pk=pk)

@@ -20,7 +20,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .audit import Verb, audit_record, diff, snapshot
-from .models import Invitation, LegalDetails, LocalAuthority, LoginRequest, Role, School, User
+from .models import (
+    CouncilSignIn,
+    CouncilSignInDomain,
+    Invitation,
+    LegalDetails,
+    LocalAuthority,
+    LoginRequest,
+    Role,
+    School,
+    User,
+)
 from .text_limits import require_text_limits
 
 
@@ -339,3 +349,87 @@ def legal_details_save(*, actor: User, local_authority: LocalAuthority, data: di
     audit_record(actor=actor, verb=Verb.CREATED if created else Verb.UPDATED, obj=details,
                  changes=diff(before, snapshot(details, LEGAL_FIELDS)))
     return details
+# ---- council sign-in (each LA's OpenID Connect provider) ---------------------------
+
+COUNCIL_SIGN_IN_FIELDS = ("issuer_url", "client_id", "client_secret_hint", "provider_enforces_mfa", "domains")
+
+
+@transaction.atomic
+def council_sign_in_configure(
+    *, actor: User, local_authority: LocalAuthority, issuer_url: str, client_id: str,
+    client_secret: str, domains: list[str], provider_enforces_mfa: bool,
+) -> CouncilSignIn:
+    """Set an LA's own OpenID Connect provider. A blank client secret keeps the one saved.
+
+    The audit event names what changed; of the secret it records only its last four
+    characters.
+    """
+    from .council_sign_in import encrypt_secret
+
+    config = CouncilSignIn.objects.select_for_update().filter(local_authority=local_authority).first()
+    errors: dict[str, str] = {}
+    if config is None and not client_secret:
+        errors["client_secret"] = "Enter the client secret"  # nosec B105 - an error message
+    domains = sorted({d.strip().lower() for d in domains if d.strip()})
+    if not domains:
+        errors["domains"] = "Enter at least one email domain, like staffordshire.gov.uk"
+    taken = (CouncilSignInDomain.objects.filter(domain__in=domains)
+             .exclude(council_sign_in__local_authority=local_authority).values_list("domain", flat=True))
+    if taken:
+        errors["domains"] = f"{', '.join(sorted(taken))} is already used by another local authority's sign-in"
+    if errors:
+        raise ValidationError(errors)
+    before = _council_sign_in_snapshot(config)
+    if config is None:
+        config = CouncilSignIn(local_authority=local_authority)
+    config.issuer_url = issuer_url.strip().rstrip("/")
+    config.client_id = client_id.strip()
+    if client_secret:
+        config.client_secret_encrypted = encrypt_secret(client_secret)
+        config.client_secret_hint = client_secret[-4:]
+    config.provider_enforces_mfa = provider_enforces_mfa
+    config.updated_at = timezone.now()
+    config.updated_by = actor
+    config.save()
+    config.domains.exclude(domain__in=domains).delete()
+    existing = set(config.domains.values_list("domain", flat=True))
+    CouncilSignInDomain.objects.bulk_create(
+        [CouncilSignInDomain(council_sign_in=config, domain=d) for d in domains if d not in existing]
+    )
+    changes = diff(before, _council_sign_in_snapshot(config))
+    audit_record(actor=actor, verb=Verb.CREATED if not before else Verb.UPDATED, obj=config, changes=changes)
+    return config
+
+
+def _council_sign_in_snapshot(config: CouncilSignIn | None) -> dict:
+    if config is None:
+        return {}
+    return {**snapshot(config, COUNCIL_SIGN_IN_FIELDS[:-1]),
+            "domains": sorted(config.domains.values_list("domain", flat=True))}
+
+
+@transaction.atomic
+def council_sign_in_accept(*, user: User, config: CouncilSignIn, uid: str, claims: dict) -> User:
+    """A member of staff came in through their LA's provider (accounts.adapters decided
+    they match). Any invitation still waiting is used up: they no longer need a password.
+
+    The audit event records what the provider said about how they signed in (the ID
+    token's amr and acr claims) and whether the portal's own second factor is skipped.
+    """
+    now = timezone.now()
+    pending = list(user.invitations.filter(used_at__isnull=True, expires_at__gt=now).values_list("pk", flat=True))
+    if pending:
+        Invitation.objects.filter(pk__in=pending).update(used_at=now)
+    audit_record(
+        actor=user, verb=Verb.ACCEPTED, object_type="accounts.councilsignin", object_id=config.pk,
+        changes={
+            "method": "council_sign_in",
+            "local_authority": config.local_authority_id,
+            "provider_id": config.provider_id,
+            "subject": uid,
+            "provider_said": claims,
+            "provider_enforces_mfa": config.provider_enforces_mfa,
+            "invitations_used": pending,
+        },
+    )
+    return user

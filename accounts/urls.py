@@ -17,4 +17,6 @@ urlpatterns = [
     path("privacy/", views.privacy_notice, name="privacy_notice"),
     path("cookies/", views.cookies_page, name="cookies_page"),
     path("contact-details/", views.legal_details_edit, name="legal_details_edit"),
+    path("local-authorities/<int:pk>/council-sign-in/", views.council_sign_in_settings,
+         name="council_sign_in_settings"),
 ]

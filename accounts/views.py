@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import urlsplit
+
+import requests
 from allauth.account import views as allauth_views
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.providers.base import AuthProcess
+from allauth.utils import build_absolute_uri
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
@@ -10,20 +17,27 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import plugins, policies, services, signed_in_browser
+from . import council_sign_in, plugins, policies, services, signed_in_browser
 from .forms import (
     ApproveForm,
     BulkInviteForm,
+    CouncilEmailForm,
+    CouncilSignInForm,
     DeclineForm,
     LegalDetailsForm,
     LoginRequestForm,
     PersonForm,
     SetPasswordForm,
 )
-from .models import LegalDetails, LoginRequest, Role
+from .forms_base import show_rule_errors
+from .models import CouncilSignIn, LegalDetails, LoginRequest, Role
+
+log = logging.getLogger("epep.security")
 
 
 @require_GET
@@ -254,3 +268,70 @@ def legal_details_edit(request: HttpRequest) -> HttpResponse:
                                       "have been saved.")
             return redirect("legal_details_edit")
     return render(request, "legal/details_form.html", {"form": form, "la": la, "details": details})
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_sign_in_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    la = policies.get_la_for_council_sign_in(request.user, pk)
+    config = CouncilSignIn.objects.filter(local_authority=la).prefetch_related("domains").first()
+    initial = {}
+    if config is not None:
+        initial = {"issuer_url": config.issuer_url, "client_id": config.client_id,
+                   "domains": "\n".join(d.domain for d in config.domains.all()),
+                   "provider_enforces_mfa": config.provider_enforces_mfa}
+    form = CouncilSignInForm(request.POST or None, initial=initial,
+                             secret_hint=config.client_secret_hint if config else "")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.council_sign_in_configure(actor=request.user, local_authority=la, **form.cleaned_data)
+        except ValidationError as exc:
+            show_rule_errors(form, exc)
+        else:
+            messages.success(request, "Council sign-in has been saved.")
+            return redirect("council_sign_in_settings", pk=la.pk)
+    # The redirect URI exactly as allauth will send it (https in production).
+    callback = build_absolute_uri(request, reverse(
+        "openid_connect_callback", kwargs={"provider_id": f"{council_sign_in.PROVIDER_ID_PREFIX}{la.pk}"}))
+    return render(request, "accounts/council_sign_in_settings.html",
+                  {"form": form, "local_authority": la, "config": config, "callback_url": callback})
+
+
+@require_http_methods(["GET", "POST"])
+def council_sign_in_start(request: HttpRequest) -> HttpResponse:
+    """Staff type their work email; its domain picks their LA's provider. A page then names
+    the council and its button sends the browser there.
+
+    Why a second page: the portal's CSP allows forms to go only to the portal itself
+    (form-action), and a browser holds a form's redirect to it. The "continue" page is the
+    one page whose CSP also allows the council's sign-in address, found in its provider's
+    discovery document. Both steps are POSTs with a CSRF token, so no other site can start
+    a sign-in.
+    """
+    form = CouncilEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        config = council_sign_in.config_for_email(email)
+        if config is None:
+            form.add_error("email", "Your council has not set up sign-in with council accounts. "
+                                    "Sign in with your email address and password instead")
+        else:
+            provider = get_social_adapter(request).get_provider(request, config.provider_id)
+            try:
+                authorize_url = provider.get_oauth2_adapter(request).authorize_url
+            except (requests.RequestException, ValueError, KeyError):
+                log.warning("council provider unreachable", extra={
+                    "event": "council_sign_in_unreachable", "object_id": config.local_authority_id})
+                return render(request, "socialaccount/authentication_error.html", status=502)
+            next_url = request.POST.get("next") or request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+                next_url = ""
+            if request.POST.get("continue"):
+                response = provider.redirect(request, AuthProcess.LOGIN, next_url=next_url or None,
+                                             auth_params={"login_hint": email})
+            else:
+                response = render(request, "account/council_sign_in_continue.html", {
+                    "form": form, "email": email, "next": next_url, "local_authority": config.local_authority,
+                })
+            parts = urlsplit(authorize_url)
+            response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}  # type: ignore[attr-defined]
+            return response
+    return render(request, "account/council_sign_in.html", {"form": form})

@@ -3,6 +3,7 @@ themselves up or change their own email address (admins own identities), so only
 pages a person needs are mounted."""
 
 from allauth.account import views as allauth_views
+from allauth.socialaccount import views as socialaccount_views
 from django.contrib import admin
 from django.urls import include, path, re_path
 
@@ -25,6 +26,13 @@ allauth_patterns = [
     path("password/reset/key/done/", allauth_views.password_reset_from_key_done,
          name="account_reset_password_from_key_done"),
     path("2fa/", include("allauth.mfa.urls")),
+    # Council sign-in (OpenID Connect, one provider per LA): the form that picks the LA's
+    # provider from a work email, allauth's provider login and callback, and its pages
+    # for a cancelled or failed sign-in. No social sign-up or connections pages.
+    path("council/", account_views.council_sign_in_start, name="account_council_sign_in"),
+    path("", include("allauth.socialaccount.providers.openid_connect.urls")),
+    path("council/cancelled/", socialaccount_views.login_cancelled, name="socialaccount_login_cancelled"),
+    path("council/error/", socialaccount_views.login_error, name="socialaccount_login_error"),
 ]
 
 urlpatterns = [

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "guardian",
     "crispy_forms",
     "crispy_forms_gds",
@@ -153,6 +155,22 @@ MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 # Reauthentication (before changing a password or MFA settings) lasts five minutes.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+
+# Staff may sign in with their council account: each LA configures its own OpenID Connect
+# provider (accounts.models.CouncilSignIn), which allauth's openid_connect provider uses.
+# Nobody is signed up that way: a council account is matched to a person the LA already
+# registered, by verified email in one of the LA's domains (accounts.adapters).
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_NOTIFICATIONS = False
+# A GET never starts a sign-in: the council sign-in form posts (with its CSRF token).
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# The key that encrypts each LA's client secret (Fernet); derived from SECRET_KEY unless
+# set, so a deployment that rotates SECRET_KEY sets this one to keep its secrets readable.
+COUNCIL_SIGN_IN_SECRET_KEY = env.str("COUNCIL_SIGN_IN_SECRET_KEY", default="")
 
 # GOV.UK forms.
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

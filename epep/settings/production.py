@@ -29,6 +29,8 @@ SECURE_HSTS_SECONDS = 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
+# allauth builds the council sign-in redirect URI (and emailed links) with https.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 

@@ -69,3 +69,30 @@ ALLAUTH_ROWS = [
     Row("mfa_download_recovery_codes", everyone(NOT_FOUND)),
 ]
 assert LOGIN
+
+
+def _council_sign_in(world):
+    from accounts import services
+
+    services.council_sign_in_configure(
+        actor=None, local_authority=world.la, issuer_url="https://login.example.test/tenant/v2.0",
+        client_id="epep-portal", client_secret="not-a-real-secret-1234", domains=["example.test"],
+        provider_enforces_mfa=False,
+    )
+    return {"pk": world.la.pk}
+
+
+# Council sign-in (OpenID Connect). The settings page is the LA's own admin's; another
+# LA's admin gets a 404. allauth's provider pages 404 for an LA that has set nothing up.
+COUNCIL_SIGN_IN_ROWS = [
+    Row("council_sign_in_settings", everyone(FORBIDDEN, admin_user=OK, other_la_admin=NOT_FOUND),
+        kwargs=_council_sign_in),
+    Row("account_council_sign_in", everyone(OK), anonymous=OK),
+    Row("openid_connect_login", everyone(NOT_FOUND), anonymous=NOT_FOUND,
+        kwargs=lambda w: {"provider_id": f"council-{w.other_la.pk}"}),
+    Row("openid_connect_callback", everyone(NOT_FOUND), anonymous=NOT_FOUND,
+        kwargs=lambda w: {"provider_id": f"council-{w.other_la.pk}"}),
+    Row("socialaccount_login_cancelled", everyone(OK), anonymous=OK),
+    # allauth answers its "sign-in failed" page with 401.
+    Row("socialaccount_login_error", everyone(401), anonymous=401),
+]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_auditevent_record_destroyed'),
+        ("accounts", "0003_free_text_max_length"),
     ]
 
     operations = [

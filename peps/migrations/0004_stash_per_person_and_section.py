@@ -15,7 +15,7 @@ def forget_anonymous_stashes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("peps", "0002_stashedsectionpost_supportingdocument"),
+        ("peps", "0003_free_text_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
