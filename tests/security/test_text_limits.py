@@ -20,7 +20,10 @@ from django.db import models
 
 ROOT = Path(settings.BASE_DIR)
 # The portal's own packages (third-party apps are not ours to change).
-OWN_APPS = [app for app in apps.get_app_configs() if Path(app.path).resolve().is_relative_to(ROOT.resolve())]
+# The virtual environment may live inside the checkout (.venv), so installed packages are
+# told apart by site-packages, not only by where they are.
+OWN_APPS = [app for app in apps.get_app_configs()
+            if Path(app.path).resolve().is_relative_to(ROOT.resolve()) and "site-packages" not in Path(app.path).parts]
 
 
 def _form_modules():
