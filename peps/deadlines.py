@@ -303,8 +303,10 @@ class SchoolCalendar:
     are refused because a date would then belong to two terms.
     """
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+    def __init__(self, terms: Iterable[Term], days_off: Iterable[date] = ()) -> None:
         self._terms: tuple[Term, ...] = tuple(sorted(terms, key=lambda t: t.starts_on))
+        # INSET (training) days and other closures inside term: not school days.
+        self._days_off: frozenset[date] = frozenset(days_off)
         for earlier, later in zip(self._terms, self._terms[1:], strict=False):
             if later.starts_on <= earlier.ends_on:
                 raise ValueError(f"the {later.label} term overlaps the {earlier.label} term")
@@ -344,14 +346,27 @@ class SchoolCalendar:
     def is_school_day(self, d: date) -> bool:
         """True for a working day in a term and not in that term's half-term break."""
         term = self.term_on(d)
-        return term is not None and d not in term.half_term and is_working_day(d)
+        return (term is not None and d not in term.half_term and d not in self._days_off
+                and is_working_day(d))
+
+    @property
+    def days_off(self) -> frozenset[date]:
+        """The INSET and closure days loaded with the terms."""
+        return self._days_off
+
+    def school_days_in(self, term: Term) -> int:
+        """How many school days ``term`` has (190 a year is the statutory number)."""
+        first, last = term.starts_on.toordinal(), term.ends_on.toordinal()
+        lo = bisect.bisect_left(self.school_day_ordinals, first)
+        return bisect.bisect_right(self.school_day_ordinals, last) - lo
 
     @functools.cached_property
     def school_day_ordinals(self) -> tuple[int, ...]:
         """Every school day of the loaded terms, as ordinals in date order (built once)."""
         if not self._terms:
             return ()
-        days_off = bank_holidays(range(self._terms[0].starts_on.year, self._terms[-1].ends_on.year + 1))
+        days_off = bank_holidays(range(self._terms[0].starts_on.year, self._terms[-1].ends_on.year + 1)) \
+            | self._days_off
         found = []
         for term in self._terms:
             break_from, break_to = term.half_term_starts_on.toordinal(), term.half_term_ends_on.toordinal()

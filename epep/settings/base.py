@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "peps.quality",
     "targets",
     "meetings",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -30,10 +30,10 @@ def test_the_virtual_school_adds_a_child(world, client):
     client.force_login(world.people["vs_officer"])
     response = client.post(url("child_new"), {
         "la_reference": "NEW123", "first_name": "Nell", "last_name": "Newchild", "date_of_birth": "3/4/2016",
-        "gender": "female", "upn": "a12345678901b", "legal_status": "co", "safeguarding_notes": SECRET_NOTE})
+        "gender": "female", "upn": "l12345678901b", "legal_status": "co", "safeguarding_notes": SECRET_NOTE})
     child = Child.objects.get(la_reference="NEW123")
     assert response.status_code == 302 and response["Location"] == url("child_detail", pk=child.pk)
-    assert (child.local_authority, child.upn, child.safeguarding_notes) == (world.la, "A12345678901B", SECRET_NOTE)
+    assert (child.local_authority, child.upn, child.safeguarding_notes) == (world.la, "L12345678901B", SECRET_NOTE)
     assert AuditEvent.objects.filter(child_id=child.pk, verb="created").count() == 1
 
 
