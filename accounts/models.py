@@ -33,6 +33,7 @@ class School(models.Model):
         ALL_THROUGH = "all_through", "All-through"
         SPECIAL = "special", "Special"
         POST_16 = "post_16", "Post-16 provider"
+        ALTERNATIVE_PROVISION = "alternative", "Alternative provision (pupil referral unit)"
 
     class Ofsted(models.TextChoices):
         OUTSTANDING = "outstanding", "Outstanding"

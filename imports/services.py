@@ -303,3 +303,184 @@ def _validate(parsed: ssda903.Parsed) -> dict:
 
 
 __all__ = ["FileProblem", "Ssda903Result", "ssda903_import"]
+
+
+# ---- the SSDA903 import as a background job (the page) --------------------------------------------------
+
+
+@transaction.atomic
+def ssda903_job_request(*, actor: User, la: LocalAuthority, header, episodes=None, names=None):
+    """Keep the uploaded files and queue the import; the page then shows its progress."""
+    from django.core.files.base import ContentFile
+
+    from epep.celery import send_task_quietly
+
+    from .models import Ssda903Import
+    from .tasks import run_ssda903_import
+
+    job = Ssda903Import(local_authority=la, requested_by=actor)
+    job.header.save("header" + _suffix(header.name), ContentFile(header.read()), save=False)
+    if episodes is not None:
+        job.episodes.save("episodes.csv", ContentFile(episodes.read()), save=False)
+    if names is not None:
+        job.names.save("names.csv", ContentFile(names.read()), save=False)
+    job.save()
+    audit_record(actor=actor, verb=Verb.CREATED, obj=job, changes={"local_authority": [None, la.code]})
+    job_id = job.pk
+    # Never fails the request if the broker is down: ssda903_catch_up runs it later.
+    transaction.on_commit(lambda: send_task_quietly(run_ssda903_import, job_id))
+    return job
+
+
+def _suffix(name: str) -> str:
+    return ".xml" if (name or "").lower().endswith(".xml") else ".csv"
+
+
+def ssda903_job_run(*, job_id: int):
+    """Run a queued import, saving progress as it goes (small writes outside the import's transaction)."""
+    from .models import Ssda903Import
+
+    job = Ssda903Import.objects.select_related("local_authority", "requested_by").get(pk=job_id)
+    if job.status in (Ssda903Import.Status.DONE, Ssda903Import.Status.FAILED):
+        return job
+    job.mark_running(0)
+
+    def progress(done: int, total: int) -> None:
+        Ssda903Import.objects.filter(pk=job.pk).update(progress=done, total=total)
+
+    def read(f) -> bytes | None:
+        if not f:
+            return None
+        with f.open("rb") as fh:
+            return fh.read()
+
+    try:
+        result = ssda903_import(actor=job.requested_by, la=job.local_authority, header=read(job.header),
+                                episodes=read(job.episodes), names=read(job.names), progress=progress)
+        outcome = {**result.as_dict(), "ok": True}
+    except FileProblem as exc:
+        outcome = {"ok": False, "file_problem": str(exc), "counts": {}, "problems": [], "validation": {}}
+    except Exception:
+        job.mark_failed()
+        raise
+    Ssda903Import.objects.filter(pk=job.pk).update(status=Ssda903Import.Status.DONE, result=outcome,
+                                                   finished_at=timezone.now())
+    # The uploaded files are not kept once read: they hold every child's details.
+    for f in (job.header, job.episodes, job.names):
+        if f:
+            f.delete(save=False)
+    Ssda903Import.objects.filter(pk=job.pk).update(header="", episodes="", names="")
+    job.refresh_from_db()
+    return job
+
+
+def ssda903_catch_up(*, limit: int = 5) -> int:
+    from epep.jobs import queued_too_long
+
+    from .models import Ssda903Import
+
+    job_ids = queued_too_long(Ssda903Import, limit=limit)
+    for job_id in job_ids:
+        ssda903_job_run(job_id=job_id)
+    return len(job_ids)
+
+
+# ---- GIAS ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GiasResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    closed_skipped: int = 0
+    ratings_changed: int = 0
+    children_review_rule_changed: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in ("rows", "created", "updated", "unchanged", "closed_skipped",
+                                              "ratings_changed", "children_review_rule_changed")}
+
+
+GIAS_UPDATED_FIELDS = ("name", "ofsted_rating", "status")
+
+
+def gias_import(*, actor: User | None, data: bytes, include_closed: bool = False) -> GiasResult:
+    """Add and update schools from a GIAS establishments file (imports/gias.py says what is read).
+
+    New schools get every field; a school already recorded has only its name, Ofsted
+    rating and status updated (and its LA's code and name filled in where blank). A
+    school belongs to its own LA by code and name; `local_authority` is set only when
+    that LA uses the portal, and no LA is ever created. Closed schools are skipped unless
+    `include_closed`; a school already recorded is marked closed all the same. A change of
+    rating to or from "requires improvement"/"inadequate" changes the half-termly review
+    rule for the children there: the deadline engine reads the rating live, so the next
+    look at their deadlines (its cache keyed on the audit trail) applies it.
+    One audit event for the whole file, none when nothing changed.
+    """
+    from accounts.models import School
+    from children.models import SchoolPlacement
+
+    from . import gias
+
+    rows, problems = gias.parse(data)
+    result = GiasResult(rows=len(rows) + len(problems), problems=problems)
+    tenants_by_code = {la.code.upper(): la for la in LocalAuthority.objects.all()}
+    tenants_by_name = {la.name.lower(): la for la in tenants_by_code.values()}
+
+    def tenant(row) -> LocalAuthority | None:
+        return tenants_by_code.get(row.la_code.upper()) or tenants_by_name.get(row.la_name.lower())
+
+    stored: dict[str, School] = {}
+    for urns in chunks([r.urn for r in rows], 5000):
+        stored.update({s.urn: s for s in School.objects.filter(urn__in=urns)})
+    creates, updates, rating_moves = [], [], []
+    for row in rows:
+        school = stored.get(row.urn)
+        if school is None:
+            if row.status == School.Status.CLOSED and not include_closed:
+                result.closed_skipped += 1
+                continue
+            creates.append(School(urn=row.urn, name=row.name, la_code=row.la_code, la_name=row.la_name,
+                                  local_authority=tenant(row), establishment_type=row.establishment_type,
+                                  phase=row.phase, status=row.status, ofsted_rating=row.ofsted_rating,
+                                  postcode=row.postcode))
+            continue
+        changed = []
+        for name in GIAS_UPDATED_FIELDS:
+            if getattr(school, name) != getattr(row, name):
+                if name == "ofsted_rating":
+                    rating_moves.append((school.pk, school.ofsted_rating, row.ofsted_rating))
+                setattr(school, name, getattr(row, name))
+                changed.append(name)
+        for name in ("la_code", "la_name", "establishment_type", "postcode"):
+            if not getattr(school, name) and getattr(row, name):
+                setattr(school, name, getattr(row, name))
+                changed.append(name)
+        if school.local_authority_id is None and (la := tenant(row)) is not None:
+            school.local_authority = la
+            changed.append("local_authority")
+        if changed:
+            updates.append((school, changed))
+        else:
+            result.unchanged += 1
+    result.created, result.updated, result.ratings_changed = len(creates), len(updates), len(rating_moves)
+    ri = {School.Ofsted.REQUIRES_IMPROVEMENT, School.Ofsted.INADEQUATE}
+    rule_moved = [pk for pk, old, new in rating_moves if (old in ri) != (new in ri)]
+    with transaction.atomic():
+        if creates:
+            School.objects.bulk_create(creates, batch_size=2000)
+        if updates:
+            fields = sorted({name for _s, names in updates for name in names})
+            School.objects.bulk_update([s for s, _ in updates], fields, batch_size=1000)
+        if rule_moved:
+            result.children_review_rule_changed = SchoolPlacement.objects.filter(
+                school_id__in=rule_moved, ended_on__isnull=True).values("child_id").distinct().count()
+        if creates or updates:
+            audit_record(actor=actor, verb=Verb.IMPORTED, object_type="imports.gias", object_id="",
+                         changes={**result.counts, "problems": len(problems),
+                                  "ratings": {str(pk): [old, new] for pk, old, new in rating_moves[:500]}})
+    return result
