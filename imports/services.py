@@ -400,6 +400,10 @@ class GiasResult:
     problems: list[tuple[int, str]] = field(default_factory=list)
 
     @property
+    def problem_rows(self) -> list[dict]:
+        return [{"line": line, "message": message} for line, message in self.problems]
+
+    @property
     def counts(self) -> dict[str, int]:
         return {k: getattr(self, k) for k in ("rows", "created", "updated", "unchanged", "closed_skipped",
                                               "ratings_changed", "children_review_rule_changed")}
@@ -483,4 +487,129 @@ def gias_import(*, actor: User | None, data: bytes, include_closed: bool = False
             audit_record(actor=actor, verb=Verb.IMPORTED, object_type="imports.gias", object_id="",
                          changes={**result.counts, "problems": len(problems),
                                   "ratings": {str(pk): [old, new] for pk, old, new in rating_moves[:500]}})
+    return result
+
+
+# ---- term dates -----------------------------------------------------------------------------------------
+
+
+def term_dates_file_import(*, actor: User | None, local_authority: LocalAuthority, data: bytes, filename: str = ""):
+    """Term dates from a CSV (DD/MM/YYYY or ISO, INSET and closure rows) or an .ics file: all or none.
+
+    Writes through peps.timeliness.services.calendar_import (one audit event, none when
+    nothing changed). TermDatesError lists every problem.
+    """
+    from peps import deadlines
+    from peps.timeliness.services import calendar_import
+
+    from .readers import decode
+    from .termdates import parse_ics
+
+    if filename.lower().endswith((".ics", ".ical")) or data.lstrip().startswith(b"BEGIN:VCALENDAR"):
+        terms, days_off = parse_ics(data)
+    else:
+        terms, days_off = deadlines.parse_calendar_csv(decode(data))
+    saved = calendar_import(actor=actor, local_authority=local_authority, terms=terms, days_off=days_off)
+    return saved, days_off
+
+
+# ---- attendance ----------------------------------------------------------------------------------------
+
+
+def record_attendance(*, child, school, term: tuple[str, str], possible: int, present: int, authorised: int,
+                      unauthorised: int, actor: User | None):
+    """The one way attendance figures are written: a child's sessions at a school in one term.
+
+    `term` is (academic year like "2025/26", "autumn" | "spring" | "summer"). Stored in
+    imports.TermAttendance (one row per child, school and term; a later upload replaces
+    the figures). The same figures again change nothing and write no event; otherwise
+    one audit event on the child.
+    """
+    from .models import TermAttendance
+
+    academic_year, term_name = term
+    values = {"possible": possible, "present": present, "authorised": authorised, "unauthorised": unauthorised}
+    with transaction.atomic():
+        row = TermAttendance.objects.select_for_update().filter(child=child, school=school,
+                                                                academic_year=academic_year, term=term_name).first()
+        before = snapshot(row, tuple(values)) if row else {}
+        if row is None:
+            row = TermAttendance(child=child, school=school, academic_year=academic_year, term=term_name)
+        elif before == values:
+            return row, False
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.recorded_by = actor if getattr(actor, "pk", None) else None
+        row.recorded_at = timezone.now()
+        row.save()
+        audit_record(actor=actor, verb=Verb.CREATED if not before else Verb.UPDATED, obj=row, child_id=child.pk,
+                     changes={**diff(before, values), "term": f"{term_name} {academic_year}", "school": school.pk})
+    return row, True
+
+
+@dataclass
+class AttendanceResult:
+    rows: int = 0
+    recorded: int = 0
+    unchanged: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    unmatched: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def problem_rows(self) -> list[dict]:
+        return [{"line": line, "message": message} for line, message in self.problems]
+
+
+def attendance_import(*, actor: User, data: bytes, term: tuple[str, str]) -> AttendanceResult:
+    """A school's attendance CSV for one term: rows matched by UPN among the children `actor` may see.
+
+    A designated teacher's rows are recorded at their school; the Virtual School's at the
+    child's current school. Unmatched and bad rows are listed and nothing is written for
+    them; the others are written through record_attendance, then one "imported" event.
+    """
+    from children.policies import children_visible_to
+    from children.models import SchoolPlacement
+    from children.upn import normalise, upn_problem
+
+    from .attendance import parse
+
+    rows, problems = parse(data)
+    result = AttendanceResult(rows=len(rows) + len(problems), problems=problems)
+    upns = sorted({r.upn for r in rows})
+    visible: dict[str, list[Child]] = {}
+    for chunk in chunks(upns):
+        for child in children_visible_to(actor).filter(upn__in=chunk):
+            visible.setdefault(child.upn, []).append(child)
+    schools = {p.child_id: p.school for p in SchoolPlacement.objects.filter(
+        child__in=[c for cs in visible.values() for c in cs], ended_on__isnull=True).select_related("school")}
+    with transaction.atomic():
+        for row in rows:
+            upn = normalise(row.upn)
+            if (problem := upn_problem(upn)) is not None:
+                result.problems.append((row.line, f"UPN: {problem}"))
+                continue
+            matches = visible.get(upn, [])
+            if not matches:
+                result.unmatched.append((row.line, f"No child you can see has the UPN {upn}: nothing recorded"))
+                continue
+            if len(matches) > 1:
+                result.unmatched.append((row.line, f"More than one child you can see has the UPN {upn}: nothing "
+                                                   "recorded"))
+                continue
+            child = matches[0]
+            school = actor.school if actor.school_id else schools.get(child.pk)
+            if school is None:
+                result.unmatched.append((row.line, f"The child with the UPN {upn} has no current school: nothing "
+                                                   "recorded"))
+                continue
+            _record, changed = record_attendance(child=child, school=school, term=term, possible=row.possible,
+                                                 present=row.present, authorised=row.authorised,
+                                                 unauthorised=row.unauthorised, actor=actor)
+            result.recorded += changed
+            result.unchanged += not changed
+        if result.recorded:
+            audit_record(actor=actor, verb=Verb.IMPORTED, object_type="imports.attendance",
+                         object_id=f"{term[1]} {term[0]}",
+                         changes={"rows": result.rows, "recorded": result.recorded, "unchanged": result.unchanged,
+                                  "unmatched": len(result.unmatched), "problems": len(result.problems)})
     return result
