@@ -218,8 +218,7 @@ def ssda903_import(*, actor: User | None, la: LocalAuthority, header: bytes, epi
             Child.objects.bulk_create([c for _row, c in creates], batch_size=BATCH)
             events += [_event(actor, Verb.CREATED, c, c.pk, diff({}, snapshot(c, CHILD_FIELDS))) for _r, c in creates]
         if updates:
-            names_changed = sorted({name for _c, changes in updates for name in changes})
-            Child.objects.bulk_update([c for c, _ in updates], names_changed, batch_size=BATCH)
+            _bulk_update_by_fields(Child, [(c, list(changes)) for c, changes in updates])
             events += [_event(actor, Verb.UPDATED, c, c.pk, changes) for c, changes in updates]
         # Changed times in care first: closing the open one makes room for a new open one.
         period_of: dict[tuple[int, dt.date], CareEpisode] = {}
@@ -273,8 +272,7 @@ def ssda903_import(*, actor: User | None, la: LocalAuthority, header: bytes, epi
             events += [_event(actor, Verb.CREATED, e, e.child_id, diff({}, snapshot(e, ("starts_on", *HISTORY_FIELDS))))
                        for e in add]
         if change:
-            CareHistoryEpisode.objects.bulk_update([e for e, _ in change], [*HISTORY_FIELDS, "care_episode"],
-                                                   batch_size=BATCH)
+            _bulk_update_by_fields(CareHistoryEpisode, [(e, [*changes, "care_episode"]) for e, changes in change])
             events += [_event(actor, Verb.UPDATED, e, e.child_id, changes) for e, changes in change if changes]
         result.children_created = len(creates)
         touched = {c.pk for c, _ in updates} | {e.child_id for e, _p, _c in changed_periods} \
@@ -294,6 +292,19 @@ def ssda903_import(*, actor: User | None, la: LocalAuthority, header: bytes, epi
         progress(total, total)
     result.problems.sort(key=lambda p: (p.warning, p.table != "header", p.line))
     return result
+
+
+def _bulk_update_by_fields(model, rows: list[tuple[object, list[str]]]) -> None:
+    """bulk_update each group of objects with only the fields that changed in it.
+
+    One bulk_update over every field writes a CASE expression per field and row; the
+    changes of a year are nearly all the same few fields (an end date and its reason).
+    """
+    groups: dict[tuple[str, ...], list] = {}
+    for obj, names in rows:
+        groups.setdefault(tuple(sorted(set(names))), []).append(obj)
+    for names, objs in groups.items():
+        model.objects.bulk_update(objs, list(names), batch_size=BATCH)
 
 
 def _validate(parsed: ssda903.Parsed) -> dict:
