@@ -580,7 +580,7 @@ def attendance_import(*, actor: User, data: bytes, term: tuple[str, str]) -> Att
     """
     from children.policies import children_visible_to
     from children.models import SchoolPlacement
-    from children.upn import normalise, upn_problem
+    from children.upn import is_not_known_code, normalise, upn_problem
 
     from .attendance import parse
 
@@ -598,6 +598,10 @@ def attendance_import(*, actor: User, data: bytes, term: tuple[str, str]) -> Att
             upn = normalise(row.upn)
             if (problem := upn_problem(upn)) is not None:
                 result.problems.append((row.line, f"UPN: {problem}"))
+                continue
+            if is_not_known_code(upn):
+                result.unmatched.append((row.line, f"{upn} is a 'UPN not known' code, so the row cannot be matched "
+                                                   "to a child: nothing recorded"))
                 continue
             matches = visible.get(upn, [])
             if not matches:
