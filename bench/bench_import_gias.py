@@ -84,7 +84,8 @@ def main() -> None:
     from imports import services
 
     used = set(SchoolPlacement.objects.values_list("school__urn", flat=True))
-    School.objects.filter(urn__gte="100000", urn__lt="150000").exclude(urn__in=used).exclude(staff__isnull=False).delete()
+    School.objects.filter(urn__gte="100000", urn__lt="150000").exclude(urn__in=used) \
+        .exclude(staff__isnull=False).delete()
     rng = random.Random(50_000)
     data, rows = generate(rng)
     path = ROOT / "var" / "bench" / "edubasealldata_generated.csv"

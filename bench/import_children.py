@@ -118,8 +118,8 @@ def build():
     from django.db import transaction
 
     from accounts.models import LocalAuthority, Role, School, User
-    from children.upn import with_check_letter
     from children.models import Child
+    from children.upn import with_check_letter
 
     rng = random.Random(2000)
     with transaction.atomic():

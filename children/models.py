@@ -10,9 +10,9 @@ from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
 from accounts.models import LocalAuthority, School
+from epep.jobs import FileJob
 
 from .upn import validate_upn
-from epep.jobs import FileJob
 
 
 class Phase(models.TextChoices):

@@ -120,7 +120,8 @@ def _care_plan(row: ssda903.ChildRow, stored: _Stored | None) -> tuple[list, lis
     for period in periods:
         match = next((e for e in existing if e.pk not in used and e.entered_care_on == period.starts_on), None)
         if match is None:
-            match = next((e for e in existing if e.pk not in used and e.entered_care_on <= (period.ends_on or dt.date.max)
+            period_end = period.ends_on or dt.date.max
+            match = next((e for e in existing if e.pk not in used and e.entered_care_on <= period_end
                           and period.starts_on <= (e.left_care_on or dt.date.max)), None)
         if match is None:
             new.append(period)
@@ -578,8 +579,8 @@ def attendance_import(*, actor: User, data: bytes, term: tuple[str, str]) -> Att
     child's current school. Unmatched and bad rows are listed and nothing is written for
     them; the others are written through record_attendance, then one "imported" event.
     """
-    from children.policies import children_visible_to
     from children.models import SchoolPlacement
+    from children.policies import children_visible_to
     from children.upn import is_not_known_code, normalise, upn_problem
 
     from .attendance import parse

@@ -46,7 +46,7 @@ def test_adding_a_child_with_mistakes_shows_them_and_adds_nothing(world, client)
     page = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in page
     assert "Enter the child&#x27;s first name" in page and "Enter a real date" in page
-    assert "Enter a UPN of 13 characters" in page
+    assert "A UPN has 13 characters, but 123 has 3" in page
     assert Child.objects.count() == before
 
 
