@@ -134,3 +134,14 @@ def test_the_dfe_rules_are_shown_as_warnings(world, files):
     codes = {f["code"] for f in result.validation["findings"]}
     assert "168" in codes  # the DfE's own "UPN is not valid" rule
     assert result.children_created == 4  # findings never stop the import
+
+
+def test_the_expanded_xml_return_with_dd_mm_yyyy_dates_is_read(world, files):
+    result = services.ssda903_import(actor=None, la=world.la, header=files("903_expanded.xml"))
+    assert result.errors == [] and result.children_created == 1
+    child = Child.objects.get(local_authority=world.la, la_reference="301")
+    assert (child.upn, child.gender, child.legal_status) == ("UN3", "male", "co")
+    assert list(child.care_episodes.values_list("entered_care_on", "left_care_on")) == [
+        (dt.date(2024, 5, 1), dt.date(2025, 2, 28))]
+    assert [h.placement_type for h in child.care_history.order_by("starts_on")] == ["U1", "U4"]
+    assert "error" not in result.validation  # the DfE rules run on the XML form too
