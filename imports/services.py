@@ -171,7 +171,7 @@ def ssda903_import(*, actor: User | None, la: LocalAuthority, header: bytes, epi
                                                    f"Child {ref} is not in the header file and not recorded: the "
                                                    "episode is skipped"))
     if run_validator:
-        result.validation = _validate(parsed)
+        result.validation = _validate(parsed, la)
 
     creates: list[tuple[ssda903.ChildRow, Child]] = []
     updates: list[tuple[Child, dict]] = []
@@ -308,10 +308,10 @@ def _bulk_update_by_fields(model, rows: list[tuple[object, list[str]]]) -> None:
         model.objects.bulk_update(objs, list(names), batch_size=BATCH)
 
 
-def _validate(parsed: ssda903.Parsed) -> dict:
-    from .validation import validate
+def _validate(parsed: ssda903.Parsed, la: LocalAuthority) -> dict:
+    from .validation import ons_code, validate
 
-    return validate(parsed.canonical)
+    return validate(parsed.canonical, la_code=ons_code(la.name, la.code))
 
 
 __all__ = ["FileProblem", "Ssda903Result", "ssda903_import"]

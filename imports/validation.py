@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import re
 import warnings
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,22 @@ def collection_year(today: dt.date) -> int:
     return today.year if today.month >= 4 else today.year - 1
 
 
-def validate(files: dict[str, bytes], *, today: dt.date | None = None) -> dict:
+def ons_code(name: str, code: str = "") -> str:
+    """The LA's ONS code (E06…/E08…/E09…/E10…), which the DfE rules need for placement distances:
+    the portal's code when it is one, otherwise looked up by name in the package's own table."""
+    if re.fullmatch(r"E\d{8}", code or ""):
+        return code
+    try:
+        from lac_validator.datastore import la_df
+    except Exception:  # noqa: BLE001 - the package is optional at this point
+        return ""
+    wanted = re.sub(r"^(london borough of|royal borough of|city of|county of)\s+|\s+(metropolitan borough|county|"
+                    r"city|borough|district)?\s*council$", "", (name or "").strip().lower()).strip()
+    found = la_df[la_df["UTLA21NM"].str.lower() == wanted]["UTLA21CD"]
+    return str(found.iloc[0]) if len(found) else ""
+
+
+def validate(files: dict[str, bytes], *, today: dt.date | None = None, la_code: str = "") -> dict:
     """{"findings": [{"code", "message", "table", "child"}], "counted": n, "ruleset": ...} or {"error": ...}."""
     year = min(max(collection_year(today or dt.date.today()), FIRST_RULESET), LAST_RULESET)
     ruleset = f"lac{year - 1}_{year % 100:02d}"
@@ -35,7 +51,7 @@ def validate(files: dict[str, bytes], *, today: dt.date | None = None) -> dict:
         uploaded = [{"name": name, "file_content": data, "description": "This year"} for name, data in files.items()]
         with warnings.catch_warnings():  # the package's pandas FutureWarnings are not ours to fix
             warnings.simplefilter("ignore", FutureWarning)
-            validator = LacValidator(metadata={"collectionYear": str(year), "localAuthority": "E10000028"},
+            validator = LacValidator(metadata={"collectionYear": str(year), "localAuthority": la_code},
                                      files=uploaded, registry=registry)
             report = Report(validator.ds_results, registry).report
     except Exception as exc:  # the package's own failure must never stop the import
