@@ -55,6 +55,7 @@ class School(models.Model):
         ALL_THROUGH = "all_through", "All-through"
         SPECIAL = "special", "Special"
         POST_16 = "post_16", "Post-16 provider"
+        ALTERNATIVE_PROVISION = "alternative", "Alternative provision (pupil referral unit)"
 
     class Ofsted(models.TextChoices):
         OUTSTANDING = "outstanding", "Outstanding"
@@ -71,15 +72,33 @@ class School(models.Model):
     ofsted_rating = models.CharField(
         max_length=24, choices=Ofsted.choices, default=Ofsted.NOT_INSPECTED
     )
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        OPEN_PROPOSED_TO_CLOSE = "closing", "Open, but proposed to close"
+        PROPOSED_TO_OPEN = "proposed", "Proposed to open"
+        CLOSED = "closed", "Closed"
+
+    # The school's own LA, as GIAS names it. That LA need not use the portal, so this is
+    # plain text; `local_authority` is filled only when the LA is one of the portal's.
+    la_code = models.CharField("LA code", max_length=8, blank=True)
+    la_name = models.CharField("LA name", max_length=100, blank=True)
     local_authority = models.ForeignKey(
-        LocalAuthority, on_delete=models.PROTECT, related_name="schools"
+        LocalAuthority, on_delete=models.PROTECT, related_name="schools", null=True, blank=True,
+        help_text="The school's own LA when that LA uses the portal.",
     )
+    establishment_type = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    postcode = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.urn})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
 
     @property
     def needs_half_termly_reviews(self) -> bool:

@@ -119,6 +119,7 @@ def build():
 
     from accounts.models import LocalAuthority, Role, School, User
     from children.models import Child
+    from children.upn import with_check_letter
 
     rng = random.Random(2000)
     with transaction.atomic():
@@ -150,7 +151,7 @@ def build():
         rows.append({
             "child_ref": f"BI{i:06d}", "first_name": f"Child{i}", "last_name": f"Imported{i % 311}",
             "date_of_birth": dob.isoformat(), "gender": rng.choice(["female", "male"]),
-            "upn": f"B{i:011d}{i % 10}" if i % 3 else "",
+            "upn": with_check_letter(f"{i:011d}{i % 10}") if i % 3 else "",
             "entered_care_on": min(dob + dt.timedelta(days=rng.randint(200, 1500)), dt.date(2026, 9, 1)).isoformat(),
             "school_urn": f"7{school:05d}", "school_started_on": "2025-09-03", "year_group": str(year_group),
             "social_worker_email": f"bench-sw{i % SOCIAL_WORKERS}@example.test",

@@ -11,6 +11,7 @@ from accounts.models import Role, School, User
 
 from . import services
 from .models import Child, TeamRole
+from .upn import with_check_letter
 
 # Index 13 is the first Year 9 child: the young person's own record, so it has yp@demo.test's name.
 FIRST = ["Amelia", "Noah", "Olivia", "Leo", "Isla", "Oscar", "Ava", "Arlo", "Ivy", "Theo",
@@ -49,7 +50,7 @@ def seed(la, schools: list[School], people: dict[str, User]) -> list[Child]:
             gender=rng.choice([Child.Gender.FEMALE, Child.Gender.MALE]),
             ethnicity=rng.choice(["White British", "Mixed", "Asian British", "Black British"]),
             legal_status=rng.choice([Child.LegalStatus.CO, Child.LegalStatus.S20, Child.LegalStatus.ICO]),
-            upn=f"A{99000000000 + i:011d}A" if i % 3 else "",
+            upn=with_check_letter(f"{99000000000 + i:011d}A") if i % 3 else "",
         )
         entered = today - dt.timedelta(days=rng.randint(40, 1400)) if i != 1 else today - dt.timedelta(days=10)
         services.care_episode_start(actor=None, child=child, entered_care_on=entered,

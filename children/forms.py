@@ -62,7 +62,8 @@ class ChildForm(GovForm):
     ethnicity = forms.CharField(label="Ethnicity (optional)", max_length=100, required=False)
     first_language = forms.CharField(label="First language (optional)", max_length=60, required=False)
     upn = forms.CharField(label="Unique pupil number (UPN) (optional)", max_length=20, required=False,
-                          help_text="13 characters: a letter, 11 digits, then a digit or letter")
+                          help_text="13 characters: a check letter, 11 digits, then a digit or letter. If it is not "
+                                    "known, enter the reason code UN1 to UN5")
     legal_status = forms.ChoiceField(label="Legal status (optional)", required=False,
                                      choices=[("", "Not recorded"), *Child.LegalStatus.choices])
     safeguarding_notes = forms.CharField(

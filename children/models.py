@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
 from accounts.models import LocalAuthority, School
 from epep.jobs import FileJob
+
+from .upn import validate_upn
 
 
 class Phase(models.TextChoices):
@@ -40,10 +41,8 @@ def phase_for_year_group(year_group: int | None) -> str | None:
     return Phase.POST_16
 
 
-upn_validator = RegexValidator(
-    regex=r"^[A-Z]\d{11}[0-9A-Z]$",
-    message="Enter a UPN of 13 characters: a letter, 11 digits, then a digit or letter",
-)
+# The DfE check letter and the "not known" codes UN1 to UN5 (children/upn.py).
+upn_validator = validate_upn
 
 
 class Child(models.Model):
@@ -133,6 +132,37 @@ class CareEpisode(models.Model):
                 fields=["child"], condition=models.Q(left_care_on__isnull=True),
                 name="one_open_care_episode",
             ),
+        ]
+
+
+class CareHistoryEpisode(models.Model):
+    """One SSDA903 episode: a stretch of a time in care with one legal status and one placement.
+
+    A time in care (CareEpisode) is one or more of these, the next starting the day the
+    last ceased (reason X1). The codes are the DfE's (SSDA903 guidance); `placement_urn`
+    is the Ofsted number of the care placement, not a school.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_history")
+    care_episode = models.ForeignKey(CareEpisode, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="history")
+    starts_on = models.DateField("DECOM")
+    ends_on = models.DateField("DEC", null=True, blank=True)
+    reason_new_episode = models.CharField("RNE", max_length=2, blank=True)
+    legal_status = models.CharField("LS", max_length=2, blank=True)
+    category_of_need = models.CharField("CIN", max_length=2, blank=True)
+    placement_type = models.CharField("PLACE", max_length=3, blank=True)
+    placement_provider = models.CharField("PLACE_PROVIDER", max_length=3, blank=True)
+    reason_ceased = models.CharField("REC", max_length=4, blank=True)
+    reason_place_change = models.CharField("REASON_PLACE_CHANGE", max_length=6, blank=True)
+    home_postcode = models.CharField("HOME_POST", max_length=8, blank=True)
+    placement_postcode = models.CharField("PL_POST", max_length=8, blank=True)
+    placement_urn = models.CharField("URN", max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["child", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "starts_on"], name="one_history_episode_per_start"),
         ]
 
 

@@ -55,6 +55,12 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5", app=app),
         "options": {"expire_seconds": 280},
     },
+    # Every five minutes: run any SSDA903 import still waiting to start.
+    "ssda903-import-catch-up": {
+        "task": "imports.ssda903_catch_up",
+        "schedule": crontab(minute="*/5", app=app),
+        "options": {"expire_seconds": 280},
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 

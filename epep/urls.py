@@ -48,6 +48,7 @@ urlpatterns = [
     path("targets/", include("targets.urls")),
     path("quality/", include("peps.quality.urls")),
     path("data-protection/", include("children.data_protection_urls")),
+    path("imports/", include("imports.urls")),
 ]
 
 handler400 = "epep.errors.bad_request"

@@ -35,6 +35,8 @@ __all__ = [
     "add_working_days",
     "bank_holidays",
     "is_working_day",
+    "DayOffSpan",
+    "parse_calendar_csv",
     "parse_term_dates_csv",
     "subtract_working_days",
     "working_days_between",
@@ -303,8 +305,10 @@ class SchoolCalendar:
     are refused because a date would then belong to two terms.
     """
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+    def __init__(self, terms: Iterable[Term], days_off: Iterable[date] = ()) -> None:
         self._terms: tuple[Term, ...] = tuple(sorted(terms, key=lambda t: t.starts_on))
+        # INSET (training) days and other closures inside term: not school days.
+        self._days_off: frozenset[date] = frozenset(days_off)
         for earlier, later in zip(self._terms, self._terms[1:], strict=False):
             if later.starts_on <= earlier.ends_on:
                 raise ValueError(f"the {later.label} term overlaps the {earlier.label} term")
@@ -344,14 +348,27 @@ class SchoolCalendar:
     def is_school_day(self, d: date) -> bool:
         """True for a working day in a term and not in that term's half-term break."""
         term = self.term_on(d)
-        return term is not None and d not in term.half_term and is_working_day(d)
+        return (term is not None and d not in term.half_term and d not in self._days_off
+                and is_working_day(d))
+
+    @property
+    def days_off(self) -> frozenset[date]:
+        """The INSET and closure days loaded with the terms."""
+        return self._days_off
+
+    def school_days_in(self, term: Term) -> int:
+        """How many school days ``term`` has (190 a year is the statutory number)."""
+        first, last = term.starts_on.toordinal(), term.ends_on.toordinal()
+        lo = bisect.bisect_left(self.school_day_ordinals, first)
+        return bisect.bisect_right(self.school_day_ordinals, last) - lo
 
     @functools.cached_property
     def school_day_ordinals(self) -> tuple[int, ...]:
         """Every school day of the loaded terms, as ordinals in date order (built once)."""
         if not self._terms:
             return ()
-        days_off = bank_holidays(range(self._terms[0].starts_on.year, self._terms[-1].ends_on.year + 1))
+        days_off = bank_holidays(range(self._terms[0].starts_on.year, self._terms[-1].ends_on.year + 1)) \
+            | self._days_off
         found = []
         for term in self._terms:
             break_from, break_to = term.half_term_starts_on.toordinal(), term.half_term_ends_on.toordinal()
@@ -419,25 +436,62 @@ class TermDatesError(ValueError):
         super().__init__(f"The term dates file has {len(errors)} problem(s): {lines}")
 
 
+_DMY_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
 def _parse_date(column: str, raw: str) -> tuple[date | None, str | None]:
-    """Parse a YYYY-MM-DD cell, or explain in plain English why it is not a date."""
+    """Parse a DD/MM/YYYY or YYYY-MM-DD cell, or explain in plain English why it is not a date."""
     if not raw:
         return None, f"{column} is empty"
-    if not _ISO_DATE.match(raw):
-        return None, f'{column} "{raw}" is not a date in the form YYYY-MM-DD'
+    dmy = _DMY_DATE.match(raw)
+    if not dmy and not _ISO_DATE.match(raw):
+        return None, f'{column} "{raw}" is not a date in the form DD/MM/YYYY or YYYY-MM-DD'
     try:
+        if dmy:
+            day, month, year = (int(g) for g in dmy.groups())
+            return date(year, month, day), None
         return date.fromisoformat(raw), None
     except ValueError:
         return None, f'{column} "{raw}" is not a real date'
 
 
+#: What the ``term`` cell says on a row that is a day (or run of days) off, not a term.
+DAY_OFF_NAMES: dict[str, str] = {
+    "inset": "inset", "inset day": "inset", "inset days": "inset", "training day": "inset",
+    "teacher training day": "inset", "staff training day": "inset", "non-pupil day": "inset",
+    "closure": "closure", "closure day": "closure", "closed": "closure", "school closed": "closure",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DayOffSpan:
+    """INSET (training) or closure days from ``starts_on`` to ``ends_on``: weekdays in it are not school days."""
+
+    kind: str  # "inset" or "closure"
+    starts_on: date
+    ends_on: date
+    description: str = ""
+
+    def days(self) -> list[date]:
+        span = (self.ends_on - self.starts_on).days + 1
+        return [d for d in (self.starts_on + timedelta(days=i) for i in range(span)) if d.weekday() < 5]
+
+
 def parse_term_dates_csv(text: str) -> list[Term]:
-    """Read an LA's term dates CSV into ``Term`` objects, in date order.
+    """The terms of a term dates CSV (``parse_calendar_csv`` also gives its INSET and closure days)."""
+    return parse_calendar_csv(text)[0]
+
+
+def parse_calendar_csv(text: str) -> tuple[list[Term], list[DayOffSpan]]:
+    """Read an LA's term dates CSV into ``Term`` objects, in date order, and its days off.
 
     The file needs the columns academic_year, term, starts_on, ends_on,
     half_term_starts_on and half_term_ends_on (any order, extra columns ignored) with
-    ISO dates.  All or nothing: if any row is wrong, ``TermDatesError`` lists every bad
-    row, because loading half a year's term dates would silently give wrong deadlines.
+    dates as DD/MM/YYYY or YYYY-MM-DD. A row whose term is "INSET" or "closure" (see
+    DAY_OFF_NAMES) is a day off from starts_on to ends_on (or that day alone), with an
+    optional description column. All or nothing: if any row is wrong, ``TermDatesError``
+    lists every bad row, because loading half a year's term dates would silently give
+    wrong deadlines.
     """
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header_row = next(reader, None)
@@ -452,12 +506,28 @@ def parse_term_dates_csv(text: str) -> list[Term]:
     errors: list[tuple[int, str]] = []
     good: list[tuple[int, Term]] = []
     seen: dict[tuple[str, str], int] = {}
+    days_off: list[DayOffSpan] = []
+    description_at = header.index("description") if "description" in header else None
 
     for row in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue  # Blank lines, often at the end of a spreadsheet export.
         cells = {column: (row[i].strip() if i < len(row) else "") for column, i in index.items()}
+        kind = DAY_OFF_NAMES.get(" ".join(cells["term"].lower().split()))
+        if kind is not None:
+            first, problem = _parse_date("starts_on", cells["starts_on"])
+            last, last_problem = (first, None) if not cells["ends_on"] else _parse_date("ends_on", cells["ends_on"])
+            if problem or last_problem:
+                errors.extend((line, p) for p in (problem, last_problem) if p)
+            elif last < first:
+                errors.append((line, f"the {kind} days end ({last}) before they start ({first})"))
+            elif (last - first).days > 31:
+                errors.append((line, f"{(last - first).days + 1} {kind} days in a row: check the dates"))
+            else:
+                note = row[description_at].strip() if description_at is not None and description_at < len(row) else ""
+                days_off.append(DayOffSpan(kind, first, last, note[:200]))
+            continue
         row_errors: list[str] = []
         academic_year = cells["academic_year"]
         name = cells["term"].lower()
@@ -513,4 +583,4 @@ def parse_term_dates_csv(text: str) -> list[Term]:
     if errors:
         errors.sort(key=lambda item: item[0])
         raise TermDatesError(errors)
-    return [term for _, term in good]
+    return [term for _, term in good], days_off

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "peps.quality",
     "targets",
     "meetings",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -54,7 +54,7 @@ from children.models import CareEpisode, SchoolPlacement
 from peps import deadlines
 from peps.models import Pep
 
-from .models import ConcernRequest, DeadlineSettings, TermDates
+from .models import ConcernRequest, DayOff, DeadlineSettings, TermDates
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,7 @@ def _current_term(calendar: deadlines.SchoolCalendar, today: dt.date) -> deadlin
 
 
 def _load_rules(today: dt.date, la_filter: Q) -> dict[int, LaRules]:
-    """Two queries: every LA's term dates and deadline settings."""
+    """Three queries: every LA's term dates, days off and deadline settings."""
     terms: dict[int, list[deadlines.Term]] = defaultdict(list)
     for pk, la_id, *fields in TermDates.objects.filter(la_filter).order_by("starts_on").values_list(
             "pk", "local_authority_id", "academic_year", "term", "starts_on", "ends_on", "half_term_starts_on",
@@ -173,6 +173,9 @@ def _load_rules(today: dt.date, la_filter: Q) -> dict[int, LaRules]:
             terms[la_id].append(deadlines.Term(*fields))
         except ValueError:
             log.warning("impossible term dates ignored", extra={"event": "term_dates_invalid", "object_id": pk})
+    days_off: dict[int, list[dt.date]] = defaultdict(list)
+    for la_id, day in DayOff.objects.filter(la_filter).values_list("local_authority_id", "day"):
+        days_off[la_id].append(day)
     settings_by_la = {s.local_authority_id: s for s in DeadlineSettings.objects.filter(la_filter)}
     la_ids = set(terms) | set(settings_by_la)
     defaults = DeadlineSettings()
@@ -180,7 +183,7 @@ def _load_rules(today: dt.date, la_filter: Q) -> dict[int, LaRules]:
     rules = {}
     for la_id in la_ids:
         try:
-            calendar = deadlines.SchoolCalendar(terms.get(la_id, []))
+            calendar = deadlines.SchoolCalendar(terms.get(la_id, []), days_off.get(la_id, ()))
         except ValueError:
             log.warning("overlapping term dates ignored", extra={"event": "term_dates_overlap", "object_id": la_id})
             calendar = deadlines.SchoolCalendar([])

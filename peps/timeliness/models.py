@@ -40,6 +40,33 @@ class TermDates(models.Model):
                               self.half_term_starts_on, self.half_term_ends_on)
 
 
+class DayOff(models.Model):
+    """A weekday inside term when the LA's schools are shut: an INSET (training) day or a closure.
+
+    Not a school day, so it counts toward no school-day deadline (the 190 days of the year
+    are the term days less half-terms, bank holidays and these).
+    """
+
+    class Kind(models.TextChoices):
+        INSET = "inset", "INSET (training) day"
+        CLOSURE = "closure", "Closure day"
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="days_off")
+    day = models.DateField()
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.INSET)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["local_authority", "day"]
+        verbose_name_plural = "days off"
+        constraints = [
+            models.UniqueConstraint(fields=["local_authority", "day"], name="one_day_off_per_la_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day:%-d %B %Y}"
+
+
 class DeadlineSettings(models.Model):
     """How one LA counts its PEP deadlines. An LA without a row uses the defaults."""
 

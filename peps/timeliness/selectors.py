@@ -14,7 +14,7 @@ from children.policies import children_visible_to
 from peps import deadlines
 
 from .engine import Deadline, compute_deadlines
-from .models import DeadlineSettings, TermDates
+from .models import DayOff, DeadlineSettings, TermDates
 
 # Roles whose home page shows a deadlines panel (the people who organise PEP meetings).
 PROFESSIONAL_ROLES = frozenset({Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL})
@@ -25,8 +25,9 @@ def term_dates_for(local_authority: LocalAuthority) -> QuerySet[TermDates]:
 
 
 def calendar_for(local_authority: LocalAuthority) -> deadlines.SchoolCalendar:
-    """The LA's school calendar (one query)."""
-    return deadlines.SchoolCalendar(row.as_term() for row in term_dates_for(local_authority))
+    """The LA's school calendar, INSET and closure days included (two queries)."""
+    days_off = DayOff.objects.filter(local_authority=local_authority).values_list("day", flat=True)
+    return deadlines.SchoolCalendar((row.as_term() for row in term_dates_for(local_authority)), days_off)
 
 
 def deadline_settings_for(local_authority: LocalAuthority) -> DeadlineSettings:

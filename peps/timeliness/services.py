@@ -24,7 +24,7 @@ from peps import deadlines
 
 from .bulk import copy_insert
 from .engine import Deadline, Status, compute_deadlines
-from .models import ConcernRequest, DeadlineSettings, Notice, TermDates
+from .models import ConcernRequest, DayOff, DeadlineSettings, Notice, TermDates
 from .outbox import Email, outbox_deliver, outbox_enqueue, outbox_enqueue_many  # noqa: F401 - the API
 
 log = logging.getLogger(__name__)
@@ -62,28 +62,56 @@ def _overlap_problems(local_authority: LocalAuthority, terms: list[deadlines.Ter
     return problems
 
 
-@transaction.atomic
 def term_dates_import(*, actor: User | None, local_authority: LocalAuthority, text: str) -> list[TermDates]:
     """Load an LA's term dates from CSV: every row or none (TermDatesError lists each problem).
 
-    A term already loaded for the same academic year is replaced by the file's dates.
+    A term already loaded for the same academic year is replaced by the file's dates; the
+    file's INSET and closure days are added (peps.deadlines.parse_calendar_csv).
     """
-    terms = deadlines.parse_term_dates_csv(text)
+    terms, days_off = deadlines.parse_calendar_csv(text)
+    return calendar_import(actor=actor, local_authority=local_authority, terms=terms, days_off=days_off)
+
+
+@transaction.atomic
+def calendar_import(*, actor: User | None, local_authority: LocalAuthority, terms: list[deadlines.Term],
+                    days_off: list[deadlines.DayOffSpan] = ()) -> list[TermDates]:
+    """Load terms and INSET/closure days already read (from CSV or iCalendar): all or none.
+
+    One audit event; none when the terms and days are exactly those already loaded.
+    """
     problems = _overlap_problems(local_authority, terms)
     if problems:
         raise deadlines.TermDatesError([(0, problem) for problem in problems])
-    saved, created = [], 0
+    saved, created, updated = [], 0, 0
+    stored = {(r.academic_year, r.term): r for r in TermDates.objects.filter(local_authority=local_authority)}
     for term in terms:
-        row, was_created = TermDates.objects.update_or_create(
-            local_authority=local_authority, academic_year=term.academic_year, term=term.name,
-            defaults={"starts_on": term.starts_on, "ends_on": term.ends_on,
-                      "half_term_starts_on": term.half_term_starts_on, "half_term_ends_on": term.half_term_ends_on},
-        )
-        created += was_created
+        values = {"starts_on": term.starts_on, "ends_on": term.ends_on,
+                  "half_term_starts_on": term.half_term_starts_on, "half_term_ends_on": term.half_term_ends_on}
+        row = stored.get((term.academic_year, term.name))
+        if row is None:
+            row = TermDates.objects.create(local_authority=local_authority, academic_year=term.academic_year,
+                                           term=term.name, **values)
+            created += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.save()
+            updated += 1
         saved.append(row)
-    audit_record(actor=actor, verb=Verb.IMPORTED, object_type="timeliness.termdates",
-                 object_id=local_authority.code,
-                 changes={"terms": [t.label for t in terms], "created": created, "updated": len(terms) - created})
+    known = dict(DayOff.objects.filter(local_authority=local_authority).values_list("day", "kind"))
+    days_added = 0
+    for span in days_off:
+        for day in span.days():
+            if known.get(day) != span.kind:
+                DayOff.objects.update_or_create(local_authority=local_authority, day=day,
+                                                defaults={"kind": span.kind, "description": span.description})
+                known[day] = span.kind
+                days_added += 1
+    if created or updated or days_added:
+        audit_record(actor=actor, verb=Verb.IMPORTED, object_type="timeliness.termdates",
+                     object_id=local_authority.code,
+                     changes={"terms": [t.label for t in terms], "created": created, "updated": updated,
+                              "days_off": days_added})
     return saved
 
 

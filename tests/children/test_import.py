@@ -123,13 +123,13 @@ def test_changed_details_year_group_and_people_are_written_with_one_event_each(s
 def test_a_blank_optional_cell_leaves_stored_values_and_links_alone(setup):
     world, *_ = setup
     rows = good_rows(1)
-    rows[0]["upn"] = "A12345678901B"
+    rows[0]["upn"] = "L12345678901B"
     services.children_import(actor=None, la=world.la, data=csv_bytes(rows))
     rows[0].update(upn="", carer_emails="", social_worker_email="", gender="")
     result = services.children_import(actor=None, la=world.la, data=csv_bytes(rows))
     assert result.ok and not result.changed
     kid = Child.objects.get(la_reference="IMP00000")
-    assert kid.upn == "A12345678901B" and kid.team.filter(ends_on__isnull=True).count() == 3
+    assert kid.upn == "L12345678901B" and kid.team.filter(ends_on__isnull=True).count() == 3
 
 
 def test_a_file_with_bad_rows_imports_nothing_and_reports_every_one(setup):

@@ -32,10 +32,10 @@ def test_child_create_writes_one_event_with_the_fields(world, events):
     counter = events()
     child = services.child_create(actor=world.people["vs_officer"], local_authority=world.la, la_reference="NEW1",
                                   first_name="Nia", last_name="New", date_of_birth=dt.date(2015, 1, 2),
-                                  upn="a12345678901b")
+                                  upn="l12345678901b")
     [event] = counter.new()
     assert (event.verb, event.child_id, event.actor) == ("created", child.pk, world.people["vs_officer"])
-    assert event.changes["first_name"] == [None, "Nia"] and child.upn == "A12345678901B"
+    assert event.changes["first_name"] == [None, "Nia"] and child.upn == "L12345678901B"
 
 
 def test_child_create_refuses_a_reference_already_used_in_the_la(world, events):

@@ -30,10 +30,10 @@ def test_the_virtual_school_adds_a_child(world, client):
     client.force_login(world.people["vs_officer"])
     response = client.post(url("child_new"), {
         "la_reference": "NEW123", "first_name": "Nell", "last_name": "Newchild", "date_of_birth": "3/4/2016",
-        "gender": "female", "upn": "a12345678901b", "legal_status": "co", "safeguarding_notes": SECRET_NOTE})
+        "gender": "female", "upn": "l12345678901b", "legal_status": "co", "safeguarding_notes": SECRET_NOTE})
     child = Child.objects.get(la_reference="NEW123")
     assert response.status_code == 302 and response["Location"] == url("child_detail", pk=child.pk)
-    assert (child.local_authority, child.upn, child.safeguarding_notes) == (world.la, "A12345678901B", SECRET_NOTE)
+    assert (child.local_authority, child.upn, child.safeguarding_notes) == (world.la, "L12345678901B", SECRET_NOTE)
     assert AuditEvent.objects.filter(child_id=child.pk, verb="created").count() == 1
 
 
@@ -46,7 +46,7 @@ def test_adding_a_child_with_mistakes_shows_them_and_adds_nothing(world, client)
     page = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in page
     assert "Enter the child&#x27;s first name" in page and "Enter a real date" in page
-    assert "Enter a UPN of 13 characters" in page
+    assert "A UPN has 13 characters, but 123 has 3" in page
     assert Child.objects.count() == before
 
 

@@ -1,4 +1,4 @@
-"""`python manage.py import_term_dates FILE.csv --la CODE`: all rows or none."""
+"""`python manage.py import_term_dates FILE --la CODE`: a CSV or .ics of term dates, all rows or none."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import LocalAuthority
+from imports import services
 from peps.deadlines import TermDatesError
-from peps.timeliness import services
 
 
 class Command(BaseCommand):
-    help = "Load a local authority's term dates from a CSV file (a file with any bad row loads nothing)."
+    help = ("Load a local authority's term dates, INSET and closure days from a CSV (dates DD/MM/YYYY or "
+            "YYYY-MM-DD) or an iCalendar (.ics) file. A file with any bad row loads nothing.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -23,13 +24,16 @@ class Command(BaseCommand):
         if authority is None:
             raise CommandError(f'No local authority has the code "{la}"')
         try:
-            text = file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            data = file.read_bytes()
+        except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
         try:
-            saved = services.term_dates_import(actor=None, local_authority=authority, text=text)
+            saved, days_off = services.term_dates_file_import(actor=None, local_authority=authority, data=data,
+                                                              filename=file.name)
         except TermDatesError as exc:
             for line, problem in exc.errors:
                 self.stderr.write(f"line {line}: {problem}" if line else problem)
             raise CommandError(f"Nothing was imported: the file has {len(exc.errors)} problem(s).") from exc
-        self.stdout.write(self.style.SUCCESS(f"Imported {len(saved)} terms for {authority.name}."))
+        days = sum(len(span.days()) for span in days_off)
+        self.stdout.write(self.style.SUCCESS(f"Imported {len(saved)} terms and {days} INSET or closure days for "
+                                             f"{authority.name}."))
