@@ -14,7 +14,6 @@ from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 
-from epep.settings.base import sqlite_for_web_and_worker
 from peps.models import Pep
 from peps.quality import pdf as quality_pdf
 from peps.quality import services
@@ -138,6 +137,8 @@ def test_a_pep_approved_a_moment_ago_says_its_copy_is_being_made(world, vs_offic
 
 
 def test_sqlite_is_configured_for_a_web_process_and_a_worker():
+    from epep.settings.base import sqlite_for_web_and_worker
+
     options = sqlite_for_web_and_worker({"ENGINE": "django.db.backends.sqlite3", "NAME": "x.sqlite3"})["OPTIONS"]
     assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] >= 20
     pragmas = [p.strip() for p in options["init_command"].split(";")]
