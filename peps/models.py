@@ -101,6 +101,10 @@ class Pep(models.Model):
             models.Index(fields=["child", "-created_at"], name="pep_child_idx"),
             # Dashboards: PEPs of a term by status.
             models.Index(fields=["academic_year", "term", "status"], name="pep_term_status_idx"),
+            # quality.selectors.approved_without_pdf: approved PEPs whose stored PDF is still
+            # missing (the catch-up sweep every five minutes, the Virtual School's home page).
+            models.Index(fields=["approved_at"], condition=models.Q(status="approved", approved_pdf=""),
+                         name="pep_approved_without_pdf_idx"),
         ]
 
     def __str__(self) -> str:

@@ -88,10 +88,34 @@ TEMPLATES = [
     },
 ]
 
+
+def sqlite_for_web_and_worker(database: dict) -> dict:
+    """SQLite options for a web process, a Celery worker and beat writing one file at once.
+
+    `make run` (and any DATABASE_URL=sqlite://...) has three processes on one file. With
+    SQLite's defaults (rollback journal, DEFERRED transactions, a 5 s wait) a reader blocks
+    every writer, and a transaction that read first and writes later fails at once with
+    "database is locked" when another writer got there first: the worker's stored PDFs were
+    lost that way. So: WAL (readers never block the writer, nor it them), synchronous=NORMAL
+    (safe with WAL, and not a disk flush per commit), IMMEDIATE transactions (an atomic
+    block takes the write lock when it begins, so it waits its turn instead of failing half
+    way) and a 20 s wait for that lock (`timeout`, SQLite's busy timeout). Writes must then
+    be short: nothing slow (a PDF render) runs inside a transaction. Django 5.2 runs each
+    `init_command` statement on every new connection. Other databases are unchanged.
+    """
+    if not database.get("ENGINE", "").endswith("sqlite3"):
+        return database
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("timeout", 20)
+    return database
+
+
 DATABASES = {
-    "default": env.db(
+    "default": sqlite_for_web_and_worker(env.db(
         "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'epep.sqlite3'}"
-    )
+    ))
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):

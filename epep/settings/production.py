@@ -1,12 +1,12 @@
 """Production settings: everything sensitive must come from the environment."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, sqlite_for_web_and_worker
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": sqlite_for_web_and_worker(env.db("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEMO_LOGINS_ALLOWED = False

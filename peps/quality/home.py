@@ -16,4 +16,7 @@ def panels(user: User) -> list[dict]:
         waiting = selectors.awaiting_qa(user)
         panel["waiting"] = list(waiting[:5])
         panel["waiting_count"] = waiting.count()
+        missing = selectors.approved_without_pdf_for(user)
+        panel["pdf_missing"] = list(missing[:5])
+        panel["pdf_missing_count"] = missing.count() if panel["pdf_missing"] else 0
     return [panel]

@@ -31,6 +31,7 @@ from children.models import (
     phase_for_year_group,
 )
 from children.policies import children_visible_to
+from epep.jobs import CATCH_UP_AFTER
 from peps.deadlines import add_working_days, working_days_between
 from peps.models import Pep
 
@@ -78,6 +79,33 @@ def qa_history(pep: Pep) -> list[QaReview]:
 def last_qa_for_child(child: Child) -> QaReview | None:
     return (QaReview.objects.filter(pep__child=child).select_related("pep", "reviewer")
             .prefetch_related("ratings").order_by("-created_at", "-pk").first())
+
+
+def approved_without_pdf(*, now: dt.datetime | None = None) -> QuerySet[Pep]:
+    """Approved PEPs still without their stored PDF CATCH_UP_AFTER after approval, oldest first.
+
+    Their task failed or was lost: services.quality_catch_up makes them, and until then
+    the PEP's page and the Virtual School's home page say the copy is missing.
+    """
+    cutoff = (now or timezone.now()) - CATCH_UP_AFTER
+    # Served by the partial index pep_approved_without_pdf_idx.
+    return Pep.objects.filter(status=Pep.Status.APPROVED, approved_pdf="", approved_at__lt=cutoff).order_by(
+        "approved_at", "pk")
+
+
+def stored_pdf_state(pep: Pep, *, now: dt.datetime | None = None) -> str:
+    """"" when the PEP needs no stored copy or has one; "making" just after approval, while
+    its task should be running; "missing" once that is past (the task failed or was lost)."""
+    if pep.status != Pep.Status.APPROVED or pep.approved_pdf:
+        return ""
+    if pep.approved_at and pep.approved_at >= (now or timezone.now()) - CATCH_UP_AFTER:
+        return "making"
+    return "missing"
+
+
+def approved_without_pdf_for(user: User) -> QuerySet[Pep]:
+    """The same, for the children the person can see."""
+    return approved_without_pdf().filter(child__in=children_visible_to(user)).select_related("child")
 
 
 def awaiting_qa(user: User) -> QuerySet[Pep]:

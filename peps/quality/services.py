@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Iterable
@@ -18,22 +19,23 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, User
 from accounts.text_limits import text_limit_errors
 from children.policies import relationship
-from epep.jobs import CATCH_UP_AFTER, files_expire, queued_too_long
+from epep.jobs import files_expire, queued_too_long
 from peps import services as workflow
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
 
-from . import integrations
+from . import integrations, selectors
 from .defaults import DEFAULT_CRITERIA
 from .models import ExportJob, QaCriterion, QaRating, QaReview, Rag, overall_rating
 
 CRITERION_FIELDS = ("code", "text", "order", "active")
+
+logger = logging.getLogger("epep.quality")
 
 
 # --------------------------------------------------------------------------------------
@@ -197,20 +199,35 @@ def safe_file_name(pep: Pep, suffix: str = "pdf") -> str:
     return f"{cleaned[:80] or 'PEP'}.{suffix}"
 
 
-@transaction.atomic
 def approved_pdf_store(*, pep_id: int) -> Pep:
     """Render and keep the approved PEP's PDF, once. Later calls change nothing.
 
     One stored copy is served to everyone in the team, carers and the young person too,
     so it is rendered at the family's level: no professional-only fields, and PP+ amounts
     only where the LA lets families see them (PepAccess VIEW_PP_PLUS_AMOUNTS for a carer).
+
+    The render (seconds) happens before the transaction, which only keeps the bytes: a
+    write transaction open for a render holds SQLite's one write lock (or a PostgreSQL row
+    lock) that long, and made the web and the worker fail each other with "database is
+    locked". An approved PEP no longer changes, so rendering it unlocked is safe; when two
+    callers render at once (the worker and a download), the first to store wins and the
+    other's identical bytes are dropped.
     """
     from .pdf import pep_pdf_bytes
 
-    pep = Pep.objects.select_for_update().select_related("child", "child__local_authority").get(pk=pep_id)
+    pep = Pep.objects.select_related("child", "child__local_authority").get(pk=pep_id)
     if pep.status != Pep.Status.APPROVED or pep.approved_pdf:
         return pep
     data = pep_pdf_bytes(pep, show_pp_plus=integrations.family_sees_pp_plus(pep), professional=False)
+    return _approved_pdf_keep(pep_id=pep_id, data=data)
+
+
+@transaction.atomic
+def _approved_pdf_keep(*, pep_id: int, data: bytes) -> Pep:
+    """approved_pdf_store's short write: keep `data` unless the PEP has a stored copy by now."""
+    pep = Pep.objects.select_for_update().select_related("child", "child__local_authority").get(pk=pep_id)
+    if pep.status != Pep.Status.APPROVED or pep.approved_pdf:
+        return pep
     pep.approved_pdf_sha256 = hashlib.sha256(data).hexdigest()
     pep.approved_pdf.save(f"pep-{pep.pk}-{pep.approved_pdf_sha256[:12]}.pdf", ContentFile(data), save=False)
     pep.save(update_fields=["approved_pdf", "approved_pdf_sha256"])
@@ -363,15 +380,20 @@ def quality_catch_up(*, now: dt.datetime | None = None, limit: int = 50) -> tupl
     repeat: approved_pdf_store renders once under a row lock, and a built export is done.
     Returns (PDFs rendered, exports built).
     """
-    cutoff = (now or timezone.now()) - CATCH_UP_AFTER
-    pep_ids = list(Pep.objects.filter(status=Pep.Status.APPROVED, approved_pdf="", approved_at__lt=cutoff)
-                   .order_by("approved_at").values_list("pk", flat=True)[:limit])
+    pep_ids = list(selectors.approved_without_pdf(now=now).values_list("pk", flat=True)[:limit])
+    rendered = 0
     for pep_id in pep_ids:
-        approved_pdf_store(pep_id=pep_id)
+        try:
+            approved_pdf_store(pep_id=pep_id)
+            rendered += 1
+        except Exception:  # noqa: BLE001 - one PEP that fails must not keep the others waiting
+            # Logged with the traceback; the PEP stays on the list (and its page says the
+            # copy is missing) and the next sweep tries again.
+            logger.exception("stored PDF not made", extra={"event": "approved_pdf_failed", "pep_id": pep_id})
     job_ids = queued_too_long(ExportJob, now=now, limit=limit)
     for job_id in job_ids:
         export_job_build(job_id=job_id)
-    return len(pep_ids), len(job_ids)
+    return rendered, len(job_ids)
 
 
 def export_files_expire(*, now: dt.datetime | None = None) -> int:

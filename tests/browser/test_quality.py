@@ -17,6 +17,7 @@ from peps import demo as pep_demo
 from peps import services as pep_services
 from peps.models import Pep
 from peps.quality.models import QaCriterion
+from peps.quality.selectors import approved_without_pdf
 from targets import services as target_services
 from tests.browser.conftest import sign_in, sign_out, submit_and_wait
 
@@ -72,7 +73,13 @@ def test_a_red_rating_returns_the_pep_then_it_is_approved_and_the_carer_download
 
     sign_in(browser, live_server, "vs@demo.test", PASSWORD)
     assert "Waiting for quality assurance" in browser.page_source
+    # The demo's past approved PEPs have no stored PDF until quality-catch-up makes them.
+    assert "Approved PEPs whose stored PDF has not been made" in browser.page_source
     pages.check("VS home with PEPs waiting")
+    missing = approved_without_pdf().filter(child__local_authority__code="DEMO").first()
+    browser.get(f"{live_server.url}/quality/peps/{missing.pk}/")
+    assert browser.find_elements(By.CSS_SELECTOR, "[data-stored-pdf-missing]")
+    pages.check("approved PEP whose stored PDF is missing")
     browser.get(qa_url)
     pages.check("QA page")
     # Approving with a red rating is refused with the GOV.UK error summary.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import template
 
+from accounts.models import Role
 from children.policies import relationship
 from peps.policies import PepAction, rel_allows
 
@@ -26,6 +27,8 @@ def pep_qa(context, pep):
         "reviews": selectors.qa_history(pep),
         "can_qa": rel is not None and rel_allows(rel, pep, PepAction.QA),
         "can_download": rel is not None and rel_allows(rel, pep, PepAction.DOWNLOAD),
+        # The Virtual School is told when the stored copy of an approved PEP is missing.
+        "pdf_state": selectors.stored_pdf_state(pep) if rel in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN) else "",
     }
 
 
