@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_auditevent_record_destroyed'),
         ('children', '0003_export_files_expire'),
-        ('peps', '0002_stashedsectionpost_supportingdocument'),
+        ("peps", "0004_stash_per_person_and_section"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
