@@ -132,7 +132,7 @@ password_help = password_validators_help_text_html
 
 class LegalDetailsForm(GovModelForm):
     privacy_notice_url = forms.URLField(
-        label="The council's own privacy notice", required=False, assume_scheme="https",
+        label="The council's own privacy notice", required=False, assume_scheme="https", max_length=500,
         help_text="Optional. A link to the council's own privacy notice for children's services.",
         error_messages={"invalid": "Enter a web address in the correct format, like https://www.example.gov.uk/privacy"},
     )
@@ -178,7 +178,7 @@ class CouncilSignInForm(GovForm):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
     domains = forms.CharField(
-        label="Email domains", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Email domains", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
         help_text="The domains of your staff's email addresses, one a line, like staffordshire.gov.uk. "
                   "Only people you have registered with an address in these domains can sign in this way.",
         error_messages={"required": "Enter at least one email domain, like staffordshire.gov.uk"},

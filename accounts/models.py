@@ -35,9 +35,9 @@ class LegalDetails(models.Model):
     contact_phone = models.CharField("Phone number", max_length=40, blank=True)
     dpo_name = models.CharField("Data protection officer", max_length=200)
     dpo_email = models.EmailField("Data protection officer's email")
-    postal_address = models.TextField("Postal address for data protection requests", blank=True)
+    postal_address = models.TextField("Postal address for data protection requests", max_length=500, blank=True)
     ico_registration = models.CharField("ICO registration number", max_length=20, blank=True)
-    privacy_notice_url = models.URLField("The council's own privacy notice", blank=True)
+    privacy_notice_url = models.URLField("The council's own privacy notice", max_length=500, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -323,7 +323,7 @@ class CouncilSignIn(models.Model):
     )
     issuer_url = models.URLField("Issuer URL", max_length=500)
     client_id = models.CharField(max_length=255)
-    client_secret_encrypted = models.TextField()
+    client_secret_encrypted = models.TextField(max_length=2000)
     # The last four characters, so that an admin can tell which secret is in use.
     client_secret_hint = models.CharField(max_length=4)
     provider_enforces_mfa = models.BooleanField(

@@ -247,6 +247,8 @@ def cookies_page(request: HttpRequest) -> HttpResponse:
         (settings.CSRF_COOKIE_NAME, "Stops other websites sending forms to this service in your name.", "1 year"),
         (CookieStorage.cookie_name, "Shows you a message after you have done something, such as "
          "\u201cThe PEP has been submitted\u201d.", "When you close your browser"),
+        (signed_in_browser.COOKIE, "Remembers who signed in on this browser, so that what you typed is kept "
+         "if your session ends before you save it.", "14 hours after you signed in, or when you sign out"),
     ]
     return render(request, "legal/cookies.html", {"cookies": cookies})
 
