@@ -189,6 +189,9 @@ def team_link_problem(*, la, user: User, role: str, child: Child | None = None) 
         return "Select a role from the list"
     if not user.is_active:
         return f"{user.email}'s login is switched off"
+    if user.role == Role.DESIGNATED_TEACHER and role != TeamRole.DESIGNATED_TEACHER:
+        return (f"Designated teachers are not linked as {TeamRole(role).label.lower()}: select the role "
+                f"designated teacher")
     if user.role not in TEAM_ROLE_USER_ROLES[role]:
         return (f"{user.email} has the role {user.get_role_display()}, so they cannot be linked as "
                 f"{TeamRole(role).label.lower()}")

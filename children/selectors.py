@@ -93,9 +93,11 @@ def grants_on_children_of(la) -> list[GrantRow]:
     roles: dict[tuple[int, int], list[str]] = {}
     for link in TeamMembership.objects.filter(child__local_authority=la, ends_on__isnull=True).order_by("role"):
         roles.setdefault((link.user_id, link.child_id), []).append(link.get_role_display())
-    return [GrantRow(grant=g, person=g.user, child=g.content_object,
+    rows = [GrantRow(grant=g, person=g.user, child=g.content_object,
                      roles=roles.get((g.user_id, g.content_object_id), []),
                      other_la=g.user.local_authority_id != la.pk) for g in grants]
+    # People another LA registered first: they are the ones an LA most needs to check.
+    return sorted(rows, key=lambda r: not r.other_la)
 
 
 def access_requests_to(la) -> QuerySet:
