@@ -290,13 +290,15 @@ def test_a_placement_links_our_teachers_at_the_new_school_and_unlinks_every_othe
     assert relationship(theirs, world.child) is None
 
 
-def test_a_teacher_linked_but_no_longer_at_the_school_sees_nothing(world):
-    """Defence: the link alone is not enough once the teacher works at another school."""
+def test_a_teacher_who_moves_school_sees_neither_the_old_schools_child_nor_the_new_ones(world):
+    """Defence: the link alone is not enough once the teacher works at another school, and the
+    new school's children come only when their LA links the teacher."""
     teacher = world.people["designated_teacher"]
     teacher.school = world.other_school
     teacher.save(update_fields=["school"])
     assert relationship(teacher, world.child) is None
-    assert world.child not in children_visible_to(teacher)
+    assert relationship(teacher, world.other_child) is None
+    assert not children_visible_to(teacher).exists()
 
 
 def test_two_teachers_at_one_school_do_not_share_a_dashboard_cache(world):
@@ -307,7 +309,17 @@ def test_two_teachers_at_one_school_do_not_share_a_dashboard_cache(world):
     assert scope_key(ours) != scope_key(theirs)
 
 
-def test_the_deadline_digest_and_meeting_invitees_leave_out_teachers_the_la_did_not_link(world):
+def test_the_deadline_digest_goes_only_to_teachers_the_la_linked(world, django_capture_on_commit_callbacks):
+    from peps.timeliness import services as timeliness
+
+    with django_capture_on_commit_callbacks(execute=True):
+        timeliness.flag_overdue(today=dt.date(2026, 11, 23))  # Ruby's and Otto's initial PEPs are overdue
+    digests = {m.to[0] for m in mail.outbox if m.subject.startswith("PEP deadlines")}
+    assert world.people["designated_teacher"].email in digests
+    assert world.people["other_la_designated_teacher"].email not in digests
+
+
+def test_meeting_invitees_and_chairs_leave_out_teachers_the_la_did_not_link(world):
     from meetings.services import chair_candidates, team_people
     from tests.peps.factories import start_pep
 
