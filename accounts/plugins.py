@@ -1,4 +1,5 @@
-"""The few places where apps extend each other: home-page panels and demo data.
+"""The few places where apps extend each other: home-page panels, demo data, and what
+follows a person's registration.
 
 Each app may provide `<app>.home.panels(user) -> list[dict]` (each dict names a
 `template` and carries its data) and `<app>.demo.seed(la, schools, people)`. They are
@@ -8,6 +9,7 @@ called in the order below, so later apps can rely on earlier apps' demo data.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from types import ModuleType
 
 APPS_IN_ORDER = ["children", "peps", "meetings", "targets", "peps.timeliness", "peps.quality"]
@@ -36,3 +38,23 @@ def seed_demo(la, schools, people) -> None:
         module = _optional(f"{app}.demo")
         if module is not None and hasattr(module, "seed"):
             module.seed(la, schools, people)
+
+
+# Called inside the registering transaction of every new person (people page, bulk CSV,
+# approved login request): children links a designated teacher to the children of the LA
+# that registered them placed at their school. Register in AppConfig.ready().
+_PERSON_REGISTERED: list[Callable[..., object]] = []
+
+
+def on_person_registered(hook: Callable[..., object]) -> None:
+    if hook not in _PERSON_REGISTERED:
+        _PERSON_REGISTERED.append(hook)
+
+
+def person_registered(*, actor, user) -> dict:
+    """Run the hooks; what they changed (a dict of audit changes each), for the registration's
+    one audit event."""
+    changes: dict = {}
+    for hook in _PERSON_REGISTERED:
+        changes.update(hook(actor=actor, user=user) or {})
+    return changes

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from . import plugins
 from .audit import Verb, audit_record, diff, snapshot
 from .models import (
     CouncilSignIn,
@@ -103,13 +104,13 @@ def _create_invited_person(
         created_at=now,
         expires_at=now + timedelta(hours=Invitation.LIFETIME_HOURS),
     )
-    audit_record(
-        actor=actor, verb=Verb.INVITED, obj=user,
-        changes={"email": [None, user.email], "role": [None, role],
-                 "local_authority": [None, local_authority.pk],
-                 "school": [None, school.pk if school else None],
-                 "invitation": [None, invitation.pk]},
-    )
+    changes = {"email": [None, user.email], "role": [None, role],
+               "local_authority": [None, local_authority.pk],
+               "school": [None, school.pk if school else None],
+               "invitation": [None, invitation.pk]}
+    # A designated teacher is linked to the registering LA's children at their school.
+    changes.update(plugins.person_registered(actor=actor, user=user))
+    audit_record(actor=actor, verb=Verb.INVITED, obj=user, changes=changes)
     return user, token
 
 

@@ -181,8 +181,9 @@ def main() -> None:
                           "is_staff": False, "date_joined": now})
             return uid
 
-        for s in schools:
-            person(Role.DESIGNATED_TEACHER, s["local_authority_id"], s["id"])
+        # One designated teacher per school, registered by the school's own LA.
+        teacher_of_school = {s["id"]: (person(Role.DESIGNATED_TEACHER, s["local_authority_id"], s["id"]),
+                                       s["local_authority_id"]) for s in schools}
         officers = {la["id"]: [person(Role.VIRTUAL_SCHOOL, la["id"]) for _ in range(5)] for la in las}
         social_workers = {la["id"]: [person(Role.SOCIAL_WORKER, la["id"]) for _ in range(max(1, sizes[i] // 15))]
                           for i, la in enumerate(las)}
@@ -224,10 +225,19 @@ def main() -> None:
                                    "year_group": year_group, "started_on": new_start if moved else entered,
                                    "ended_on": None, "part_time_timetable": False, "alternative_provision": ""})
                 sw = rng.choice(social_workers[la["id"]])
-                links.append({"id": child_id, "user_id": sw, "child_id": child_id, "role": "social_worker",
+                links.append({"id": len(links) + 1, "user_id": sw, "child_id": child_id, "role": "social_worker",
                               "starts_on": entered, "ends_on": None})
-                grants.append({"id": child_id, "permission_id": view_permission.pk, "user_id": sw,
+                grants.append({"id": len(grants) + 1, "permission_id": view_permission.pk, "user_id": sw,
                                "content_object_id": child_id})
+                # The school's designated teacher is linked when the child's own LA registered them
+                # (children.services does the same when a placement starts); out of area, nobody is.
+                teacher, teacher_la = teacher_of_school[school]
+                if teacher_la == la["id"]:
+                    links.append({"id": len(links) + 1, "user_id": teacher, "child_id": child_id,
+                                  "role": "designated_teacher", "starts_on": new_start if moved else entered,
+                                  "ends_on": None})
+                    grants.append({"id": len(grants) + 1, "permission_id": view_permission.pk, "user_id": teacher,
+                                   "content_object_id": child_id})
                 first = entered >= history[0].starts_on  # Earlier initial PEPs are before the history.
                 for term in history:
                     if term.ends_on < entered:

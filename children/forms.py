@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.forms_base import GovDateField, GovForm
-from accounts.models import LocalAuthority, School, User
+from accounts.models import LocalAuthority, Role, School, User
 from children.models import YEAR_GROUP_CHOICES, Child, TeamRole, upn_validator
 
 
@@ -160,17 +160,31 @@ class TeamLinkForm(GovForm):
                              error_messages={"required": "Select their role for this child",
                                              "invalid_choice": "Select a role from the list"})
 
-    def __init__(self, *args, la: LocalAuthority, **kwargs):
+    def __init__(self, *args, la: LocalAuthority, school: School | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.la = la
+        self.school = school
 
-    def clean_email(self) -> User:
-        email = self.cleaned_data["email"].strip().lower()
-        # Only people of the child's LA can be found, so the form reveals nothing about other LAs' logins.
+    def clean(self):
+        cleaned = super().clean()
+        email = (cleaned.get("email") or "").strip().lower()
+        if not email or "email" in self.errors:
+            return cleaned
+        # Only people of the child's LA can be found, so the form reveals nothing about other LAs'
+        # logins; except designated teachers at the child's current school, whichever LA registered
+        # them (children go to school out of area, and the child's LA grants them access).
         user = User.objects.filter(email__iexact=email, local_authority=self.la).first()
+        if user is None and cleaned.get("role") == TeamRole.DESIGNATED_TEACHER and self.school is not None:
+            user = User.objects.filter(email__iexact=email, role=Role.DESIGNATED_TEACHER,
+                                       school=self.school).first()
         if user is None:
-            raise ValidationError(f"No one with a login in {self.la.name} has this email address")
-        return user
+            where = f"a login in {self.la.name}"
+            if cleaned.get("role") == TeamRole.DESIGNATED_TEACHER and self.school is not None:
+                where += f" or a designated teacher's login at {self.school.name}"
+            self.add_error("email", f"No one with {where} has this email address")
+        else:
+            cleaned["email"] = user
+        return cleaned
 
 
 class ImportForm(GovForm):
@@ -189,3 +203,50 @@ class ImportForm(GovForm):
         if f.size > self.MAX_BYTES:
             raise ValidationError("The file must be smaller than 10 MB")
         return f
+
+
+class AccessRequestForm(GovForm):
+    """A designated teacher asks a child's LA for access. It names the child; it finds nothing."""
+
+    local_authority = forms.ModelChoiceField(
+        label="The child's local authority", queryset=LocalAuthority.objects.order_by("name"),
+        empty_label="Select the local authority",
+        help_text="The council that looks after the child (it may not be the council your school is in)",
+        error_messages={"required": "Select the child's local authority",
+                        "invalid_choice": "Select a local authority from the list"},
+    )
+    first_name = forms.CharField(label="Child's first name", max_length=100,
+                                 error_messages={"required": "Enter the child's first name"})
+    last_name = forms.CharField(label="Child's last name", max_length=100,
+                                error_messages={"required": "Enter the child's last name"})
+    date_of_birth = _date("Child's date of birth", "Enter the child's date of birth", hint="For example, 14/3/2012")
+    reason = forms.CharField(
+        label="Why you need access", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+        help_text="For example, the child joined your school on a date and you are their designated teacher",
+        error_messages={"required": "Enter why you need access",
+                        "max_length": "Why you need access must be 2,000 characters or fewer"},
+    )
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        if value > timezone.localdate():
+            raise ValidationError("The date of birth must be in the past")
+        return value
+
+
+class AccessDecisionForm(GovForm):
+    """The child's LA picks which of its children (placed at the teacher's school) was meant."""
+
+    child = forms.TypedChoiceField(label="Which child", coerce=int, widget=forms.RadioSelect,
+                                   error_messages={"required": "Select the child to give access to",
+                                                   "invalid_choice": "Select a child from the list"})
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {c.pk: c for c in candidates}
+        self.fields["child"].choices = [
+            (c.pk, f"{c.first_name} {c.last_name}, born {c.date_of_birth:%-d %B %Y} ({c.la_reference})")
+            for c in candidates]
+
+    def clean_child(self) -> Child:
+        return self.candidates[self.cleaned_data["child"]]

@@ -7,7 +7,8 @@ from django.utils import timezone
 from accounts.models import User
 
 from .data_protection import past_destroy_after
-from .policies import can_manage_children, is_retention_admin
+from .models import AccessRequest
+from .policies import can_manage_access, can_manage_children, can_request_access, is_retention_admin
 from .selectors import children_for_user
 
 
@@ -19,4 +20,10 @@ def panels(user: User) -> list[dict]:
     if is_retention_admin(user):
         due = past_destroy_after(user.local_authority_id, timezone.localdate())
         result.append({"template": "children/panels/retention.html", "count": len(due)})
+    if can_manage_access(user):
+        pending = AccessRequest.objects.filter(local_authority_id=user.local_authority_id,
+                                               status=AccessRequest.Status.PENDING).count()
+        result.append({"template": "children/panels/access.html", "manager": True, "pending": pending})
+    elif can_request_access(user):
+        result.append({"template": "children/panels/access.html", "manager": False})
     return result

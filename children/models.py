@@ -204,6 +204,7 @@ class SchoolPlacement(models.Model):
 
 class TeamRole(models.TextChoices):
     SOCIAL_WORKER = "social_worker", "Social worker"
+    DESIGNATED_TEACHER = "designated_teacher", "Designated teacher"
     CARER = "carer", "Carer"
     YOUNG_PERSON = "young_person", "Young person"
     VIRTUAL_SCHOOL = "virtual_school", "Virtual School officer"
@@ -218,8 +219,10 @@ READ_ONLY_TEAM_ROLES = frozenset({TeamRole.IRO, TeamRole.PARENT, TeamRole.PERSON
 class TeamMembership(models.Model):
     """A person linked to a child in a role, from a date and until a date.
 
-    Designated teachers are not linked here: they are on the team of every child whose
-    current placement is at their school, so a change of school moves them automatically.
+    Designated teachers are linked like everyone else, by the child's own LA: automatically
+    when the LA places the child at the school of a designated teacher it registered (and
+    unlinked when the placement ends), or by its staff, or by its approving an access request
+    from a designated teacher another LA registered. A shared school never shares children.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_links")
@@ -252,6 +255,43 @@ class ChildUserObjectPermission(UserObjectPermissionBase):
     """django-guardian's per-child grants as a direct foreign key (it scales; generic does not)."""
 
     content_object = models.ForeignKey(Child, on_delete=models.CASCADE)
+
+
+class AccessRequest(models.Model):
+    """A designated teacher registered by another LA asks a child's LA for access to a named child.
+
+    The requester learns nothing about whether such a child exists: the child's LA staff see
+    the request with their children placed at the requester's school, and approve (which
+    links the teacher to the child they pick, through children.services.team_link) or decline.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="child_access_requests")
+    # The LA the requester says the child belongs to: only its staff see the request.
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE,
+                                        related_name="child_access_requests")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    reason = models.TextField(max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    child = models.ForeignKey(Child, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # An LA's pending requests, newest first.
+            models.Index(fields=["local_authority", "status", "-created_at"], name="access_request_la_idx"),
+        ]
 
 
 # --------------------------------------------------------------------------------------

@@ -4,11 +4,13 @@ Deny by default. People outside a child's team get 404 for everything about the 
 team members without the right get 403. Rights come from:
 - the LA: Virtual School officers (and LA admins, read-only on records) see every child
   of their own LA and none of another LA's;
-- the current school placement: a designated teacher is on the team of every child whose
-  current placement is at their school;
-- an open TeamMembership *and* its django-guardian grant, for social workers, carers,
-  the young person and read-only others. Both must be present: the link says in what
-  role, the grant is revoked in the same transaction that ends the link.
+- an open TeamMembership *and* its django-guardian grant, for everyone else: social
+  workers, designated teachers, carers, the young person and read-only others. Both must be
+  present: the link says in what role, the grant is revoked in the same transaction that
+  ends the link. Every link and grant is made by the child's own LA (its staff, its import,
+  its placements, its approving an access request), and it can see and revoke all of them.
+  Sharing a school never shares children: a designated teacher sees a child only through
+  such a link, and (as defence) only while the child is still placed at the teacher's school.
 """
 
 from __future__ import annotations
@@ -71,18 +73,17 @@ def children_visible_to(user: User) -> QuerySet[Child]:
         return Child.objects.none()
     if user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN):
         return Child.objects.filter(local_authority_id=user.local_authority_id)
-    if user.role == Role.DESIGNATED_TEACHER:
-        if user.school_id is None:
-            return Child.objects.none()
-        return Child.objects.filter(
-            Exists(SchoolPlacement.objects.filter(
-                child=OuterRef("pk"), school_id=user.school_id, ended_on__isnull=True))
-        )
     granted = ChildUserObjectPermission.objects.filter(
         user=user, content_object=OuterRef("pk"), permission__codename=VIEW_PERMISSION
     )
     linked = _active_links(user).filter(child=OuterRef("pk"))
-    return Child.objects.filter(Exists(linked) & Exists(granted))
+    visible = Child.objects.filter(Exists(linked) & Exists(granted))
+    if user.role == Role.DESIGNATED_TEACHER:
+        if user.school_id is None:
+            return Child.objects.none()
+        visible = visible.filter(Exists(SchoolPlacement.objects.filter(
+            child=OuterRef("pk"), school_id=user.school_id, ended_on__isnull=True)))
+    return visible
 
 
 def relationship(user: User, child: Child) -> str | None:
@@ -92,10 +93,11 @@ def relationship(user: User, child: Child) -> str | None:
     if user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN):
         return user.role if child.local_authority_id == user.local_authority_id else None
     if user.role == Role.DESIGNATED_TEACHER:
-        at_school = SchoolPlacement.objects.filter(
+        at_school = user.school_id is not None and SchoolPlacement.objects.filter(
             child=child, school_id=user.school_id, ended_on__isnull=True
         ).exists()
-        return Role.DESIGNATED_TEACHER if user.school_id and at_school else None
+        if not at_school:
+            return None
     link = _active_links(user).filter(child=child).order_by("pk").first()
     if link is None:
         return None
@@ -163,10 +165,10 @@ def require_retention_admin(user: User) -> None:
 
 
 # Which kind of login may hold which role in a child's team. A carer linked as a social
-# worker would gain the professional-only fields, so a mismatch is refused. Designated
-# teachers are never linked: they come with the school placement.
+# worker would gain the professional-only fields, so a mismatch is refused.
 TEAM_ROLE_USER_ROLES: dict[str, frozenset[str]] = {
     TeamRole.SOCIAL_WORKER: frozenset({Role.SOCIAL_WORKER}),
+    TeamRole.DESIGNATED_TEACHER: frozenset({Role.DESIGNATED_TEACHER}),
     TeamRole.CARER: frozenset({Role.CARER}),
     TeamRole.YOUNG_PERSON: frozenset({Role.YOUNG_PERSON}),
     TeamRole.VIRTUAL_SCHOOL: frozenset({Role.VIRTUAL_SCHOOL}),
@@ -176,18 +178,78 @@ TEAM_ROLE_USER_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-def team_link_problem(*, la, user: User, role: str) -> str | None:
-    """Why this person cannot take this role in a team of this LA's child, or None if they can."""
+def team_link_problem(*, la, user: User, role: str, child: Child | None = None) -> str | None:
+    """Why this person cannot take this role in a team of this LA's child, or None if they can.
+
+    A designated teacher may be registered by any LA (children go to school out of area), so
+    the child's LA may link one of another LA's; but only while the child is placed at the
+    teacher's school.
+    """
     if role not in TEAM_ROLE_USER_ROLES:
         return "Select a role from the list"
     if not user.is_active:
         return f"{user.email}'s login is switched off"
-    if user.role == Role.DESIGNATED_TEACHER:
-        return ("Designated teachers are not linked to children: they see the children placed at their "
-                "school")
+    if user.role == Role.DESIGNATED_TEACHER and role != TeamRole.DESIGNATED_TEACHER:
+        return (f"Designated teachers are not linked as {TeamRole(role).label.lower()}: select the role "
+                f"designated teacher")
     if user.role not in TEAM_ROLE_USER_ROLES[role]:
         return (f"{user.email} has the role {user.get_role_display()}, so they cannot be linked as "
                 f"{TeamRole(role).label.lower()}")
+    if role == TeamRole.DESIGNATED_TEACHER:
+        at_school = child is not None and user.school_id is not None and SchoolPlacement.objects.filter(
+            child=child, school_id=user.school_id, ended_on__isnull=True).exists()
+        if not at_school:
+            return f"{user.email} is a designated teacher at a school this child is not placed at"
+        return None
     if user.local_authority_id != la.pk:
         return f"{user.email} does not work with {la.name}"
     return None
+
+
+# ---- who holds grants on an LA's children, and requests for them ------------------------------------
+
+
+def can_manage_access(user: User) -> bool:
+    """May see and revoke every grant on their LA's children, and decide access requests:
+    the child's own LA's admins and Virtual School officers."""
+    return user.is_authenticated and user.is_active and can_manage_children(user)
+
+
+def require_access_manager(user: User) -> None:
+    if not can_manage_access(user):
+        security_log.warning("access management refused", extra={"event": "access_403", "user_id": user.pk})
+        raise PermissionDenied
+
+
+def can_request_access(user: User) -> bool:
+    """A designated teacher (whichever LA registered them) may ask a child's LA for access."""
+    return user.is_authenticated and user.is_active and user.role == Role.DESIGNATED_TEACHER \
+        and user.school_id is not None
+
+
+def require_access_requester(user: User) -> None:
+    if not can_request_access(user):
+        raise PermissionDenied
+
+
+def get_access_request_for(user: User, pk: int):
+    """A request to the person's own LA (404 for any other), for its admins and Virtual School."""
+    from .models import AccessRequest
+
+    require_access_manager(user)
+    request = (AccessRequest.objects.select_related("requester__school", "requester__local_authority",
+                                                    "local_authority")
+               .filter(pk=pk, local_authority_id=user.local_authority_id).first())
+    if request is None:
+        raise Http404("No such request")
+    return request
+
+
+def get_grant_for(user: User, pk: int) -> ChildUserObjectPermission:
+    """A grant on one of the person's own LA's children (404 for any other)."""
+    require_access_manager(user)
+    grant = (ChildUserObjectPermission.objects.select_related("user", "content_object")
+             .filter(pk=pk, content_object__local_authority_id=user.local_authority_id).first())
+    if grant is None:
+        raise Http404("No such grant")
+    return grant

@@ -10,8 +10,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import AuditEvent, School, User
 
-from .models import YEAR_GROUP_CHOICES, Child, SchoolPlacement, TeamMembership, TeamRole
-from .policies import children_visible_to
+from .models import YEAR_GROUP_CHOICES, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership, TeamRole
+from .policies import VIEW_PERMISSION, children_visible_to
 
 
 def children_for_user(
@@ -62,22 +62,66 @@ def current_placement(child: Child) -> SchoolPlacement | None:
 
 
 def team_of(child: Child) -> list[dict]:
-    """The team around the child: linked people, and the designated teacher(s) by school."""
-    from accounts.models import Role
-    from accounts.models import User as UserModel
-
-    rows = [
+    """The team around the child: the people its LA linked, designated teachers included."""
+    return [
         {"name": link.user.full_name, "email": link.user.email, "role": link.get_role_display(),
          "since": link.starts_on, "link": link}
         for link in child.team.filter(ends_on__isnull=True).select_related("user")
     ]
-    placement = current_placement(child)
-    if placement is not None:
-        for dt_user in UserModel.objects.filter(role=Role.DESIGNATED_TEACHER, school=placement.school,
-                                                is_active=True):
-            rows.append({"name": dt_user.full_name, "email": dt_user.email,
-                         "role": "Designated teacher", "since": placement.started_on, "link": None})
-    return rows
+
+
+# ---- grants on an LA's children and requests for them ---------------------------------------------
+
+
+@dataclass
+class GrantRow:
+    grant: ChildUserObjectPermission
+    person: User
+    child: Child
+    roles: list[str]
+    # Registered by another LA (a designated teacher at a shared school, say).
+    other_la: bool
+
+
+def grants_on_children_of(la) -> list[GrantRow]:
+    """Every person holding a grant on one of the LA's children, whichever LA registered them:
+    three queries (grants with people and children, open links, nothing per row)."""
+    grants = list(ChildUserObjectPermission.objects
+                  .filter(content_object__local_authority=la, permission__codename=VIEW_PERMISSION)
+                  .select_related("user__local_authority", "user__school", "content_object")
+                  .order_by("user__full_name", "user_id", "content_object__last_name", "content_object_id"))
+    roles: dict[tuple[int, int], list[str]] = {}
+    for link in TeamMembership.objects.filter(child__local_authority=la, ends_on__isnull=True).order_by("role"):
+        roles.setdefault((link.user_id, link.child_id), []).append(link.get_role_display())
+    rows = [GrantRow(grant=g, person=g.user, child=g.content_object,
+                     roles=roles.get((g.user_id, g.content_object_id), []),
+                     other_la=g.user.local_authority_id != la.pk) for g in grants]
+    # People another LA registered first: they are the ones an LA most needs to check.
+    return sorted(rows, key=lambda r: not r.other_la)
+
+
+def access_requests_to(la) -> QuerySet:
+    from .models import AccessRequest
+
+    return (AccessRequest.objects.filter(local_authority=la)
+            .select_related("requester__school", "requester__local_authority", "decided_by", "child"))
+
+
+def access_request_candidates(access_request) -> list[Child]:
+    """The LA's children placed at the requester's school, those matching the name and date
+    of birth given first (the LA decides which child, if any, was meant)."""
+    children = list(Child.objects.filter(
+        local_authority_id=access_request.local_authority_id,
+        placements__school_id=access_request.requester.school_id, placements__ended_on__isnull=True,
+    ).order_by("last_name", "first_name", "pk"))
+
+    def matches(child: Child) -> int:
+        return sum((child.first_name.lower() == access_request.first_name.lower()
+                    or child.preferred_name.lower() == access_request.first_name.lower(),
+                    child.last_name.lower() == access_request.last_name.lower(),
+                    child.date_of_birth == access_request.date_of_birth))
+
+    return sorted(children, key=lambda c: -matches(c))
 
 
 # ---- a child's audit history ----------------------------------------------------------------------
@@ -104,6 +148,9 @@ _CHOICE_LABELS: dict[str, dict] = {
     "gender": dict(Child.Gender.choices),
     "legal_status": dict(Child.LegalStatus.choices),
 }
+# Keys of audit changes whose values are ids of people or schools, shown by name.
+_ID_KEYS = {"user": "user", "school": "school", "designated_teachers_linked": "user",
+            "designated_teachers_unlinked": "user"}
 _FIELD_LABELS = {"la_reference": "LA reference", "upn": "UPN", "user": "Person",
                  "ended_placements": "Placements ended", "viewed": "Viewed"}
 
@@ -121,11 +168,12 @@ def describe_audit_events(events) -> list[AuditRow]:
     events = list(events)
     ids: dict[str, set[int]] = {"user": set(), "school": set()}
     for event in events:
-        for key in ids:
+        for key, kind in _ID_KEYS.items():
             value = event.changes.get(key) if isinstance(event.changes, dict) else None
             for v in value if isinstance(value, list) else [value]:
-                if isinstance(v, int):
-                    ids[key].add(v)
+                for one in v if isinstance(v, list) else [v]:
+                    if isinstance(one, int) and not isinstance(one, bool):
+                        ids[kind].add(one)
     names = {
         "user": dict(User.objects.filter(pk__in=ids["user"]).values_list("pk", "full_name")) if ids["user"] else {},
         "school": dict(School.objects.filter(pk__in=ids["school"]).values_list("pk", "name"))
@@ -135,8 +183,9 @@ def describe_audit_events(events) -> list[AuditRow]:
     def show(key: str, value) -> str:
         if value is None or value == "":
             return "(blank)"
-        if key in names and isinstance(value, int):
-            return names[key].get(value, f"#{value}")
+        kind = _ID_KEYS.get(key)
+        if kind is not None and isinstance(value, int) and not isinstance(value, bool):
+            return names[kind].get(value, f"#{value}")
         if key in _CHOICE_LABELS:
             return str(_CHOICE_LABELS[key].get(value, value))
         if isinstance(value, bool):

@@ -19,12 +19,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.audit import Verb, audit_record, diff, snapshot
-from accounts.models import AuditEvent, LocalAuthority, School, User
+from accounts.models import AuditEvent, LocalAuthority, Role, School, User
 from accounts.request_context import current_request_id
 from accounts.text_limits import require_text_limits
 
 from .importer import ImportResult, RowError, RowPlan, check_file
-from .models import CareEpisode, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership, TeamRole
+from .models import (
+    AccessRequest,
+    CareEpisode,
+    Child,
+    ChildUserObjectPermission,
+    SchoolPlacement,
+    TeamMembership,
+    TeamRole,
+)
 from .policies import VIEW_PERMISSION, team_link_problem
 
 CHILD_FIELDS = (
@@ -157,8 +165,9 @@ def placement_start(*, actor: User | None, child: Child, school: School, year_gr
                     alternative_provision: str = "") -> SchoolPlacement:
     """Start a placement; the current one (if any) ends the day before.
 
-    The old school's designated teacher loses access on their next request, and the new
-    school's gains it, because the policy reads the current placement every time.
+    The old school's designated teachers are unlinked (whoever linked them), and the new
+    school's designated teachers registered by the child's own LA are linked: the LA's
+    placement is its grant. A teacher registered by another LA is never linked here.
     """
     ended = []
     for current in SchoolPlacement.objects.select_for_update().filter(child=child, ended_on__isnull=True):
@@ -174,12 +183,13 @@ def placement_start(*, actor: User | None, child: Child, school: School, year_gr
     )
     placement.full_clean()
     placement.save()
-    audit_record(actor=actor, verb=Verb.CREATED, obj=placement, child_id=child.pk,
-                 changes={"school": [None, school.pk], "year_group": [None, year_group],
-                          "started_on": [None, started_on.isoformat()],
-                          "part_time_timetable": [None, part_time_timetable],
-                          "alternative_provision": [None, alternative_provision],
-                          "ended_placements": ended})
+    changes = {"school": [None, school.pk], "year_group": [None, year_group],
+               "started_on": [None, started_on.isoformat()],
+               "part_time_timetable": [None, part_time_timetable],
+               "alternative_provision": [None, alternative_provision],
+               "ended_placements": ended}
+    changes.update(_designated_teachers_follow(child=child, placement=placement))
+    audit_record(actor=actor, verb=Verb.CREATED, obj=placement, child_id=child.pk, changes=changes)
     return placement
 
 
@@ -195,6 +205,8 @@ def placement_update(*, actor: User | None, placement: SchoolPlacement, **fields
     if not changes:
         return placement
     placement.save()
+    if placement.ended_on is not None and "ended_on" in changes:
+        changes.update(_designated_teachers_follow(child=placement.child, placement=None))
     audit_record(actor=actor, verb=Verb.UPDATED, obj=placement, child_id=placement.child_id, changes=changes)
     return placement
 
@@ -213,25 +225,154 @@ def placement_end(*, actor: User | None, placement: SchoolPlacement, ended_on: d
     placement.ended_on = ended_on
     placement.full_clean()
     placement.save(update_fields=["ended_on"])
-    audit_record(actor=actor, verb=Verb.UPDATED, obj=placement, child_id=placement.child_id,
-                 changes={"ended_on": [None, ended_on.isoformat()]})
+    changes = {"ended_on": [None, ended_on.isoformat()]}
+    changes.update(_designated_teachers_follow(child=placement.child, placement=None))
+    audit_record(actor=actor, verb=Verb.UPDATED, obj=placement, child_id=placement.child_id, changes=changes)
     return placement
+
+
+# ---- designated teachers: linked by the child's own LA ------------------------------------------------
+
+
+def _designated_teachers_registered_by(*, la_id: int, school_id: int):
+    """The designated teachers the LA itself registered at a school (the only ones it links
+    automatically)."""
+    return User.objects.filter(role=Role.DESIGNATED_TEACHER, is_active=True, local_authority_id=la_id,
+                               school_id=school_id).order_by("pk")
+
+
+def _dt_link_start(placement: SchoolPlacement) -> dt.date:
+    # The link starts with the placement (the deadline jobs look back), but a placement
+    # recorded ahead of time gives access from today, as the placement itself does.
+    return min(placement.started_on, timezone.localdate())
+
+
+def _designated_teachers_follow(*, child: Child, placement: SchoolPlacement | None) -> dict:
+    """The child's designated-teacher links follow the current placement: those of any other
+    school end (whoever made them), and the LA's own teachers at the new school are linked.
+    The changes, for the placement's one audit event (nothing when nothing changed)."""
+    keep_school_id = placement.school_id if placement is not None else None
+    unlinked = []
+    for link in TeamMembership.objects.filter(child=child, role=TeamRole.DESIGNATED_TEACHER,
+                                              ends_on__isnull=True).select_related("user"):
+        if keep_school_id is None or link.user.school_id != keep_school_id:
+            _end_link(link)
+            unlinked.append(link.user_id)
+    linked = []
+    if placement is not None:
+        for teacher in _designated_teachers_registered_by(la_id=child.local_authority_id,
+                                                          school_id=placement.school_id):
+            if _link(child=child, user=teacher, role=TeamRole.DESIGNATED_TEACHER,
+                     starts_on=_dt_link_start(placement)) is not None:
+                linked.append(teacher.pk)
+    changes = {}
+    if unlinked:
+        changes["designated_teachers_unlinked"] = [unlinked, None]
+    if linked:
+        changes["designated_teachers_linked"] = [None, linked]
+    return changes
+
+
+def designated_teacher_registered(*, actor: User | None, user: User) -> dict:
+    """A designated teacher was registered (people page, bulk CSV or an approved login request):
+    link them to the children of the LA that registered them placed at their school.
+
+    Called by accounts.services through accounts.plugins.person_registered, inside the
+    registration's transaction; the children linked go into the registration's one audit
+    event. A teacher registered at a school where only other LAs' children are placed is
+    linked to none of them: those LAs decide.
+    """
+    if user.role != Role.DESIGNATED_TEACHER or user.school_id is None or user.local_authority_id is None:
+        return {}
+    placements = (SchoolPlacement.objects.filter(school_id=user.school_id, ended_on__isnull=True,
+                                                 child__local_authority_id=user.local_authority_id)
+                  .select_related("child__local_authority").order_by("child_id"))
+    linked = [p.child_id for p in placements
+              if _link(child=p.child, user=user, role=TeamRole.DESIGNATED_TEACHER,
+                       starts_on=_dt_link_start(p)) is not None]
+    return {"linked_children": [None, linked]} if linked else {}
+
+
+# ---- access requests and grants, decided by the child's LA --------------------------------------------
+
+
+@transaction.atomic
+def access_request_create(*, requester: User, local_authority: LocalAuthority, first_name: str,
+                          last_name: str, date_of_birth: dt.date, reason: str) -> AccessRequest:
+    """A designated teacher asks the named LA for access to a named child. Nothing is looked
+    up for the requester: whether such a child exists is for the LA to see."""
+    access_request = AccessRequest(requester=requester, local_authority=local_authority,
+                                   first_name=first_name.strip(), last_name=last_name.strip(),
+                                   date_of_birth=date_of_birth, reason=reason.strip())
+    access_request.full_clean()
+    access_request.save()
+    audit_record(actor=requester, verb=Verb.CREATED, obj=access_request,
+                 changes={"local_authority": [None, local_authority.pk],
+                          "first_name": [None, access_request.first_name],
+                          "last_name": [None, access_request.last_name],
+                          "date_of_birth": [None, date_of_birth.isoformat()],
+                          "reason": [None, access_request.reason]})
+    return access_request
+
+
+def _decide(access_request: AccessRequest, actor: User, status: str, child: Child | None = None) -> None:
+    updated = AccessRequest.objects.filter(pk=access_request.pk, status=AccessRequest.Status.PENDING).update(
+        status=status, decided_by=actor, decided_at=timezone.now(), child=child)
+    if not updated:
+        raise ValidationError("Someone else has already decided this request")
+    access_request.refresh_from_db()
+
+
+@transaction.atomic
+def access_request_approve(*, actor: User, access_request: AccessRequest, child: Child) -> TeamMembership:
+    """The child's LA links the requesting designated teacher to the child it picked."""
+    if child.local_authority_id != access_request.local_authority_id:
+        raise ValidationError({"child": "Select one of your local authority's children"})
+    _decide(access_request, actor, AccessRequest.Status.APPROVED, child)
+    link = _link(child=child, user=access_request.requester, role=TeamRole.DESIGNATED_TEACHER)
+    if link is None:
+        link = TeamMembership.objects.get(user=access_request.requester, child=child,
+                                          role=TeamRole.DESIGNATED_TEACHER, ends_on__isnull=True)
+    audit_record(actor=actor, verb=Verb.APPROVED, obj=access_request, child_id=child.pk,
+                 changes={"status": ["pending", "approved"], "user": [None, access_request.requester_id],
+                          "role": [None, TeamRole.DESIGNATED_TEACHER], "link": [None, link.pk]})
+    return link
+
+
+@transaction.atomic
+def access_request_decline(*, actor: User, access_request: AccessRequest) -> AccessRequest:
+    _decide(access_request, actor, AccessRequest.Status.DECLINED)
+    audit_record(actor=actor, verb=Verb.DECLINED, obj=access_request,
+                 changes={"status": ["pending", "declined"]})
+    return access_request
+
+
+@transaction.atomic
+def grant_revoke(*, actor: User, grant: ChildUserObjectPermission) -> None:
+    """Remove a person's access to a child at once: the grant goes, and every open link of
+    theirs to the child ends, so their next request is refused (404)."""
+    today = timezone.localdate()
+    links = list(TeamMembership.objects.select_for_update().filter(
+        user_id=grant.user_id, child_id=grant.content_object_id, ends_on__isnull=True))
+    for link in links:
+        link.ends_on = max(today, link.starts_on)
+    TeamMembership.objects.bulk_update(links, ["ends_on"])
+    ChildUserObjectPermission.objects.filter(user_id=grant.user_id, content_object_id=grant.content_object_id,
+                                             permission__codename=VIEW_PERMISSION).delete()
+    audit_record(actor=actor, verb=Verb.UNLINKED, obj=grant, child_id=grant.content_object_id,
+                 changes={"user": [grant.user_id, None], "role": [[link.role for link in links], None],
+                          "grant": "revoked"})
 
 
 # ---- the team around the child ------------------------------------------------------------------
 
 
-@transaction.atomic
-def team_link(*, actor: User | None, child: Child, user: User, role: str,
-              starts_on: dt.date | None = None) -> TeamMembership:
-    """Link a person to the child's team and grant the per-child permission with it.
-
-    Linking someone already linked in that role changes nothing and writes no event.
-    """
-    existing = TeamMembership.objects.filter(user=user, child=child, role=role, ends_on__isnull=True).first()
-    if existing is not None:
-        return existing
-    problem = team_link_problem(la=child.local_authority, user=user, role=role)
+def _link(*, child: Child, user: User, role: str, starts_on: dt.date | None = None) -> TeamMembership | None:
+    """Link and grant without an audit event (the calling service writes the one event);
+    None when the person is already linked in that role."""
+    if TeamMembership.objects.filter(user=user, child=child, role=role, ends_on__isnull=True).exists():
+        return None
+    problem = team_link_problem(la=child.local_authority, user=user, role=role, child=child)
     if problem:
         raise ValidationError({"user": problem})
     if role == TeamRole.YOUNG_PERSON and child.team.filter(role=TeamRole.YOUNG_PERSON,
@@ -243,6 +384,33 @@ def team_link(*, actor: User | None, child: Child, user: User, role: str,
     ChildUserObjectPermission.objects.get_or_create(
         user=user, content_object=child, permission=_view_permission()
     )
+    return link
+
+
+def _end_link(link: TeamMembership) -> None:
+    """End a link and, unless another open link remains, its grant (no audit event)."""
+    link.ends_on = max(timezone.localdate(), link.starts_on)
+    link.save(update_fields=["ends_on"])
+    still_linked = TeamMembership.objects.filter(
+        user_id=link.user_id, child_id=link.child_id, ends_on__isnull=True
+    ).exists()
+    if not still_linked:
+        ChildUserObjectPermission.objects.filter(
+            user_id=link.user_id, content_object_id=link.child_id,
+            permission__codename=VIEW_PERMISSION,
+        ).delete()
+
+
+@transaction.atomic
+def team_link(*, actor: User | None, child: Child, user: User, role: str,
+              starts_on: dt.date | None = None) -> TeamMembership:
+    """Link a person to the child's team and grant the per-child permission with it.
+
+    Linking someone already linked in that role changes nothing and writes no event.
+    """
+    link = _link(child=child, user=user, role=role, starts_on=starts_on)
+    if link is None:
+        return TeamMembership.objects.get(user=user, child=child, role=role, ends_on__isnull=True)
     audit_record(actor=actor, verb=Verb.LINKED, obj=link, child_id=child.pk,
                  changes={"user": [None, user.pk], "role": [None, role],
                           "starts_on": [None, link.starts_on.isoformat()]})
@@ -254,22 +422,11 @@ def team_unlink(*, actor: User | None, link: TeamMembership) -> TeamMembership:
     """End a link; the grant goes in the same transaction, so access ends on the next request."""
     if link.ends_on is not None:
         raise ValidationError("This person has already been unlinked")
-    link.ends_on = max(timezone.localdate(), link.starts_on)
-    link.save(update_fields=["ends_on"])
-    still_linked = TeamMembership.objects.filter(
-        user_id=link.user_id, child_id=link.child_id, ends_on__isnull=True
-    ).exists()
-    if not still_linked:
-        ChildUserObjectPermission.objects.filter(
-            user_id=link.user_id, content_object_id=link.child_id,
-            permission__codename=VIEW_PERMISSION,
-        ).delete()
+    _end_link(link)
     audit_record(actor=actor, verb=Verb.UNLINKED, obj=link, child_id=link.child_id,
                  changes={"user": [link.user_id, None], "role": [link.role, None],
                           "ends_on": [None, link.ends_on.isoformat()]})
     return link
-
-
 
 
 # ---- the CSV import -------------------------------------------------------------------------------
@@ -351,18 +508,37 @@ def _import_new(actor: User | None, la: LocalAuthority, plans: list[RowPlan], re
             links.append(TeamMembership(user=user, child=child, role=role, starts_on=today))
             grants[(user.pk, child.pk)] = ChildUserObjectPermission(user=user, content_object=child,
                                                                    permission=permission)
+    # The LA's own designated teachers at each new child's school are linked with the placement
+    # (as placement_start does); they are not counted as the file's links.
+    teachers: dict[int, list[User]] = {}
+    for teacher in User.objects.filter(role=Role.DESIGNATED_TEACHER, is_active=True, local_authority=la,
+                                       school_id__in={p.school_id for p in placements}).order_by("pk"):
+        teachers.setdefault(teacher.school_id, []).append(teacher)
+    dt_links = []
+    for placement in placements:
+        for teacher in teachers.get(placement.school_id, []):
+            dt_links.append(TeamMembership(user=teacher, child=placement.child,
+                                           role=TeamRole.DESIGNATED_TEACHER, starts_on=_dt_link_start(placement)))
+            grants[(teacher.pk, placement.child.pk)] = ChildUserObjectPermission(
+                user=teacher, content_object=placement.child, permission=permission)
     CareEpisode.objects.bulk_create(episodes, batch_size=BATCH)
     SchoolPlacement.objects.bulk_create(placements, batch_size=BATCH)
-    TeamMembership.objects.bulk_create(links, batch_size=BATCH)
+    TeamMembership.objects.bulk_create(links + dt_links, batch_size=BATCH)
     ChildUserObjectPermission.objects.bulk_create(grants.values(), batch_size=BATCH)
 
     events = [_event(actor, Verb.CREATED, c, c.pk, diff({}, snapshot(c, CHILD_FIELDS))) for c in children]
     events += [_event(actor, Verb.CREATED, e, e.child_id, {
         "entered_care_on": [None, e.entered_care_on.isoformat()], "reason": [None, ""]}) for e in episodes]
+    # As placement_start writes them: the designated teachers linked go in the placement's event.
+    linked_with: dict[int, list[int]] = {}
+    for link in dt_links:
+        linked_with.setdefault(link.child_id, []).append(link.user_id)
     events += [_event(actor, Verb.CREATED, p, p.child_id, {
         "school": [None, p.school_id], "year_group": [None, p.year_group],
         "started_on": [None, p.started_on.isoformat()], "part_time_timetable": [None, False],
-        "alternative_provision": [None, ""], "ended_placements": []}) for p in placements]
+        "alternative_provision": [None, ""], "ended_placements": [],
+        **({"designated_teachers_linked": [None, linked_with[p.child_id]]} if p.child_id in linked_with else {}),
+    }) for p in placements]
     events += [_event(actor, Verb.LINKED, link, link.child_id, {
         "user": [None, link.user_id], "role": [None, link.role], "starts_on": [None, today.isoformat()]})
         for link in links]

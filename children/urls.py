@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import access_views, views
 
 urlpatterns = [
     path("", views.children_list, name="children_list"),
     path("new/", views.child_new, name="child_new"),
     path("import/", views.children_import_upload, name="children_import"),
+    path("access/", access_views.grants_list, name="grants_list"),
+    path("access/<int:pk>/revoke/", access_views.grant_revoke, name="grant_revoke"),
+    path("access/requests/", access_views.access_request_list, name="access_request_list"),
+    path("access/requests/new/", access_views.access_request_new, name="access_request_new"),
+    path("access/requests/<int:pk>/", access_views.access_request_decide, name="access_request_decide"),
     path("<int:pk>/", views.child_detail, name="child_detail"),
     path("<int:pk>/edit/", views.child_edit, name="child_edit"),
     path("<int:pk>/history/", views.child_history, name="child_history"),

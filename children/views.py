@@ -223,7 +223,9 @@ def placement_end(request: HttpRequest, pk: int, placement_pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def team_link_new(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.MANAGE_TEAM).child
-    form = TeamLinkForm(request.POST or None, la=child.local_authority)
+    placement = current_placement(child)
+    form = TeamLinkForm(request.POST or None, la=child.local_authority,
+                        school=placement.school if placement else None)
 
     def write():
         return services.team_link(actor=request.user, child=child, user=form.cleaned_data["email"],
@@ -235,7 +237,10 @@ def team_link_new(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("child_detail", pk=child.pk)
     return render(request, "children/simple_form.html", {
         "form": form, "child": child, "title": f"Link a person to {child.display_name}", "button": "Link person",
-        "lead": "Designated teachers are not linked here: they see the children placed at their school."})
+        "lead": ("Designated teachers you registered at the child's school are linked automatically. "
+                 "You can also link a designated teacher another council registered at "
+                 f"{placement.school.name}." if placement else
+                 "Designated teachers you registered at the child's school are linked automatically.")})
 
 
 @login_required

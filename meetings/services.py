@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import Role, User
 from accounts.text_limits import require_text_limits
-from children.models import SchoolPlacement, TeamMembership
+from children.models import TeamMembership, TeamRole
 from children.policies import relationship
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
@@ -63,34 +63,27 @@ def settings_for(local_authority) -> MeetingSettings:
             or MeetingSettings(local_authority=local_authority))
 
 
-def _school_id(pep: Pep) -> int | None:
-    placement = SchoolPlacement.objects.filter(child_id=pep.child_id, ended_on__isnull=True).first()
-    return placement.school_id if placement else pep.school_id
-
-
 def chair_candidates(pep: Pep) -> QuerySet[User]:
     """Who may chair this PEP's meeting, by the LA's setting: the school's designated
     teachers, or the LA's Virtual School officers."""
     active = User.objects.filter(is_active=True).order_by("full_name", "pk")
     if settings_for(pep.child.local_authority).chair_role == ChairRole.VIRTUAL_SCHOOL:
         return active.filter(role=Role.VIRTUAL_SCHOOL, local_authority_id=pep.child.local_authority_id)
-    school_id = _school_id(pep)
-    if school_id is None:
-        return active.none()
-    return active.filter(role=Role.DESIGNATED_TEACHER, school_id=school_id)
+    # The designated teachers the child's LA linked to the child (children.policies decides
+    # who they are; a teacher at the same school whom the LA did not link is not one).
+    linked = TeamMembership.objects.filter(child_id=pep.child_id, role=TeamRole.DESIGNATED_TEACHER,
+                                           ends_on__isnull=True, starts_on__lte=timezone.localdate())
+    return active.filter(role=Role.DESIGNATED_TEACHER, team_links__in=linked).distinct()
 
 
 def team_people(pep: Pep) -> list[TeamPerson]:
-    """The team around the child who can be invited: linked people and the school's DTs."""
+    """The team around the child who can be invited: the people linked to the child
+    (designated teachers included)."""
     today = timezone.localdate()
     links = (TeamMembership.objects.filter(child_id=pep.child_id, ends_on__isnull=True, starts_on__lte=today,
                                            user__is_active=True)
              .select_related("user").order_by("role", "user__full_name"))
     people = [TeamPerson(link.user, link.get_role_display()) for link in links]
-    school_id = _school_id(pep)
-    if school_id is not None:
-        for user in User.objects.filter(role=Role.DESIGNATED_TEACHER, school_id=school_id, is_active=True):
-            people.append(TeamPerson(user, "Designated teacher"))
     seen: set[int] = set()
     unique = []
     for person in people:

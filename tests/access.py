@@ -14,7 +14,12 @@ NOT_FOUND = 404
 STAFF_OF_CHILD = ("social_worker", "designated_teacher", "vs_officer")
 FAMILY_OF_CHILD = ("carer", "young_person")
 OUTSIDERS = ("outsider_social_worker", "outsider_designated_teacher", "outsider_carer",
-             "outsider_young_person", "other_la_vs", "other_la_admin")
+             "outsider_young_person", "other_la_vs", "other_la_admin", "other_la_designated_teacher")
+# A designated teacher another LA registered at the child's own school gets, unless a row says
+# otherwise, exactly what a designated teacher at an unrelated school gets: the shared school
+# gives them nothing (issue 12).
+SHARED_SCHOOL_DT = "other_la_designated_teacher"
+LIKE = {SHARED_SCHOOL_DT: "outsider_designated_teacher"}
 
 
 @dataclass
@@ -36,12 +41,14 @@ class Row:
     def outcome(self, persona: str) -> object:
         if persona == "anonymous":
             return self.anonymous
+        if persona in LIKE and persona not in self.expect:
+            return self.outcome(LIKE[persona])
         return self.expect.get(persona, self.default)
 
 
 def everyone(outcome, **overrides) -> dict[str, object]:
     from tests.conftest import PERSONAS
 
-    result = {p: outcome for p in PERSONAS if p != "anonymous"}
+    result = {p: outcome for p in PERSONAS if p != "anonymous" and p not in LIKE}
     result.update(overrides)
     return result

@@ -2,7 +2,9 @@
 
 `world` is a child (Ruby) with her whole team in the "Testshire" LA, and a second child
 (Otto) in the same LA with a team of his own, whose members are the outsiders: the same
-roles, linked to a different child. `other_la_vs` and `other_la_admin` work for another LA.
+roles, linked to a different child. `other_la_vs` and `other_la_admin` work for another LA,
+and `other_la_designated_teacher` is a designated teacher that other LA registered at Ruby's
+school (a school the two LAs share): sharing the school gives them none of Ruby's record.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class World:
 PERSONAS = [
     "social_worker", "designated_teacher", "carer", "young_person", "vs_officer", "admin_user",
     "outsider_social_worker", "outsider_designated_teacher", "outsider_carer",
-    "outsider_young_person", "other_la_vs", "other_la_admin", "anonymous",
+    "outsider_young_person", "other_la_vs", "other_la_admin", "other_la_designated_teacher", "anonymous",
 ]
 
 
@@ -81,6 +83,9 @@ def build_world() -> World:
         "outsider_young_person": person("outsider_young_person", Role.YOUNG_PERSON),
         "other_la_vs": person("other_la_vs", Role.VIRTUAL_SCHOOL, la_=other_la),
         "other_la_admin": person("other_la_admin", Role.LA_ADMIN, la_=other_la),
+        # Registered by the other LA at Ruby's school: never linked to Testshire's children.
+        "other_la_designated_teacher": person("other_la_designated_teacher", Role.DESIGNATED_TEACHER,
+                                              la_=other_la, school_=school),
     }
     child = ChildFactory(local_authority=la, first_name="Ruby", last_name="Testchild",
                          date_of_birth=dt.date(2012, 3, 14))

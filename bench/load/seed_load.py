@@ -189,9 +189,7 @@ def write_users() -> None:
     for user in User.objects.filter(local_authority=la, email__startswith="load-").order_by("pk"):
         if user.role == Role.VIRTUAL_SCHOOL:
             children = Q(child__local_authority=la)
-        elif user.role == Role.DESIGNATED_TEACHER:
-            children = Q(child__placements__school=user.school, child__placements__ended_on__isnull=True)
-        else:
+        else:  # Designated teachers too: the LA links them to the children at their school.
             children = Q(child__team__user=user)
         peps = Pep.objects.filter(children).distinct()
         open_peps = list(peps.filter(status__in=Pep.OPEN_STATUSES).values_list("pk", flat=True).order_by("pk"))

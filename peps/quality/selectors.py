@@ -278,12 +278,11 @@ class Dashboard:
 
 def scope_key(user: User) -> str:
     """Whose children: Virtual School officers and LA admins of one LA share one scope
-    (children_visible_to gives them all the LA's children); a designated teacher sees
-    their school's; anyone else their own caseload."""
+    (children_visible_to gives them all the LA's children); anyone else, designated
+    teachers included, their own caseload: two teachers at one school may have been linked
+    to different children (by different LAs)."""
     if user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN):
         return f"la{user.local_authority_id}"
-    if user.role == Role.DESIGNATED_TEACHER:
-        return f"school{user.school_id}"
     return f"user{user.pk}"
 
 

@@ -33,7 +33,7 @@ TERM_FIELDS = ("academic_year", "term", "starts_on", "ends_on", "half_term_start
 SETTINGS_FIELDS = ("count_school_days", "half_termly_for_ri_schools", "post16_pattern")
 # Team links whose people get the daily digest. Carers, young people and read-only members
 # are not sent it: organising the PEP meeting is the professionals' job.
-DIGEST_TEAM_ROLES = (TeamRole.SOCIAL_WORKER, TeamRole.VIRTUAL_SCHOOL)
+DIGEST_TEAM_ROLES = (TeamRole.SOCIAL_WORKER, TeamRole.DESIGNATED_TEACHER, TeamRole.VIRTUAL_SCHOOL)
 # A digest lists at most this many deadlines per section and links to the rest.
 DIGEST_MAX_ITEMS = 100
 # Any constant: flag_overdue holds this PostgreSQL advisory lock for its transaction, so
@@ -217,19 +217,16 @@ class _Person:
 def _recipients(actionable: list[Deadline], today: dt.date) -> dict[int, _Person]:
     """Who sees each child, in three queries: the same people children_visible_to lets in.
 
-    Social workers (and linked Virtual School officers) through an active team link with
-    its per-child grant; designated teachers through the child's current school; every
-    Virtual School officer of the child's LA.
+    Social workers, designated teachers (and linked Virtual School officers) through an
+    active team link with its per-child grant, a designated teacher only while the child is
+    at their school; every Virtual School officer of the child's LA.
     """
     people: dict[int, _Person] = {}
     by_child: dict[int, list[Deadline]] = defaultdict(list)
-    by_school: dict[int, list[Deadline]] = defaultdict(list)
     by_la: dict[int, list[Deadline]] = defaultdict(list)
     for d in actionable:
         by_child[d.child_id].append(d)
         by_la[d.local_authority_id].append(d)
-        if d.school_id:
-            by_school[d.school_id].append(d)
 
     def give(user_id: int, email: str, name: str, items: list[Deadline]) -> None:
         person = people.get(user_id) or people.setdefault(user_id, _Person(email, name))
@@ -250,11 +247,13 @@ def _recipients(actionable: list[Deadline], today: dt.date) -> dict[int, _Person
     ).order_by().values_list("id", "role", "school_id", "local_authority_id", "email", "full_name")}
     for user_id, child_id in links:
         if child_id in by_child and user_id in users and (user_id, child_id) in granted:
-            give(user_id, users[user_id][4], users[user_id][5], by_child[child_id])
-    for user_id, role, school_id, la_id, email, name in users.values():
-        if role == Role.DESIGNATED_TEACHER and school_id in by_school:
-            give(user_id, email, name, by_school[school_id])
-        elif role == Role.VIRTUAL_SCHOOL and la_id in by_la:
+            items = by_child[child_id]
+            if users[user_id][1] == Role.DESIGNATED_TEACHER:
+                items = [d for d in items if d.school_id == users[user_id][2]]
+            if items:
+                give(user_id, users[user_id][4], users[user_id][5], items)
+    for user_id, role, _school_id, la_id, email, name in users.values():
+        if role == Role.VIRTUAL_SCHOOL and la_id in by_la:
             give(user_id, email, name, by_la[la_id])
     return people
 

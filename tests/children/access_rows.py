@@ -49,3 +49,41 @@ ROWS = [
     # The confirmation's POST unlinks for real (the world is fresh for each persona).
     Row("team_unlink", EDITORS, kwargs=_carer_link, method="post"),
 ]
+
+
+# ---- access to an LA's children: every grant, and requests from other LAs' designated teachers -------
+
+# The child's own LA's admins and Virtual School; another LA's get the same page for their own children.
+ACCESS_MANAGERS = everyone(FORBIDDEN, vs_officer=OK, admin_user=OK, other_la_vs=OK, other_la_admin=OK)
+# One grant or request of Testshire's: another LA's managers are told it does not exist.
+ONE_OF_OURS = everyone(FORBIDDEN, vs_officer=OK, admin_user=OK, other_la_vs=NOT_FOUND, other_la_admin=NOT_FOUND)
+# Any designated teacher may ask (they learn nothing by asking).
+REQUESTERS = everyone(FORBIDDEN, designated_teacher=OK, outsider_designated_teacher=OK)
+
+
+def _carer_grant(w):
+    from children.models import ChildUserObjectPermission
+
+    return {"pk": ChildUserObjectPermission.objects.get(user=w.people["carer"], content_object=w.child).pk}
+
+
+def _access_request(w):
+    from children import services
+
+    request = services.access_request_create(
+        requester=w.people["other_la_designated_teacher"], local_authority=w.la, first_name="Ruby",
+        last_name="Testchild", date_of_birth=w.child.date_of_birth, reason="She joined my school")
+    return {"pk": request.pk}
+
+
+ACCESS_ROWS = [
+    Row("grants_list", ACCESS_MANAGERS, default=FORBIDDEN),
+    Row("grant_revoke", ONE_OF_OURS, kwargs=_carer_grant),
+    Row("grant_revoke", ONE_OF_OURS, kwargs=_carer_grant, method="post"),
+    Row("access_request_list", ACCESS_MANAGERS, default=FORBIDDEN),
+    Row("access_request_new", REQUESTERS),
+    Row("access_request_new", REQUESTERS, method="post"),  # an empty form re-renders with errors
+    Row("access_request_decide", ONE_OF_OURS, kwargs=_access_request),
+    Row("access_request_decide", ONE_OF_OURS, kwargs=_access_request, method="post",
+        data=lambda w: {"decision": "decline"}),
+]

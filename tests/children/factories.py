@@ -9,6 +9,7 @@ import io
 import factory
 from django.contrib.auth.models import Permission
 
+from accounts.models import Role, User
 from children.importer import COLUMNS
 from children.models import Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership, TeamRole
 from children.policies import VIEW_PERMISSION
@@ -27,7 +28,8 @@ class TeamMembershipFactory(factory.django.DjangoModelFactory):
 
 
 def many_children(n: int, *, la, school, social_worker=None, carer=None, prefix: str = "MANY") -> list[Child]:
-    """n children of the LA at the school, linked (with grants) to the social worker and carer, in bulk."""
+    """n children of the LA at the school, linked (with grants) to the social worker and carer, and to
+    the school's designated teachers the LA registered (as children.services does), in bulk."""
     children = Child.objects.bulk_create(
         Child(local_authority=la, la_reference=f"{prefix}{i:05d}", first_name=f"Kid{i}", last_name=f"Many{i % 7}",
               date_of_birth=dt.date(2012, 1 + i % 12, 1 + i % 28)) for i in range(n))
@@ -41,6 +43,10 @@ def many_children(n: int, *, la, school, social_worker=None, carer=None, prefix:
             continue
         links += [TeamMembership(user=user, child=c, role=role, starts_on=dt.date(2024, 9, 2)) for c in children]
         grants += [ChildUserObjectPermission(user=user, content_object=c, permission=permission) for c in children]
+    for teacher in User.objects.filter(role=Role.DESIGNATED_TEACHER, school=school, local_authority=la):
+        links += [TeamMembership(user=teacher, child=c, role=TeamRole.DESIGNATED_TEACHER,
+                                 starts_on=dt.date(2024, 9, 2)) for c in children]
+        grants += [ChildUserObjectPermission(user=teacher, content_object=c, permission=permission) for c in children]
     TeamMembership.objects.bulk_create(links)
     ChildUserObjectPermission.objects.bulk_create(grants)
     return children

@@ -51,9 +51,10 @@ def test_a_good_file_imports_every_child_with_school_team_and_grants(setup):
     kid = Child.objects.get(local_authority=world.la, la_reference="IMP00000")
     assert kid.care_episodes.get().entered_care_on == dt.date(2024, 10, 1)
     assert kid.placements.get().school == school and kid.placements.get().year_group == 5
+    # (Issue 12: the LA's own designated teacher at the school is linked with the placement.)
     assert set(kid.team.values_list("user__email", "role")) == {
         ("sw.import@example.test", TeamRole.SOCIAL_WORKER), ("c1@example.test", TeamRole.CARER),
-        ("c2@example.test", TeamRole.CARER)}
+        ("c2@example.test", TeamRole.CARER), ("dt.import@example.test", TeamRole.DESIGNATED_TEACHER)}
     # The grants came with the links, and the school's designated teacher sees the child.
     assert relationship(people["carer2"], kid) == TeamRole.CARER
     assert relationship(people["sw"], kid) == TeamRole.SOCIAL_WORKER
@@ -113,7 +114,7 @@ def test_changed_details_year_group_and_people_are_written_with_one_event_each(s
     kid = Child.objects.get(la_reference="IMP00000")
     assert kid.last_name == "Renamed" and kid.placements.get().year_group == 6
     active = set(kid.team.filter(ends_on__isnull=True).values_list("user__email", flat=True))
-    assert active == {"sw2.import@example.test", "c2@example.test"}
+    assert active == {"sw2.import@example.test", "c2@example.test", "dt.import@example.test"}
     # The carer no longer listed was unlinked and loses access at once.
     assert relationship(people["carer1"], kid) is None
     # Details, year group, link sw2, unlink sw, unlink c1 (c2 was linked already), and the summary.
@@ -129,7 +130,8 @@ def test_a_blank_optional_cell_leaves_stored_values_and_links_alone(setup):
     result = services.children_import(actor=None, la=world.la, data=csv_bytes(rows))
     assert result.ok and not result.changed
     kid = Child.objects.get(la_reference="IMP00000")
-    assert kid.upn == "L12345678901B" and kid.team.filter(ends_on__isnull=True).count() == 3
+    # Social worker, carer and (issue 12) the school's designated teacher.
+    assert kid.upn == "L12345678901B" and kid.team.filter(ends_on__isnull=True).count() == 4
 
 
 def test_a_file_with_bad_rows_imports_nothing_and_reports_every_one(setup):

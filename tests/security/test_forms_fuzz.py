@@ -102,6 +102,7 @@ def test_the_form_discovery_finds_the_portals_forms():
 # Explicit constructor arguments for forms that need them (dotted name → world → kwargs).
 FORM_KWARGS = {
     "accounts.forms.PersonForm": lambda w: {"fixed_la": w.la},
+    "children.forms.AccessDecisionForm": lambda w: {"candidates": [w.child, w.other_child]},
     "children.forms.ChildSearchForm": lambda w: {"schools": [w.school, w.other_school],
                                                  "social_workers": [w.people["social_worker"]]},
     "peps.forms.SectionConfigForm": lambda w: {"configs": _section_configs(w)},
