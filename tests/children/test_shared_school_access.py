@@ -335,7 +335,7 @@ def test_the_data_migration_links_only_teachers_the_childs_la_registered(world):
 
     from django.apps import apps
 
-    migration = importlib.import_module("children.migrations.0005_link_designated_teachers")
+    migration = importlib.import_module("children.migrations.0008_link_designated_teachers")
     # As before the change: teachers registered at the school, but no links.
     late_ours = UserFactory(email="late.dt@example.test", role=Role.DESIGNATED_TEACHER, local_authority=world.la,
                             school=world.school)
