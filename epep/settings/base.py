@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "children",
+    "education",
     "peps",
     "peps.timeliness",
     "peps.quality",
