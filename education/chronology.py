@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from children.models import Child
 
+from .models import plain_number
 from .selectors import education_record_of
 
 
@@ -52,15 +53,15 @@ def _record_events(child: Child, professional: bool) -> list[Event]:
         if p.ended_on:
             events.append(Event(p.ended_on, "School", f"Left {p.school.name}"))
     for x in record.exclusions:
-        length = f", {x.length:g} {x.get_length_unit_display().lower()}" if x.length is not None else ""
+        length = f", {plain_number(x.length)} {x.get_length_unit_display().lower()}" if x.length is not None else ""
         reason = f": {x.get_reason_display()}" if professional else ""
         events.append(Event(x.starts_on, "Exclusion", f"{x.get_kind_display()} from {x.school.name}{length}{reason}"))
     for t in record.part_time:
-        events.append(Event(t.starts_on, "School", f"Part-time timetable, {t.hours_per_week:g} hours a week "
-                                                   f"(review {t.review_on:%-d %B %Y})"))
+        events.append(Event(t.starts_on, "School", f"Part-time timetable, {plain_number(t.hours_per_week)} "
+                                                   f"hours a week (review {t.review_on:%-d %B %Y})"))
     for a in record.alternative_provision:
         events.append(Event(a.starts_on, "School", f"Alternative provision at {a.provider}, "
-                                                   f"{a.hours_per_week:g} hours a week"))
+                                                   f"{plain_number(a.hours_per_week)} hours a week"))
     for s in sorted(record.sen, key=lambda s: s.starts_on):
         need = f" ({s.get_primary_need_display()})" if professional and s.primary_need else ""
         events.append(Event(s.starts_on, "SEN", f"SEN status: {s.get_status_display()}{need}"))

@@ -123,6 +123,13 @@ def percent_of(present: int, possible: int) -> Decimal:
     return (Decimal(present) * 100 / Decimal(possible)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def plain_number(value: Decimal | int | float | None) -> str:
+    """12.0 as "12" and 12.5 as "12.5" (hours, days)."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"
+
+
 def absence_flag(percent: Decimal | None) -> str:
     """The DfE's severe (below 50%) and persistent (below 90%) absence, and the Virtual School's 95%."""
     if percent is None:

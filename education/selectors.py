@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from children.models import Child, SchoolPlacement
+from children.models import CareEpisode, Child, SchoolPlacement
 
 from .models import (
     AlternativeProvision,
@@ -26,6 +26,7 @@ from .models import (
     absence_flag,
     add_months,
     percent_of,
+    plain_number,
     term_key,
 )
 
@@ -144,7 +145,8 @@ def term_figures(child: Child, academic_year: str, term: str, *, on: dt.date | N
     figures.part_time = any(t.ends_on is None or t.ends_on >= on for t in timetables)
     provision = [p for p in AlternativeProvision.objects.filter(child=child, starts_on__lte=on)
                  if p.ends_on is None or p.ends_on >= on]
-    figures.alternative_provision = "; ".join(f"{p.provider}, {p.hours_per_week:g} hours a week" for p in provision)
+    figures.alternative_provision = "; ".join(
+        f"{p.provider}, {plain_number(p.hours_per_week)} hours a week" for p in provision)
     sen = SenStatus.objects.filter(child=child, starts_on__lte=on).order_by("-starts_on", "-pk").first()
     figures.sen_status = sen.status if sen else None
     latest: dict[str, tuple] = {}
@@ -161,34 +163,40 @@ def term_figures(child: Child, academic_year: str, term: str, *, on: dt.date | N
 
 @dataclass(frozen=True)
 class ReviewDue:
-    child_id: int
+    child: Child
     kind: str  # "part_time_review" or "ehcp_review"
     due_on: dt.date
     ident: str
     detail: str
 
+    @property
+    def child_id(self) -> int:
+        return self.child.pk
+
 
 def reviews_due(*, la_ids: Iterable[int] | None = None, child_ids=None, today: dt.date) -> list[ReviewDue]:
     """Open part-time timetables' agreed reviews and EHCP annual reviews: two queries."""
-    scope = Q()
+    # Children still in care, as the PEP deadlines (peps.timeliness.engine) count them.
+    scope = Q(Exists(CareEpisode.objects.filter(child=OuterRef("child_id"), left_care_on__isnull=True)))
     if la_ids is not None:
         scope &= Q(child__local_authority_id__in=list(la_ids))
     if child_ids is not None:
         scope &= Q(child_id__in=child_ids)
     rows: list[ReviewDue] = []
-    for t in (PartTimeTimetable.objects.filter(scope, ends_on__isnull=True).select_related("school")
+    for t in (PartTimeTimetable.objects.filter(scope, ends_on__isnull=True).select_related("school", "child")
               .order_by()):
-        rows.append(ReviewDue(t.child_id, "part_time_review", t.review_on, f"pt{t.pk}",
-                              f"{t.hours_per_week:g} hours a week at {t.school.name} since {t.starts_on:%-d %B %Y}"))
+        rows.append(ReviewDue(t.child, "part_time_review", t.review_on, f"pt{t.pk}",
+                              f"{plain_number(t.hours_per_week)} hours a week at {t.school.name} "
+                              f"since {t.starts_on:%-d %B %Y}"))
     latest: dict[int, SenStatus] = {}
-    for s in SenStatus.objects.filter(scope).order_by("child_id", "-starts_on", "-pk"):
+    for s in SenStatus.objects.filter(scope).select_related("child").order_by("child_id", "-starts_on", "-pk"):
         latest.setdefault(s.child_id, s)
     for s in latest.values():
         due = s.review_due_on
         if due is not None:
             last = s.last_annual_review_on
             detail = f"last review {last:%-d %B %Y}" if last else f"plan started {s.ehcp_started_on:%-d %B %Y}"
-            rows.append(ReviewDue(s.child_id, "ehcp_review", due, f"ehcp{s.pk}", detail))
+            rows.append(ReviewDue(s.child, "ehcp_review", due, f"ehcp{s.pk}", detail))
     return rows
 
 
