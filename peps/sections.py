@@ -26,6 +26,8 @@ from children.models import YEAR_GROUP_CHOICES, Child, Phase
 from .models import EditorRole
 
 ATTENDANCE_THRESHOLD = Decimal("95")
+TERM_SESSIONS = ["term_sessions_possible", "term_sessions_present", "term_sessions_authorised",
+                 "term_sessions_unauthorised"]
 
 ATTAINMENT_CHOICES = [
     ("below", "Below age-related expectations"),
@@ -391,8 +393,8 @@ class EducationSchoolAge(_EducationBase):
 
     groups = [
         ("School", ["school_name", "year_group"]),
-        ("Attendance", ["attendance_percent", "term_sessions_possible", "term_sessions_present", "term_sessions_authorised", "term_sessions_unauthorised", "suspensions_count", "suspension_days", "permanent_exclusions",
-                        "exclusion_details", "part_time_timetable", "part_time_details", "alternative_provision"]),
+        ("Attendance", ["attendance_percent", *TERM_SESSIONS, "suspensions_count", "suspension_days",
+                        "permanent_exclusions", "exclusion_details", "part_time_timetable", "part_time_details", "alternative_provision"]),
         ("Special educational needs", ["sen_status", "sen_details"]),
         ("Attainment against age-related expectations",
          ["attainment_english", "attainment_maths", "attainment_science", "other_subject_1", "attainment_other_1",
@@ -453,7 +455,7 @@ class EducationEarlyYears(_EducationBase):
 
     groups = [
         ("Setting", ["school_name", "year_group", "funded_hours", "attendance_percent"]),
-        ("Attendance this term", ["term_sessions_possible", "term_sessions_present", "term_sessions_authorised", "term_sessions_unauthorised"]),
+        ("Attendance this term", TERM_SESSIONS),
         ("Early Years Pupil Premium", ["eypp_received", "eypp_use"]),
         ("Development Matters: development against age-related expectations",
          [area for area, _label in DEVELOPMENT_MATTERS_AREAS] + ["development_notes"]),
@@ -498,7 +500,7 @@ class EducationPost16(_EducationBase):
 
     groups = [
         ("Education, employment or training", ["eet_status", "school_name", "year_group", "course", "course_level",
-                                               "attendance_percent", "term_sessions_possible", "term_sessions_present", "term_sessions_authorised", "term_sessions_unauthorised"]),
+                                               "attendance_percent", *TERM_SESSIONS]),
         ("Not in education, employment or training (NEET)", ["neet_since", "neet_reason", "neet_support"]),
         ("Special educational needs", ["sen_status", "sen_details"]),
         ("Progress and plans", ["progress_notes", "semh", "transition_planning", "pathway_plan_link"]),
