@@ -394,7 +394,8 @@ class EducationSchoolAge(_EducationBase):
     groups = [
         ("School", ["school_name", "year_group"]),
         ("Attendance", ["attendance_percent", *TERM_SESSIONS, "suspensions_count", "suspension_days",
-                        "permanent_exclusions", "exclusion_details", "part_time_timetable", "part_time_details", "alternative_provision"]),
+                        "permanent_exclusions", "exclusion_details", "part_time_timetable", "part_time_details",
+                        "alternative_provision"]),
         ("Special educational needs", ["sen_status", "sen_details"]),
         ("Attainment against age-related expectations",
          ["attainment_english", "attainment_maths", "attainment_science", "other_subject_1", "attainment_other_1",
