@@ -160,3 +160,26 @@ def test_the_record_page_uses_the_same_number_of_queries_for_1_and_30_terms(clie
     thirty = _queries(client, vs_officer, world.other_child)
     assert Attendance.objects.filter(child=world.other_child).count() == 30
     assert one == thirty
+
+
+def test_the_chronology_has_care_schools_peps_exclusions_sen_and_eet_in_order(client, world, vs_officer):
+    from education import services
+    from peps.models import Pep
+    from tests.peps.factories import start_pep
+
+    pep = start_pep(world.child)
+    Pep.objects.filter(pk=pep.pk).update(meeting_held_on=dt.date(2026, 10, 14))
+    services.school_move_save(actor=None, placement=world.child.placements.get(), reason="care_placement")
+    helpers.exclusion(world.child, world.school, on=dt.date(2025, 11, 3))
+    helpers.ehcp(world.child, world.la, starts=dt.date(2024, 1, 10), last=dt.date(2025, 1, 15))
+    services.eet_status_save(actor=None, child=world.child, status="neet", starts_on=dt.date(2026, 9, 1),
+                             ends_on=None, provider="", personal_adviser="", pathway_plan_reviewed_on=None)
+    client.force_login(vs_officer)
+    page = client.get(reverse("education_chronology", args=[world.child.pk])).content.decode()
+    expected = ["SEN status: Education, health and care plan (EHCP)", "Entered care",
+                "Started at Ruby&#x27;s School (Year 9). Reason: Change of care placement", "EHCP annual review",
+                "Suspension (fixed period) from Ruby&#x27;s School, 2 days", "Not in education",
+                "PEP meeting held"]
+    positions = [page.find(text) for text in expected]
+    assert -1 not in positions, dict(zip(expected, positions, strict=True))
+    assert positions == sorted(positions)
