@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-APPS_IN_ORDER = ["children", "peps", "meetings", "targets", "peps.timeliness", "peps.quality"]
+APPS_IN_ORDER = ["children", "education", "peps", "meetings", "targets", "peps.timeliness", "peps.quality"]
 
 
 def _optional(module_name: str) -> ModuleType | None:
