@@ -16,9 +16,8 @@ from accounts.models import School, User
 from children.models import Child, Phase
 from children.policies import relationship
 
-from . import record_link
+from . import record_link, services
 from . import sections as defs
-from . import services
 from .models import Pep, Section, Term
 
 TERMS = [Term.AUTUMN, Term.SPRING, Term.SUMMER]
