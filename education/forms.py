@@ -64,6 +64,11 @@ class RecordForm(GovModelForm):
                 field.error_messages["invalid"] = f"{label} must be a real date, like 27/3/2026"
             elif isinstance(field, forms.CharField):
                 field.error_messages["max_length"] = f"{label} must be %(limit_value)s characters or fewer"
+        for name in self.radios:
+            field = self.fields.get(name)
+            if field is not None and hasattr(field, "choices"):
+                # Radios never offer Django's empty "---------" choice.
+                field.choices = [c for c in field.choices if c[0] not in ("", None)]
         if "school" in self.fields:
             self.fields["school"].queryset = School.objects.filter(placements__child=child).distinct().order_by("name")
             self.fields["school"].empty_label = "Select a school"
