@@ -76,6 +76,20 @@ class RecordForm(GovModelForm):
             Field.radios(n, legend_size=Size.SMALL) if n in self.radios else Field(n) for n in self.fields])
 
 
+    def _update_errors(self, errors) -> None:
+        """The model's rules about a field this form left out (a professional-only one) are
+        shown at the top of the form rather than raising."""
+        from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+        if hasattr(errors, "error_dict"):
+            mapped: dict[str, list] = {}
+            for name, problems in errors.error_dict.items():
+                key = name if name in self.fields or name == NON_FIELD_ERRORS else NON_FIELD_ERRORS
+                mapped.setdefault(key, []).extend(problems)
+            errors = ValidationError(mapped)
+        super()._update_errors(errors)
+
+
 _DATE = {"widget": forms.DateInput(attrs={"inputmode": "numeric"}, format="%d/%m/%Y")}
 
 

@@ -43,7 +43,10 @@ def term_key(academic_year: str, term: str) -> tuple[int, int]:
 
 
 def _check_academic_year(value: str) -> None:
-    academic_year_validator(value)
+    try:
+        academic_year_validator(value)
+    except ValidationError as exc:
+        raise ValidationError({"academic_year": exc.messages}) from exc
     start, end = int(value[:4]), int(value[5:])
     if (start + 1) % 100 != end:
         raise ValidationError({"academic_year": "Enter the academic year like 2026/27 (one year after the other)"})

@@ -183,3 +183,13 @@ def test_the_chronology_has_care_schools_peps_exclusions_sen_and_eet_in_order(cl
     positions = [page.find(text) for text in expected]
     assert -1 not in positions, dict(zip(expected, positions, strict=True))
     assert positions == sorted(positions)
+
+
+def test_the_subject_access_copy_holds_the_education_record_and_chronology(world):
+    from children.data_protection import child_record
+
+    helpers.attendance(world.child, world.school, possible=100, present=90, authorised=10)
+    helpers.exclusion(world.child, world.school)
+    record = child_record(world.child)["education"]
+    assert record["attendance"][0]["percent"] == 90 and record["exclusions"][0]["reason"] == "PD"
+    assert any("Suspension" in e["text"] for e in record["chronology"])
