@@ -419,6 +419,11 @@ class Attainment(models.Model):
 
     class Meta:
         ordering = ["-academic_year", "-term", "assessment", "subject"]
+        constraints = [
+            # One result per subject per assessment point (a GCSE's target, predicted and actual apart).
+            models.UniqueConstraint(fields=["child", "academic_year", "term", "assessment", "subject", "grade_kind"],
+                                    name="one_result_per_subject_and_assessment_point"),
+        ]
         indexes = [
             # A child's results (record page; the latest termly progress for section B).
             models.Index(fields=["child", "assessment", "academic_year"], name="attainment_child_idx"),

@@ -150,9 +150,9 @@ def term_figures(child: Child, academic_year: str, term: str, *, on: dt.date | N
     sen = SenStatus.objects.filter(child=child, starts_on__lte=on).order_by("-starts_on", "-pk").first()
     figures.sen_status = sen.status if sen else None
     latest: dict[str, tuple] = {}
-    for a in Attainment.objects.filter(child=child, assessment=Attainment.Assessment.TERMLY):
+    for a in Attainment.objects.filter(child=child, assessment=Attainment.Assessment.TERMLY).order_by("pk"):
         key = term_key(a.academic_year, a.term)
-        if key <= upto and (a.subject not in latest or key > latest[a.subject][0]):
+        if key <= upto and (a.subject not in latest or key >= latest[a.subject][0]):
             latest[a.subject] = (key, a.result)
     figures.termly = {subject: result for subject, (_k, result) in latest.items()}
     return figures

@@ -102,6 +102,17 @@ def sen_status_save(*, actor: User | None, child: Child, instance: SenStatus | N
 @transaction.atomic
 def attainment_save(*, actor: User | None, child: Child, instance: Attainment | None = None,
                     **fields) -> Attainment:
+    """One result per subject per assessment point: a second is refused with a message."""
+    probe = instance or Attainment(child=child)
+    key = {name: fields.get(name, getattr(probe, name, None))
+           for name in ("academic_year", "term", "assessment", "subject", "grade_kind")}
+    key["grade_kind"] = key["grade_kind"] or ""
+    clash = Attainment.objects.filter(child=child, **key)
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        raise ValidationError({"subject": "A result for this subject, assessment and term is already recorded: "
+                                          "change that record instead"})
     return _save(Attainment, actor=actor, child=child, instance=instance, fields=fields)
 
 

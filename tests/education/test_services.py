@@ -154,3 +154,9 @@ def test_record_from_pep_writes_one_event_for_everything_it_changes(world, desig
         day=dt.date(2025, 11, 2), school=world.school, sen_status="sen_support",
         attainment={"English": "at", "Maths": "below"}) == []
     assert AuditEvent.objects.count() == before + 1
+
+
+def test_a_second_result_for_the_same_subject_and_term_is_refused_with_a_message(world):
+    helpers.termly(world.child, "English", "at")
+    with pytest.raises(ValidationError, match="already recorded"):
+        helpers.termly(world.child, "English", "above")
