@@ -193,3 +193,15 @@ def test_the_subject_access_copy_holds_the_education_record_and_chronology(world
     record = child_record(world.child)["education"]
     assert record["attendance"][0]["percent"] == 90 and record["exclusions"][0]["reason"] == "PD"
     assert any("Suspension" in e["text"] for e in record["chronology"])
+
+
+def test_the_professionals_pdf_has_the_chronology_and_the_family_copy_does_not(world):
+    from peps.quality.pdf import pep_pdf_html
+    from tests.peps.factories import start_pep
+
+    helpers.exclusion(world.child, world.school)
+    pep = start_pep(world.child)
+    professional = pep_pdf_html(pep, show_pp_plus=True, professional=True)
+    assert "Chronology" in professional and "Persistent or general disruptive behaviour" in professional
+    family = pep_pdf_html(pep, show_pp_plus=False, professional=False)
+    assert "Chronology" not in family and "disruptive" not in family
