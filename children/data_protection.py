@@ -245,6 +245,7 @@ def child_record(child: Child) -> dict[str, Any]:
             "documents": [_row(d, exclude=("stored_name",)) for d in pep.documents.all()],
         })
     record["peps"] = peps
+    record["education"] = _education_record(child)
     record["concern_requests"] = [_row(c) for c in ConcernRequest.objects.filter(child=child).order_by("pk")]
     record["audit_history"] = [
         {"at": e.at, "actor": _name(e.actor), "verb": e.verb, "object_type": e.object_type,
@@ -252,6 +253,27 @@ def child_record(child: Child) -> dict[str, Any]:
         for e in AuditEvent.objects.filter(child_id=child.pk).select_related("actor").order_by("at", "id")
     ]
     return record
+
+
+def _education_record(child: Child) -> dict[str, Any]:
+    """The education record (education app) and the chronology, every field: a subject-access
+    copy is for the person the record is about, professional-only fields included."""
+    from education.chronology import chronology_of
+    from education.selectors import education_record_of
+
+    rec = education_record_of(child)
+    return {
+        "attendance": [{**_row(a), "percent": a.percent} for y in rec.attendance_years for a in y.rows],
+        "exclusions": [_row(x) for x in rec.exclusions],
+        "part_time_timetables": [_row(t) for t in rec.part_time],
+        "alternative_provision": [_row(a) for a in rec.alternative_provision],
+        "sen_statuses": [_row(s) for s in rec.sen],
+        "attainment": [_row(a) for a in rec.attainment],
+        "school_moves": [_row(p.move) for p in rec.placements if getattr(p, "move", None) is not None],
+        "eet_statuses": [_row(e) for e in rec.eet],
+        "chronology": [{"on": e.on, "kind": e.kind, "text": e.text}
+                       for e in chronology_of(child, professional=True)],
+    }
 
 
 # --------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("children/", include("children.urls")),
+    path("children/", include("education.urls")),
     path("peps/", include("peps.urls")),
     path("deadlines/", include("peps.timeliness.urls")),
     path("meetings/", include("meetings.urls")),

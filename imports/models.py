@@ -27,34 +27,3 @@ class Ssda903Import(FileJob):
             # An LA's imports, newest first.
             models.Index(fields=["local_authority", "-created_at"], name="ssda903_la_idx"),
         ]
-
-
-class TermAttendance(models.Model):
-    """A child's attendance at one school in one term, in sessions (two a day).
-
-    Written only through imports.services.record_attendance, so that the education
-    record (when it has its own model) can take over by changing that one function.
-    """
-
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="term_attendance")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
-    academic_year = models.CharField(max_length=7, help_text="Like 2025/26")
-    term = models.CharField(max_length=6)
-    possible = models.PositiveIntegerField()
-    present = models.PositiveIntegerField()
-    authorised = models.PositiveIntegerField()
-    unauthorised = models.PositiveIntegerField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["child", "academic_year", "term"]
-        constraints = [
-            models.UniqueConstraint(fields=["child", "school", "academic_year", "term"],
-                                    name="one_attendance_per_child_school_term"),
-        ]
-
-    @property
-    def percent(self) -> float | None:
-        return round(100 * self.present / self.possible, 1) if self.possible else None

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -530,32 +531,29 @@ def term_dates_file_import(*, actor: User | None, local_authority: LocalAuthorit
 
 def record_attendance(*, child, school, term: tuple[str, str], possible: int, present: int, authorised: int,
                       unauthorised: int, actor: User | None):
-    """The one way attendance figures are written: a child's sessions at a school in one term.
-
-    `term` is (academic year like "2025/26", "autumn" | "spring" | "summer"). Stored in
-    imports.TermAttendance (one row per child, school and term; a later upload replaces
-    the figures). The same figures again change nothing and write no event; otherwise
-    one audit event on the child.
+    """One school's attendance figures for a child in one term, written into the child's
+    education record through its own service (education.services.attendance_save: one
+    audit event, the record's own checks). `term` is (academic year like "2025/26",
+    "autumn" | "spring" | "summer"). A later upload replaces the whole-term figures; the
+    same figures again change nothing and write no event. Returns (row, changed); a
+    ValidationError from the record's checks (sessions that do not add up) is the caller's
+    to report against its row.
     """
-    from .models import TermAttendance
+    from education.models import Attendance
+    from education.services import attendance_save
 
     academic_year, term_name = term
-    values = {"possible": possible, "present": present, "authorised": authorised, "unauthorised": unauthorised}
+    values = {"sessions_possible": possible, "sessions_present": present,
+              "sessions_authorised_absence": authorised, "sessions_unauthorised_absence": unauthorised}
     with transaction.atomic():
-        row = TermAttendance.objects.select_for_update().filter(child=child, school=school,
-                                                                academic_year=academic_year, term=term_name).first()
-        before = snapshot(row, tuple(values)) if row else {}
-        if row is None:
-            row = TermAttendance(child=child, school=school, academic_year=academic_year, term=term_name)
-        elif before == values:
-            return row, False
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.recorded_by = actor if getattr(actor, "pk", None) else None
-        row.recorded_at = timezone.now()
-        row.save()
-        audit_record(actor=actor, verb=Verb.CREATED if not before else Verb.UPDATED, obj=row, child_id=child.pk,
-                     changes={**diff(before, values), "term": f"{term_name} {academic_year}", "school": school.pk})
+        existing = Attendance.objects.select_for_update().filter(
+            child=child, school=school, academic_year=academic_year, term=term_name,
+            half_term=Attendance.HalfTerm.WHOLE).first()
+        if existing is not None and all(getattr(existing, k) == v for k, v in values.items()):
+            return existing, False
+        row = attendance_save(actor=actor, child=child, instance=existing, school=school,
+                              academic_year=academic_year, term=term_name,
+                              half_term=Attendance.HalfTerm.WHOLE, **values)
     return row, True
 
 
@@ -618,9 +616,15 @@ def attendance_import(*, actor: User, data: bytes, term: tuple[str, str]) -> Att
                 result.unmatched.append((row.line, f"The child with the UPN {upn} has no current school: nothing "
                                                    "recorded"))
                 continue
-            _record, changed = record_attendance(child=child, school=school, term=term, possible=row.possible,
-                                                 present=row.present, authorised=row.authorised,
-                                                 unauthorised=row.unauthorised, actor=actor)
+            try:
+                _record, changed = record_attendance(child=child, school=school, term=term, possible=row.possible,
+                                                     present=row.present, authorised=row.authorised,
+                                                     unauthorised=row.unauthorised, actor=actor)
+            except ValidationError as exc:
+                messages = [m for ms in exc.message_dict.values() for m in ms] if hasattr(exc, "error_dict") \
+                    else exc.messages
+                result.problems.append((row.line, f"{upn}: {'; '.join(messages)}: nothing recorded"))
+                continue
             result.recorded += changed
             result.unchanged += not changed
         if result.recorded:

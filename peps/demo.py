@@ -16,8 +16,8 @@ from accounts.models import School, User
 from children.models import Child, Phase
 from children.policies import relationship
 
+from . import record_link, services
 from . import sections as defs
-from . import services
 from .models import Pep, Section, Term
 
 TERMS = [Term.AUTUMN, Term.SPRING, Term.SUMMER]
@@ -115,11 +115,24 @@ def _editor_for(section: Section, child: Child, people: list[User]) -> User | No
     return None  # the system, when no demo login edits this section for this child
 
 
+def _from_record(pep: Pep, answers: dict[str, str]) -> dict[str, str]:
+    """Section B's sample answers with what the child's education record says, as posted."""
+    for name, value in record_link.prefill(pep, defs.form_class_for(pep.phase, "B")).items():
+        answers[name] = ("yes" if value else "no") if isinstance(value, bool) else f"{value}"
+    if answers.get("sen_status") in ("sen_support", "ehcp"):
+        answers.setdefault("sen_details", "Speech and language support twice a week; see the EHCP where there is one.")
+    if answers.get("part_time_timetable") == "yes":
+        answers.setdefault("part_time_details", "15 hours a week; building up to full time by half term.")
+    return answers
+
+
 def _fill(pep: Pep, letters: str, people: list[User], year_group: int | None) -> None:
     for section in pep.sections.filter(letter__in=list(letters)):
         actor = _editor_for(section, pep.child, people)
-        services.section_save(actor, section, sample_answers(pep.phase, section.letter, year_group=year_group),
-                              section.version, mark_complete=True)
+        answers = sample_answers(pep.phase, section.letter, year_group=year_group)
+        if section.letter == "B":
+            answers = _from_record(pep, answers)
+        services.section_save(actor, section, answers, section.version, mark_complete=True)
 
 
 def _approved_history(child: Child, phase: str, year: str, term: str, count: int, people, year_group) -> None:

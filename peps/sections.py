@@ -26,6 +26,8 @@ from children.models import YEAR_GROUP_CHOICES, Child, Phase
 from .models import EditorRole
 
 ATTENDANCE_THRESHOLD = Decimal("95")
+TERM_SESSIONS = ["term_sessions_possible", "term_sessions_present", "term_sessions_authorised",
+                 "term_sessions_unauthorised"]
 
 ATTAINMENT_CHOICES = [
     ("below", "Below age-related expectations"),
@@ -341,6 +343,14 @@ class _EducationBase(SectionForm):
         error_messages={"required": "Select the year group", "invalid_choice": "Select the year group"},
     )
     attendance_percent = _attendance()
+    # This term's sessions, kept in the child's education record (peps.record_link): when
+    # given, the attendance percentage is worked out from the record, never typed.
+    term_sessions_possible = _count("Possible sessions this term", maximum=400,
+                                    hint="Half-day sessions. Leave the four session boxes blank if the school "
+                                         "has not given them.")
+    term_sessions_present = _count("Sessions present this term", maximum=400)
+    term_sessions_authorised = _count("Sessions of authorised absence this term", maximum=400)
+    term_sessions_unauthorised = _count("Sessions of unauthorised absence this term", maximum=400)
     sen_status = _choice("Special educational needs (SEN) status", SEN_CHOICES,
                          required="Select the child's SEN status")
     sen_details = _text("SEN needs and provision", rows=3, required="Enter the SEN needs and provision",
@@ -383,8 +393,9 @@ class EducationSchoolAge(_EducationBase):
 
     groups = [
         ("School", ["school_name", "year_group"]),
-        ("Attendance", ["attendance_percent", "suspensions_count", "suspension_days", "permanent_exclusions",
-                        "exclusion_details", "part_time_timetable", "part_time_details", "alternative_provision"]),
+        ("Attendance", ["attendance_percent", *TERM_SESSIONS, "suspensions_count", "suspension_days",
+                        "permanent_exclusions", "exclusion_details", "part_time_timetable", "part_time_details",
+                        "alternative_provision"]),
         ("Special educational needs", ["sen_status", "sen_details"]),
         ("Attainment against age-related expectations",
          ["attainment_english", "attainment_maths", "attainment_science", "other_subject_1", "attainment_other_1",
@@ -445,6 +456,7 @@ class EducationEarlyYears(_EducationBase):
 
     groups = [
         ("Setting", ["school_name", "year_group", "funded_hours", "attendance_percent"]),
+        ("Attendance this term", TERM_SESSIONS),
         ("Early Years Pupil Premium", ["eypp_received", "eypp_use"]),
         ("Development Matters: development against age-related expectations",
          [area for area, _label in DEVELOPMENT_MATTERS_AREAS] + ["development_notes"]),
@@ -489,7 +501,7 @@ class EducationPost16(_EducationBase):
 
     groups = [
         ("Education, employment or training", ["eet_status", "school_name", "year_group", "course", "course_level",
-                                               "attendance_percent"]),
+                                               "attendance_percent", *TERM_SESSIONS]),
         ("Not in education, employment or training (NEET)", ["neet_since", "neet_reason", "neet_support"]),
         ("Special educational needs", ["sen_status", "sen_details"]),
         ("Progress and plans", ["progress_notes", "semh", "transition_planning", "pathway_plan_link"]),

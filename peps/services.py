@@ -44,6 +44,7 @@ from children.models import Child, Phase, phase_for_year_group
 from children.policies import relationship
 from children.selectors import current_placement, team_of
 
+from . import record_link
 from . import sections as defs
 from .models import Pep, Section, SectionConfig, StashedSectionPost, SupportingDocument, Term
 from .policies import PROFESSIONAL_RELATIONSHIPS, PepAction, can_edit_section, can_start_pep, rel_allows
@@ -305,8 +306,11 @@ def pep_start(actor: User | None, child: Child, kind: str, concern_reason: str =
             section.data = {k: v for k, v in previous_a.data.items() if k in names}
             section.state = Section.State.IN_PROGRESS
             section.updated_at = now
-        elif cfg.letter == "B" and placement is not None:
-            section.data = {"school_name": placement.school.name, "year_group": placement.year_group}
+        elif cfg.letter == "B":
+            # The school, and what the child's education record says for this term.
+            section.data = record_link.prefill(pep, form_cls)
+            if placement is not None:
+                section.data.update(school_name=placement.school.name, year_group=placement.year_group)
         new_sections.append(section)
     Section.objects.bulk_create(new_sections)
 
@@ -329,8 +333,13 @@ def section_form(pep: Pep, section: Section, data=None, *, professional: bool, m
                  initial: dict | None = None) -> defs.SectionForm:
     form_cls = defs.form_class_for(pep.phase, section.letter)
     if data is None:
-        return form_cls(initial=initial if initial is not None else form_cls.initial_from(section.data),
-                        professional=professional)
+        if initial is None:
+            stored = section.data
+            if section.letter == "B" and pep.is_open:
+                # The education record as it is now wins over what was stored (peps.record_link).
+                stored = {**stored, **record_link.prefill(pep, form_cls)}
+            initial = form_cls.initial_from(stored)
+        return form_cls(initial=initial, professional=professional)
     return form_cls(data, professional=professional, mark_complete=mark_complete)
 
 
@@ -358,7 +367,15 @@ def section_save(actor: User | None, section: Section, data, version: int, mark_
     form = section_form(pep, current, data, professional=professional, mark_complete=mark_complete)
     if not form.is_valid():
         raise SectionInvalid(form)
-    new_data = {**current.data, **form.to_data()}
+    try:
+        # Section B and the education record: checked against it and written to it (its own audit event).
+        from_record = record_link.reconcile(actor=actor, pep=pep, section=current, form=form)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+        raise SectionInvalid(form) from exc
+    new_data = {**current.data, **form.to_data(), **from_record}
     state = Section.State.COMPLETE if mark_complete else Section.State.IN_PROGRESS
     now = timezone.now()
     updated = Section.objects.filter(pk=current.pk, version=version).update(

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "children",
+    "education",
     "peps",
     "peps.timeliness",
     "peps.quality",

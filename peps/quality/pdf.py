@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from education.chronology import chronology_of
 from peps.models import Pep
 from peps.pdf import render_pdf
 
@@ -33,6 +34,9 @@ def pep_pdf_context(pep: Pep, *, show_pp_plus: bool, professional: bool) -> dict
         "review": review,
         "generated_at": timezone.localtime(),
         "title": pdf_title(pep),
+        # The child's chronology (education.chronology) in the professionals' copy only: the
+        # stored copy is rendered for the family.
+        "chronology": chronology_of(child, professional=True) if professional else None,
     }
 
 

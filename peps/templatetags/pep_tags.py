@@ -58,3 +58,11 @@ def filesize(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
     return f"{max(1, round(size / 1024))} KB"
+
+
+@register.inclusion_tag("peps/includes/record_changes.html")
+def pep_record_changes(pep):
+    """Attendance, attainment and exclusions against the last PEP, from the education record."""
+    from peps.record_link import changes_since_last
+
+    return {"pep": pep, "changes": changes_since_last(pep)}

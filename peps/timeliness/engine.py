@@ -78,8 +78,11 @@ class Kind:
     POST16 = "post16"
     CONCERN = "concern"
     QA = "qa"
+    # Kept by the education record (education.selectors.reviews_due), listed beside the PEP ones.
+    PART_TIME_REVIEW = "part_time_review"
+    EHCP_REVIEW = "ehcp_review"
 
-    ALL = (INITIAL, CHANGE_OF_SCHOOL, TERMLY, HALF_TERMLY, POST16, CONCERN, QA)
+    ALL = (INITIAL, CHANGE_OF_SCHOOL, TERMLY, HALF_TERMLY, POST16, CONCERN, QA, PART_TIME_REVIEW, EHCP_REVIEW)
     LABELS = {
         INITIAL: "Initial PEP",
         CHANGE_OF_SCHOOL: "Change of school PEP",
@@ -88,6 +91,8 @@ class Kind:
         POST16: "Post-16 PEP review",
         CONCERN: "Concern review",
         QA: "Quality assurance",
+        PART_TIME_REVIEW: "Part-time timetable review",
+        EHCP_REVIEW: "EHCP annual review",
     }
 
 
@@ -492,3 +497,24 @@ def _compute(today: dt.date, child_q: Q, la_q: Q, with_qa: bool = True) -> list[
             add(Kind.QA, counter.working(held_on, SHORT_DAYS), done, str(pep_id),
                 f"{PEP_KIND_LABELS.get(pep_kind, pep_kind)}, {pep_term} {year}, meeting {_long_date(held_on)}")
     return result
+
+
+def record_deadlines(*, today: dt.date | None = None, la_ids: Iterable[int] | None = None,
+                     child_ids: QuerySet | Iterable[int] | None = None) -> list[Deadline]:
+    """The education record's reviews as deadlines: every open part-time timetable's agreed
+    review date and every EHCP's annual review (due 12 months after the last). Two queries.
+
+    Kept apart from compute_deadlines, so the daily PEP run (notices) and the dashboards
+    count PEP deadlines only; the deadline lists add these.
+    """
+    from education.selectors import reviews_due
+
+    today = today or timezone.localdate()
+    counter = _Counter(today)
+    rows = []
+    for r in reviews_due(la_ids=la_ids, child_ids=child_ids, today=today):
+        c = r.child
+        rows.append(Deadline(c.pk, c.la_reference, f"{c.preferred_name or c.first_name} {c.last_name}",
+                             c.local_authority_id, r.kind, r.due_on, counter.status(r.due_on, None),
+                             f"{c.pk}:{r.kind}:{r.ident}:{r.due_on}", r.detail, None, None))
+    return rows

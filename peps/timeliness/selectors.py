@@ -13,7 +13,7 @@ from children.models import Child
 from children.policies import children_visible_to
 from peps import deadlines
 
-from .engine import Deadline, compute_deadlines
+from .engine import Deadline, compute_deadlines, record_deadlines
 from .models import DayOff, DeadlineSettings, TermDates
 
 # Roles whose home page shows a deadlines panel (the people who organise PEP meetings).
@@ -42,7 +42,8 @@ def _ordered(rows: list[Deadline]) -> list[Deadline]:
 
 
 def deadlines_for_la(local_authority: LocalAuthority, *, today: dt.date | None = None) -> list[Deadline]:
-    return _ordered(compute_deadlines(today=today, la_ids=[local_authority.pk]))
+    return _ordered(compute_deadlines(today=today, la_ids=[local_authority.pk])
+                    + record_deadlines(today=today, la_ids=[local_authority.pk]))
 
 
 def deadlines_for_user(user: User, *, today: dt.date | None = None) -> list[Deadline]:
@@ -57,10 +58,15 @@ def deadlines_for_user(user: User, *, today: dt.date | None = None) -> list[Dead
         day = today or timezone.localdate()
         la_id = user.local_authority_id
         return cached_until_write(f"timeliness:deadlines:la{la_id}:{day.isoformat()}",
-                                  lambda: _ordered(compute_deadlines(today=day, la_ids=[la_id])))
-    return _ordered(compute_deadlines(today=today, child_ids=children_visible_to(user).values("pk")))
+                                  lambda: _ordered(compute_deadlines(today=day, la_ids=[la_id])
+                                                   + record_deadlines(today=day, la_ids=[la_id])))
+    visible = children_visible_to(user).values("pk")
+    return _ordered(compute_deadlines(today=today, child_ids=visible)
+                    + record_deadlines(today=today, child_ids=visible))
 
 
 def deadlines_for_child(child: Child, *, today: dt.date | None = None) -> list[Deadline]:
-    rows = compute_deadlines(today=today or timezone.localdate(), child_ids=[child.pk])
+    today = today or timezone.localdate()
+    rows = (compute_deadlines(today=today, child_ids=[child.pk])
+            + record_deadlines(today=today, child_ids=[child.pk]))
     return sorted(rows, key=lambda d: (d.due_on, d.kind))

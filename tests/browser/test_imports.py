@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 
 from accounts.models import Role, User
 from children.models import Child
-from imports.models import TermAttendance
+from education.models import Attendance
 from tests.browser.conftest import sign_in, submit_and_wait
 from tests.imports.gias_files import gias_bytes, row
 from tests.imports.test_term_dates import ICS
@@ -81,7 +81,7 @@ def test_a_designated_teacher_uploads_attendance(browser, pages, live_server, de
     submit_and_wait(browser)
     assert "1 pupil recorded" in browser.page_source and "UN4 is a 'UPN not known' code" in browser.page_source
     pages.check("attendance recorded", raw=False)
-    assert TermAttendance.objects.get(child=child).present == 110
+    assert Attendance.objects.get(child=child).sessions_present == 110
 
 
 def test_a_platform_admin_imports_gias(browser, pages, live_server, demo, tmp_path):

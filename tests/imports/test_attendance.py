@@ -7,7 +7,7 @@ import pytest
 from accounts.models import AuditEvent
 from children.upn import with_check_letter
 from imports import services
-from imports.models import TermAttendance
+from education.models import Attendance
 from imports.readers import FileProblem
 
 UPN_RUBY = with_check_letter("860200012345")
@@ -31,9 +31,24 @@ def test_a_designated_teacher_records_their_childrens_attendance_from_sims_heade
     data = _csv("UPN,Legal Surname,Forename,Sessions Possible,Sessions Present,Authorised Absences,"
                 "Unauthorised Absences", f"{UPN_RUBY},Testchild,Ruby,120,110,8,2")
     result = services.attendance_import(actor=upns.people["designated_teacher"], data=data, term=TERM)
-    row = TermAttendance.objects.get(child=upns.child)
-    assert (row.possible, row.present, row.authorised, row.unauthorised, row.school) == (120, 110, 8, 2, upns.school)
-    assert row.percent == 91.7 and result.recorded == 1
+    row = Attendance.objects.get(child=upns.child)
+    assert (row.sessions_possible, row.sessions_present, row.sessions_authorised_absence,
+            row.sessions_unauthorised_absence, row.school) == (120, 110, 8, 2, upns.school)
+    assert str(row.percent) == "91.7" and result.recorded == 1
+
+
+def test_the_figures_land_in_the_education_record_and_a_row_that_does_not_add_up_is_refused(upns):
+    """The attendance upload writes the child's education record through its own service,
+    so the record's checks hold: sessions that do not add up are reported, not written."""
+    from accounts.models import AuditEvent
+
+    before = AuditEvent.objects.count()
+    data = _csv("UPN,Possible,Present,Authorised,Unauthorised", f"{UPN_RUBY},120,100,8,2")
+    result = services.attendance_import(actor=upns.people["designated_teacher"], data=data, term=TERM)
+    assert result.recorded == 0 and not Attendance.objects.filter(child=upns.child).exists()
+    assert [line for line, _ in result.problems] == [2]
+    assert "add up" in result.problems[0][1]
+    assert AuditEvent.objects.count() == before
 
 
 def test_rows_of_children_the_uploader_cannot_see_are_listed_and_not_written(upns):
@@ -41,20 +56,20 @@ def test_rows_of_children_the_uploader_cannot_see_are_listed_and_not_written(upn
                 f"{UPN_RUBY},100,100,0,0", f"{UPN_OTTO},100,90,10,0", f"{with_check_letter('860200099999')},1,1,0,0")
     result = services.attendance_import(actor=upns.people["designated_teacher"], data=data, term=TERM)
     assert [line for line, _ in result.unmatched] == [3, 4]
-    assert list(TermAttendance.objects.values_list("child", flat=True)) == [upns.child.pk]
+    assert list(Attendance.objects.values_list("child", flat=True)) == [upns.child.pk]
 
 
 def test_the_virtual_school_records_at_the_childs_current_school(upns):
     data = _csv("upn,possible_sessions,present,authorised,unauthorised", f"{UPN_OTTO},100,90,5,5")
     services.attendance_import(actor=upns.people["vs_officer"], data=data, term=TERM)
-    assert TermAttendance.objects.get(child=upns.other_child).school == upns.other_school
+    assert Attendance.objects.get(child=upns.other_child).school == upns.other_school
 
 
 def test_another_las_virtual_school_cannot_record_for_this_las_children(upns):
     data = _csv("UPN,Possible sessions,Present,Authorised absence,Unauthorised absence", f"{UPN_RUBY},100,90,5,5")
     result = services.attendance_import(actor=upns.people["other_la_vs"], data=data, term=TERM)
     assert result.recorded == 0 and len(result.unmatched) == 1
-    assert not TermAttendance.objects.exists()
+    assert not Attendance.objects.exists()
 
 
 def test_bad_numbers_and_a_wrong_check_letter_are_reported_per_row(upns):
@@ -65,7 +80,7 @@ def test_bad_numbers_and_a_wrong_check_letter_are_reported_per_row(upns):
     messages = dict(result.problems)
     assert "add up to more" in messages[2] and "not a whole number" in messages[3]
     assert "wrong check letter" in messages[4]
-    assert not TermAttendance.objects.exists()
+    assert not Attendance.objects.exists()
 
 
 def test_a_missing_column_refuses_the_file(upns):
@@ -83,5 +98,5 @@ def test_record_attendance_writes_one_event_and_nothing_the_second_time(upns):
     _row, changed = services.record_attendance(**kwargs)
     assert not changed and AuditEvent.objects.count() == before + 1
     services.record_attendance(**{**kwargs, "present": 8, "authorised": 2})
-    event = AuditEvent.objects.filter(object_type="imports.termattendance").first()
-    assert event.changes["present"] == [9, 8] and event.child_id == upns.child.pk
+    event = AuditEvent.objects.filter(object_type="education.attendance").latest("id")
+    assert event.changes["sessions_present"] == [9, 8] and event.child_id == upns.child.pk

@@ -12,7 +12,8 @@ from django.urls import reverse
 from accounts.models import School
 from children.models import Child
 from children.upn import with_check_letter
-from imports.models import Ssda903Import, TermAttendance
+from education.models import Attendance
+from imports.models import Ssda903Import
 from peps.timeliness.models import DayOff, TermDates
 from tests.factories import UserFactory
 from tests.imports.gias_files import gias_bytes, row
@@ -99,7 +100,7 @@ def test_the_attendance_page_records_and_lists_unmatched_rows(world, login):
                                                       "file": _upload("a.csv", data.encode())})
     text = page.content.decode()
     assert page.status_code == 200 and "1 pupil recorded" in text and "Line 3: No child you can see" in text
-    assert TermAttendance.objects.get().child == world.child
+    assert Attendance.objects.get().child == world.child
 
 
 def test_the_templates_download_as_csv(world, login):

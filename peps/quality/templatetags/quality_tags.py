@@ -10,6 +10,7 @@ from django import template
 
 from accounts.models import Role
 from children.policies import relationship
+from peps.models import Pep
 from peps.policies import PepAction, rel_allows
 
 from .. import selectors
@@ -59,3 +60,17 @@ def lookup(mapping, key):
         return mapping.get(key, 0)
     except AttributeError:
         return 0
+
+
+@register.inclusion_tag("quality/includes/pep_precheck.html", takes_context=True)
+def pep_precheck(context, pep):
+    """The provisional QA rating, for the professionals in the team while the PEP is open."""
+    from peps.policies import PROFESSIONAL_RELATIONSHIPS
+
+    from ..precheck import pre_check
+
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    rel = relationship(user, pep.child) if user is not None else None
+    show = rel in PROFESSIONAL_RELATIONSHIPS and pep.status in Pep.OPEN_STATUSES
+    return {"pep": pep, "check": pre_check(pep) if show else None}
