@@ -186,7 +186,7 @@ class Exclusion(models.Model):
     length_unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.DAYS)
     # Professional-only: carers and young people see that there was an exclusion, not why.
     reason = models.CharField(max_length=2, choices=ExclusionReason.choices)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(max_length=2000, blank=True)
 
     FIELDS = ("school", "kind", "starts_on", "length", "length_unit", "reason", "notes")
     PROFESSIONAL_ONLY_FIELDS = ("reason", "notes")
@@ -222,7 +222,7 @@ class PartTimeTimetable(models.Model):
                                                      MaxValueValidator(Decimal("32.5"))])
     review_on = models.DateField("agreed review date")
     # Professional-only: the reason can say more than a family member should read.
-    reason = models.TextField(blank=True)
+    reason = models.TextField(max_length=2000, blank=True)
 
     FIELDS = ("school", "starts_on", "ends_on", "hours_per_week", "review_on", "reason")
     PROFESSIONAL_ONLY_FIELDS = ("reason",)
@@ -485,7 +485,7 @@ class SchoolMove(models.Model):
     placement = models.OneToOneField(SchoolPlacement, on_delete=models.CASCADE, related_name="move")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     mid_year = models.BooleanField("moved in the middle of the school year", default=False)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(max_length=2000, blank=True)
 
     FIELDS = ("reason", "mid_year", "notes")
     PROFESSIONAL_ONLY_FIELDS = ("notes",)
