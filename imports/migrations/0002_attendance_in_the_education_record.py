@@ -8,6 +8,12 @@ class Migration(migrations.Migration):
     dependencies = [
         ('imports', '0001_initial'),
     ]
+    # The education record's Attendance takes over this table's job and the name of its
+    # unique constraint, which PostgreSQL keeps as an index name shared across tables: the
+    # old table goes first.
+    run_before = [
+        ('education', '0001_education_record'),
+    ]
 
     operations = [
         migrations.DeleteModel(
