@@ -155,7 +155,14 @@ class SupportingDocument(models.Model):
     root; MEDIA_URL is not served), and leave only through a permission-checked view.
     """
 
+    class Visibility(models.TextChoices):
+        PROFESSIONALS = "professionals", "Professionals only"
+        TEAM = "team", "The whole team, including the carer and the young person"
+
     pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="documents")
+    # Who can see it: carers and young people see a document only when it is shared with the
+    # whole team (peps.policies.document_visible); everything else is for professionals.
+    visibility = models.CharField(max_length=13, choices=Visibility.choices, default=Visibility.PROFESSIONALS)
     original_name = models.CharField(max_length=255)
     stored_name = models.CharField(max_length=100, unique=True)
     content_type = models.CharField(max_length=120)

@@ -172,13 +172,51 @@ def get_section_for_view(user: User, pep_pk: int, letter: str) -> tuple[PepAcces
     return access, section
 
 
+def document_visible(access: PepAccess, document) -> bool:
+    """Professionals see every document; carers and the young person only those shared with the team."""
+    return access.is_professional or document.visibility == document.Visibility.TEAM
+
+
+def can_manage_document(access: PepAccess, user: User, document) -> bool:
+    """Who changes who can see a document, replaces its file or removes it: the person who
+    added it (while still a professional in the team) and the Virtual School."""
+    if access.relationship == Role.VIRTUAL_SCHOOL:
+        return True
+    return access.is_professional and document.uploaded_by_id is not None and document.uploaded_by_id == user.pk
+
+
 def get_document_for(user: User, pep_pk: int, document_pk: int):
-    """A supporting document of a PEP the person may download from."""
+    """A supporting document of a PEP the person may download from.
+
+    A professional-only document does not exist for a carer or the young person (404), as
+    for someone outside the team."""
     access = get_pep_for(user, pep_pk, PepAction.DOWNLOAD)
     document = access.pep.documents.filter(pk=document_pk).first()
-    if document is None:
+    if document is None or not document_visible(access, document):
         raise Http404("No such document")
     return access, document
+
+
+def get_document_for_manage(user: User, pep_pk: int, document_pk: int):
+    """A document this person may change or remove: 404 where they cannot see it, 403 where
+    they see it but did not add it (and are not the Virtual School)."""
+    access = get_pep_for(user, pep_pk, PepAction.VIEW)
+    document = access.pep.documents.select_related("uploaded_by").filter(pk=document_pk).first()
+    if document is None or not document_visible(access, document):
+        raise Http404("No such document")
+    if not can_manage_document(access, user, document):
+        security_log.warning("document change refused", extra={"event": "document_403", "user_id": user.pk,
+                                                                "object_id": document_pk})
+        raise PermissionDenied
+    return access, document
+
+
+def visible_documents(access: PepAccess):
+    """The PEP's documents this person may see listed."""
+    documents = access.pep.documents.select_related("uploaded_by")
+    if not access.is_professional:
+        documents = documents.filter(visibility="team")
+    return documents
 
 
 def can_configure_sections(user: User) -> bool:

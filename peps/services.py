@@ -624,8 +624,11 @@ def safe_download_name(document: SupportingDocument) -> str:
 
 
 @transaction.atomic
-def document_upload(actor: User | None, pep: Pep, upload, description: str = "") -> SupportingDocument:
+def document_upload(actor: User | None, pep: Pep, upload, description: str = "",
+                    visibility: str = SupportingDocument.Visibility.PROFESSIONALS) -> SupportingDocument:
     _require(actor, pep, PepAction.UPLOAD_DOCUMENT)
+    if visibility not in SupportingDocument.Visibility.values:
+        raise DocumentRefused("Select who can see this document")
     if SupportingDocument.objects.filter(pep=pep).count() >= MAX_DOCUMENTS_PER_PEP:
         raise DocumentRefused(f"This PEP already has {MAX_DOCUMENTS_PER_PEP} supporting documents, the most one PEP "
                               "can hold. Put several pages in one PDF instead.")
@@ -643,10 +646,11 @@ def document_upload(actor: User | None, pep: Pep, upload, description: str = "")
         document = SupportingDocument.objects.create(
             pep=pep, original_name=upload.name[:255], stored_name=saved.rsplit("/", 1)[-1],
             content_type=DOCUMENT_TYPES[kind][0], size=upload.size, sha256=digest.hexdigest(),
-            description=description.strip()[:200], uploaded_by=actor,
+            description=description.strip()[:200], uploaded_by=actor, visibility=visibility,
         )
         audit_record(actor=actor, verb=Verb.CREATED, obj=document, child_id=pep.child_id,
                      changes={"pep": [None, pep.pk], "original_name": [None, document.original_name],
+                              "visibility": [None, document.visibility],
                               "content_type": [None, document.content_type], "size": [None, document.size],
                               "sha256": [None, document.sha256]})
     except Exception:
@@ -658,6 +662,78 @@ def document_upload(actor: User | None, pep: Pep, upload, description: str = "")
 
 def document_path(document: SupportingDocument) -> str:
     return f"{DOCUMENT_DIR}/{document.stored_name}"
+
+
+def _require_document_manager(actor: User, document: SupportingDocument) -> None:
+    from .policies import PepAccess, can_manage_document
+
+    rel = relationship(actor, document.pep.child)
+    if rel is None or not can_manage_document(PepAccess(pep=document.pep, relationship=rel), actor, document):
+        raise PermissionDenied
+
+
+def _delete_stored_file_later(name: str) -> None:
+    """The old bytes leave storage once the change is committed (never before: a rolled-back
+    change must still find its file)."""
+    transaction.on_commit(lambda: default_storage.delete(f"{DOCUMENT_DIR}/{name}"))
+
+
+@transaction.atomic
+def document_change(*, actor: User, document: SupportingDocument, visibility: str,
+                    upload=None) -> SupportingDocument:
+    """Change who can see a document and, with `upload`, replace its file (the old file
+    leaves storage). One audit event with what changed, old and new."""
+    document = SupportingDocument.objects.select_for_update().select_related("pep__child").get(pk=document.pk)
+    _require_document_manager(actor, document)
+    if visibility not in SupportingDocument.Visibility.values:
+        raise DocumentRefused("Select who can see this document")
+    before = {"visibility": document.visibility, "original_name": document.original_name,
+              "content_type": document.content_type, "size": document.size, "sha256": document.sha256}
+    old_stored = None
+    document.visibility = visibility
+    if upload is not None:
+        problem = document_problem(upload)
+        if problem:
+            raise DocumentRefused(problem)
+        kind = sniff_document(upload)
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        saved = default_storage.save(f"{DOCUMENT_DIR}/{secrets.token_hex(20)}", File(upload))
+        old_stored = document.stored_name
+        document.stored_name = saved.rsplit("/", 1)[-1]
+        document.original_name = upload.name[:255]
+        document.content_type = DOCUMENT_TYPES[kind][0]
+        document.size = upload.size
+        document.sha256 = digest.hexdigest()
+    after = {"visibility": document.visibility, "original_name": document.original_name,
+             "content_type": document.content_type, "size": document.size, "sha256": document.sha256}
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    try:
+        document.save()
+        audit_record(actor=actor, verb=Verb.UPDATED, obj=document, child_id=document.pep.child_id, changes=changes)
+    except Exception:
+        if old_stored is not None:
+            default_storage.delete(f"{DOCUMENT_DIR}/{document.stored_name}")
+        raise
+    if old_stored is not None:
+        _delete_stored_file_later(old_stored)
+    return document
+
+
+@transaction.atomic
+def document_remove(*, actor: User, document: SupportingDocument) -> None:
+    """Remove a document: the row goes, the file leaves storage after the commit, and the
+    audit keeps who removed it, when, and the file's name."""
+    document = SupportingDocument.objects.select_for_update().select_related("pep__child").get(pk=document.pk)
+    _require_document_manager(actor, document)
+    audit_record(actor=actor, verb=Verb.DELETED, obj=document, child_id=document.pep.child_id,
+                 changes={"original_name": [document.original_name, None], "pep": [document.pep_id, None],
+                          "uploaded_by": [document.uploaded_by_id, None], "sha256": [document.sha256, None]})
+    stored = document.stored_name
+    document.delete()
+    _delete_stored_file_later(stored)
 
 
 @transaction.atomic

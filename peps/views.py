@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,16 +20,19 @@ from children.models import Phase
 from children.services import child_record_viewed
 
 from . import services
-from .forms import DocumentForm, PepStartForm, ReturnForm, SectionConfigForm
+from .forms import DocumentChangeForm, DocumentForm, PepStartForm, ReturnForm, SectionConfigForm
 from .models import Pep
 from .policies import (
     PepAction,
+    can_manage_document,
     get_child_for_pep_start,
     get_document_for,
+    get_document_for_manage,
     get_pep_for,
     get_section_for_edit,
     get_section_for_view,
     require_section_configurer,
+    visible_documents,
 )
 from .sections import form_class_for
 
@@ -62,7 +66,7 @@ def pep_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "peps/pep_detail.html", {
         **_pep_context(access),
         "rows": [(s, access.can_edit(s)) for s in sections],
-        "documents": list(pep.documents.select_related("uploaded_by")),
+        "documents": [(d, can_manage_document(access, request.user, d)) for d in visible_documents(access)],
         "can_submit": access.can(PepAction.SUBMIT),
         "can_qa": access.can(PepAction.QA),
         "can_upload": access.can(PepAction.UPLOAD_DOCUMENT),
@@ -261,13 +265,46 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             document = services.document_upload(request.user, pep, form.cleaned_data["file"],
-                                                form.cleaned_data.get("description") or "")
+                                                form.cleaned_data.get("description") or "",
+                                                visibility=form.cleaned_data["visibility"])
         except services.DocumentRefused as exc:
             form.add_error("file", exc.message)
         else:
             messages.success(request, f"‘{document.original_name}’ has been added to the PEP.")
             return redirect("pep_detail", pk=pep.pk)
     return render(request, "peps/document_upload.html", {**_pep_context(access), "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_change(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    access, document = get_document_for_manage(request.user, pk, document_pk)
+    form = DocumentChangeForm(request.POST or None, request.FILES or None,
+                              initial={"visibility": document.visibility})
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_change(actor=request.user, document=document,
+                                                 visibility=form.cleaned_data["visibility"],
+                                                 upload=form.cleaned_data.get("file"))
+        except services.DocumentRefused as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, f"‘{document.original_name}’ has been changed.")
+            return redirect(f"{reverse('pep_detail', args=[pk])}#documents")
+    return render(request, "peps/document_change.html", {**_pep_context(access), "form": form,
+                                                         "document": document})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    access, document = get_document_for_manage(request.user, pk, document_pk)
+    if request.method == "POST":
+        name = document.original_name
+        services.document_remove(actor=request.user, document=document)
+        messages.success(request, f"‘{name}’ has been removed from the PEP and deleted.")
+        return redirect(f"{reverse('pep_detail', args=[pk])}#documents")
+    return render(request, "peps/document_remove.html", {**_pep_context(access), "document": document})
 
 
 @login_required

@@ -143,8 +143,11 @@ def _day(value) -> str:
     return value.strftime("%-d %B %Y") if value else "Not recorded"
 
 
-def pep_extras(pep: Pep) -> PepExtras:
-    """The meeting record, targets and their reviews, PP+ and documents of one PEP."""
+def pep_extras(pep: Pep, *, professional: bool = True) -> PepExtras:
+    """The meeting record, targets and their reviews, PP+ and documents of one PEP.
+
+    For a carer or the young person (`professional=False`) only the documents shared with
+    the whole team are listed."""
     from meetings.models import Meeting
     from targets.models import Target, TargetReview
 
@@ -195,7 +198,10 @@ def pep_extras(pep: Pep) -> PepExtras:
             # Released (payable) only for an approved decision on an approved PEP.
             released=request.is_approved and approved_pep,
         ))
-    for document in pep.documents.order_by("uploaded_at", "pk"):
+    documents = pep.documents.order_by("uploaded_at", "pk")
+    if not professional:
+        documents = documents.filter(visibility="team")
+    for document in documents:
         # The file's name and description only: the files themselves stay in the portal.
         uploaded = timezone.localtime(document.uploaded_at).strftime("%-d %B %Y")
         detail = f"{document.description}, added {uploaded}" if document.description else f"added {uploaded}"

@@ -19,8 +19,11 @@ def pep_pdf_context(pep: Pep, *, show_pp_plus: bool, professional: bool) -> dict
          "rows": integrations.section_rows(pep, s, professional=professional)}
         for s in pep.sections.all().order_by("letter")
     ]
-    extras = integrations.pep_extras(pep)
-    review = QaReview.objects.filter(pep=pep).prefetch_related("ratings").select_related("reviewer").first()
+    extras = integrations.pep_extras(pep, professional=professional)
+    # Quality assurance is for professionals: the family's copy has no QA at all.
+    review = None
+    if professional:
+        review = QaReview.objects.filter(pep=pep).prefetch_related("ratings").select_related("reviewer").first()
     placement = child.placements.filter(ended_on__isnull=True).select_related("school").first()
     return {
         "pep": pep,
@@ -31,6 +34,7 @@ def pep_pdf_context(pep: Pep, *, show_pp_plus: bool, professional: bool) -> dict
         "extras": extras,
         "show_pp_plus": show_pp_plus,
         "review": review,
+        "professional": professional,
         "generated_at": timezone.localtime(),
         "title": pdf_title(pep),
     }

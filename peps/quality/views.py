@@ -44,6 +44,9 @@ def pep_page_url(pep: Pep) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def qa_review(request: HttpRequest, pk: int) -> HttpResponse:
+    if not get_pep_for(request.user, pk, PepAction.VIEW).is_professional:
+        # Quality assurance is for professionals: for the family this page does not exist.
+        raise Http404("No such page")
     access = get_pep_for(request.user, pk, PepAction.QA)
     pep = access.pep
     criteria = services.active_criteria(pep.child.local_authority)
@@ -75,6 +78,9 @@ def qa_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def pep_quality(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.VIEW)
+    if not access.is_professional:
+        # Quality assurance is for professionals: for the family this page does not exist.
+        raise Http404("No such page")
     return render(request, "quality/pep_quality.html", {
         "pep": access.pep, "child": access.pep.child, "access": access,
         "can_qa": access.can(PepAction.QA), "can_download": access.can(PepAction.DOWNLOAD),

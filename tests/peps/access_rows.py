@@ -32,7 +32,7 @@ def _submitted(world):
     return {"pk": _pep(world, "submitted").pk}
 
 
-def _document(world):
+def _document(world, visibility="team", uploader=None):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
@@ -46,7 +46,9 @@ def _document(world):
         default_storage.delete(name)
     default_storage.save(name, ContentFile(b"%PDF-1.4\n%%EOF\n"))
     doc = SupportingDocument.objects.create(pep=pep, original_name="report.pdf", stored_name="access-matrix-example",
-                                            content_type="application/pdf", size=15, sha256="0" * 64)
+                                            content_type="application/pdf", size=15, sha256="0" * 64,
+                                            visibility=visibility,
+                                            uploaded_by=world.people[uploader] if uploader else None)
     return {"pk": pep.pk, "document_pk": doc.pk}
 
 
@@ -60,6 +62,18 @@ ROWS = [
     Row("pep_return", _only("vs_officer"), kwargs=_submitted),
     Row("pep_document_upload", _only("social_worker", "designated_teacher", "vs_officer"), kwargs=_draft),
     Row("pep_document_download", TEAM, kwargs=_document),
+    # A professional-only document does not exist for the carer and the young person.
+    Row("pep_document_download", dict(TEAM, carer=NOT_FOUND, young_person=NOT_FOUND),
+        kwargs=lambda w: _document(w, "professionals")),
+    # The person who added it and the Virtual School change or remove it.
+    Row("pep_document_change", dict(_only("designated_teacher", "vs_officer"), carer=NOT_FOUND, young_person=NOT_FOUND),
+        kwargs=lambda w: _document(w, "professionals", "designated_teacher")),
+    Row("pep_document_change", _only("designated_teacher", "vs_officer"),
+        kwargs=lambda w: _document(w, "team", "designated_teacher")),
+    Row("pep_document_remove", dict(_only("designated_teacher", "vs_officer"), carer=NOT_FOUND, young_person=NOT_FOUND),
+        kwargs=lambda w: _document(w, "professionals", "designated_teacher")),
+    Row("pep_document_remove", _only("vs_officer"), kwargs=lambda w: _document(w, "team"), method="post",
+        data=lambda w: {}),
     Row("pep_start", _only("social_worker", "designated_teacher", "vs_officer"),
         kwargs=lambda w: {"child_pk": w.child.pk}),
     Row("pep_section_config", ADMINS),
