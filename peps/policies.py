@@ -227,3 +227,16 @@ def can_configure_sections(user: User) -> bool:
 def require_section_configurer(user: User) -> None:
     if not can_configure_sections(user):
         raise PermissionDenied("Only local authority admins can change the PEP sections.")
+
+
+def get_pep_for_young_person(user: User, pk: int) -> PepAccess:
+    """"My PEP" is the young person's own page: 404 outside the team, 403 for the rest of it."""
+    access = get_pep_for(user, pk, PepAction.VIEW)
+    if access.relationship != Role.YOUNG_PERSON:
+        raise PermissionDenied
+    return access
+
+
+def require_young_person(user: User) -> None:
+    if user.role != Role.YOUNG_PERSON:
+        raise PermissionDenied

@@ -4,6 +4,8 @@ from . import views
 
 urlpatterns = [
     path("<int:pk>/", views.pep_detail, name="pep_detail"),
+    path("mine/", views.my_pep_home, name="my_pep_home"),
+    path("<int:pk>/mine/", views.my_pep, name="my_pep"),
     path("<int:pk>/sections/<str:letter>/", views.section_detail, name="pep_section"),
     path("<int:pk>/sections/<str:letter>/edit/", views.section_edit, name="pep_section_edit"),
     path("<int:pk>/submit/", views.pep_submit, name="pep_submit"),

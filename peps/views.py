@@ -29,9 +29,11 @@ from .policies import (
     get_document_for,
     get_document_for_manage,
     get_pep_for,
+    get_pep_for_young_person,
     get_section_for_edit,
     get_section_for_view,
     require_section_configurer,
+    require_young_person,
     visible_documents,
 )
 from .sections import form_class_for
@@ -356,3 +358,30 @@ def section_config_edit(request: HttpRequest, phase: str) -> HttpResponse:
             return redirect("pep_section_config")
     return render(request, "peps/section_config_edit.html", {"form": form, "phase": Phase(phase)})
 
+
+
+@login_required
+@require_GET
+def my_pep_home(request: HttpRequest) -> HttpResponse:
+    """The young person's own home for their plans."""
+    from .young_person import next_meeting_of, peps_of_young_person
+
+    require_young_person(request.user)
+    peps = peps_of_young_person(request.user)
+    return render(request, "peps/my_pep_home.html", {
+        "peps": peps, "meeting": next_meeting_of(peps[0].child) if peps else None,
+    })
+
+
+@login_required
+@require_GET
+def my_pep(request: HttpRequest, pk: int) -> HttpResponse:
+    from .young_person import my_pep as build
+
+    access = get_pep_for_young_person(request.user, pk)
+    section_c = access.pep.sections.filter(letter="C").first()
+    child_record_viewed(actor=request.user, child=access.pep.child, what=f"my-pep:{access.pep.pk}")
+    return render(request, "peps/my_pep.html", {
+        **_pep_context(access),
+        "mine": build(access.pep, can_edit_views=bool(section_c and access.can_edit(section_c))),
+    })

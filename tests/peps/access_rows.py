@@ -76,6 +76,9 @@ ROWS = [
         data=lambda w: {}),
     Row("pep_start", _only("social_worker", "designated_teacher", "vs_officer"),
         kwargs=lambda w: {"child_pk": w.child.pk}),
+    # "My PEP" is the young person's own: everyone else in the team 403, outside it 404.
+    Row("my_pep_home", everyone(FORBIDDEN, young_person=OK, outsider_young_person=OK)),
+    Row("my_pep", _only("young_person"), kwargs=_draft),
     Row("pep_section_config", ADMINS),
     Row("pep_section_config_edit", ADMINS, kwargs=lambda w: {"phase": "school_age"}),
 ]
