@@ -45,6 +45,20 @@ class ReturnForm(GovForm):
         return reason
 
 
+class ReopenForm(GovForm):
+    reason = forms.CharField(
+        label="Why are you reopening this PEP?", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The team will see this. The approved PDF is kept as a superseded copy.",
+        error_messages={"required": "Enter why you are reopening the PEP"},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Enter why you are reopening the PEP")
+        return reason
+
+
 class DocumentForm(GovForm):
     file = forms.FileField(
         label="Choose a file", help_text="A PDF, Word document (DOCX), Excel spreadsheet (XLSX), PNG or JPEG, "

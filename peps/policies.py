@@ -35,6 +35,7 @@ class PepAction:
     UPLOAD_DOCUMENT = "upload_document"
     DOWNLOAD = "download"  # documents and the PDF copy
     VIEW_PP_PLUS_AMOUNTS = "view_pp_plus_amounts"
+    REOPEN = "reopen"  # the Virtual School reopens an approved PEP, with a reason
 
 
 _DT_VS = frozenset({Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL})
@@ -51,7 +52,7 @@ _RIGHTS: dict[str, frozenset[str]] = {
         PepAction.START, PepAction.SUBMIT, PepAction.QA, PepAction.SCHEDULE_MEETING,
         PepAction.RECORD_MEETING, PepAction.MANAGE_TARGETS, PepAction.REVIEW_TARGETS,
         PepAction.DECIDE_PP_PLUS, PepAction.UPLOAD_DOCUMENT, PepAction.DOWNLOAD,
-        PepAction.VIEW_PP_PLUS_AMOUNTS,
+        PepAction.VIEW_PP_PLUS_AMOUNTS, PepAction.REOPEN,
     }),
     Role.DESIGNATED_TEACHER: frozenset({
         PepAction.START, PepAction.SUBMIT, PepAction.SCHEDULE_MEETING, PepAction.RECORD_MEETING,
@@ -92,6 +93,8 @@ def rel_allows(rel: str, pep: Pep, action: str) -> bool:
     if action in _NEEDS_OPEN and not pep.is_open:
         return False
     if action == PepAction.QA and pep.status != Pep.Status.SUBMITTED:
+        return False
+    if action == PepAction.REOPEN and pep.status != Pep.Status.APPROVED:
         return False
     # PP+ decisions stay allowed after approval: payment follows it (targets.services).
     return True

@@ -45,7 +45,7 @@ from children.policies import relationship
 from children.selectors import current_placement, team_of
 
 from . import sections as defs
-from .models import Pep, Section, SectionConfig, StashedSectionPost, SupportingDocument, Term
+from .models import Pep, Section, SectionConfig, StashedSectionPost, SupersededPdf, SupportingDocument, Term
 from .policies import PROFESSIONAL_RELATIONSHIPS, PepAction, can_edit_section, can_start_pep, rel_allows
 
 log = logging.getLogger("epep.peps")
@@ -57,6 +57,8 @@ ALLOWED: dict[str, set[str]] = {
     Status.DRAFT: {Status.SUBMITTED},
     Status.SUBMITTED: {Status.RETURNED, Status.APPROVED},
     Status.RETURNED: {Status.SUBMITTED},
+    # Only pep_reopen (the Virtual School, with a reason) takes an approved PEP back.
+    Status.APPROVED: {Status.RETURNED},
 }
 
 
@@ -498,6 +500,33 @@ def pep_approve(actor: User | None, pep: Pep) -> Pep:
     return pep
 
 
+@transaction.atomic
+def pep_reopen(*, actor: User, pep: Pep, reason: str) -> Pep:
+    """The Virtual School reopens an approved PEP with a reason: it goes back to the team as
+    returned, its stored PDF is kept unchanged as a superseded copy, and the next approval
+    stores a new one. One audit event (the transition, with the reason)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why you are reopening the PEP"})
+    require_text_limits(Pep, {"returned_reason": reason}, field_names={"returned_reason": "reason"})
+    pep = Pep.objects.select_for_update().select_related("child").get(pk=pep.pk)
+    _require(actor, pep, PepAction.REOPEN)
+    if pep.status != Status.APPROVED:
+        raise TransitionRefused("Only an approved PEP can be reopened.")
+    if pep.approved_pdf:
+        SupersededPdf.objects.create(pep=pep, file=pep.approved_pdf.name, sha256=pep.approved_pdf_sha256,
+                                     approved_at=pep.approved_at, reopened_by=actor, reason=reason)
+    pep = _transition(actor=actor, pep=pep, to=Status.RETURNED, returned_reason=reason, approved_at=None,
+                      approved_pdf_sha256="")
+    # The file itself now belongs to the superseded copy; a new approval stores a new one.
+    Pep.objects.filter(pk=pep.pk).update(approved_pdf="")
+    pep.approved_pdf = ""
+    _email_team(pep, actor, f"PEP reopened ({pep.child.la_reference})",
+                [f"The Virtual School has reopened the approved {pep.label} PEP for child {pep.child.la_reference}.",
+                 "Sign in to read the reason and make the changes."])
+    return pep
+
+
 # --------------------------------------------------------------------------------------
 # Supporting documents
 # --------------------------------------------------------------------------------------
@@ -742,6 +771,15 @@ def document_download(actor: User, document: SupportingDocument):
     handle = default_storage.open(document_path(document), "rb")
     audit_record(actor=actor, verb=Verb.DOWNLOADED, obj=document, child_id=document.pep.child_id,
                  changes={"sha256": [None, document.sha256]})
+    return handle
+
+
+@transaction.atomic
+def superseded_pdf_open(*, actor: User, copy: SupersededPdf):
+    """Open a superseded approved PDF for reading, audited. The caller has checked access."""
+    handle = copy.file.open("rb")
+    audit_record(actor=actor, verb=Verb.DOWNLOADED, obj=copy, child_id=copy.pep.child_id,
+                 changes={"sha256": [None, copy.sha256]})
     return handle
 
 

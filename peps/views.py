@@ -20,7 +20,7 @@ from children.models import Phase
 from children.services import child_record_viewed
 
 from . import services
-from .forms import DocumentChangeForm, DocumentForm, PepStartForm, ReturnForm, SectionConfigForm
+from .forms import DocumentChangeForm, DocumentForm, PepStartForm, ReopenForm, ReturnForm, SectionConfigForm
 from .models import Pep
 from .policies import (
     PepAction,
@@ -71,6 +71,8 @@ def pep_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": [(d, can_manage_document(access, request.user, d)) for d in visible_documents(access)],
         "can_submit": access.can(PepAction.SUBMIT),
         "can_qa": access.can(PepAction.QA),
+        "can_reopen": access.can(PepAction.REOPEN),
+        "superseded": list(pep.superseded_pdfs.select_related("reopened_by")) if access.is_professional else [],
         "can_upload": access.can(PepAction.UPLOAD_DOCUMENT),
         "can_download": access.can(PepAction.DOWNLOAD),
         "history": Pep.objects.filter(child=pep.child).exclude(pk=pep.pk).order_by("-created_at")[:10],
@@ -256,6 +258,44 @@ def pep_return(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The PEP has been returned to the team with your reason.")
         return redirect("pep_detail", pk=pep.pk)
     return render(request, "peps/pep_return.html", {**_pep_context(access), "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pep_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pep_for(request.user, pk, PepAction.REOPEN)
+    pep = access.pep
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pep_reopen(actor=request.user, pep=pep, reason=form.cleaned_data["reason"])
+        except (services.TransitionConflict, services.TransitionRefused) as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "The PEP has been reopened and returned to the team. "
+                                      "The approved PDF is kept as a superseded copy.")
+        return redirect("pep_detail", pk=pep.pk)
+    return render(request, "peps/pep_reopen.html", {**_pep_context(access), "form": form})
+
+
+@login_required
+@require_GET
+def superseded_pdf_download(request: HttpRequest, pk: int, copy_pk: int) -> FileResponse:
+    access = get_pep_for(request.user, pk, PepAction.DOWNLOAD)
+    if not access.is_professional:
+        raise Http404("No such copy")
+    copy = access.pep.superseded_pdfs.filter(pk=copy_pk).first()
+    if copy is None:
+        raise Http404("No such copy")
+    try:
+        handle = services.superseded_pdf_open(actor=request.user, copy=copy)
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing") from exc
+    response = FileResponse(handle, as_attachment=True, content_type="application/pdf",
+                            filename=f"PEP-{access.pep.pk}-superseded-{copy.reopened_at:%Y-%m-%d}.pdf")
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -52,6 +52,21 @@ def _document(world, visibility="team", uploader=None):
     return {"pk": pep.pk, "document_pk": doc.pk}
 
 
+def _superseded(world):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from peps.models import SupersededPdf
+
+    pep = _pep(world, "approved")
+    name = "approved-peps/access-matrix-superseded.pdf"
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    copy = SupersededPdf.objects.create(pep=pep, file=name, reason="Wrong school recorded")
+    return {"pk": pep.pk, "copy_pk": copy.pk}
+
+
 ADMINS = everyone(FORBIDDEN, admin_user=OK, other_la_admin=OK)
 
 ROWS = [
@@ -60,6 +75,8 @@ ROWS = [
     Row("pep_section_edit", _only("social_worker"), kwargs=_section_a),
     Row("pep_submit", _only("designated_teacher", "vs_officer"), kwargs=_draft),
     Row("pep_return", _only("vs_officer"), kwargs=_submitted),
+    Row("pep_reopen", _only("vs_officer"), kwargs=lambda w: {"pk": _pep(w, "approved").pk}),
+    Row("pep_superseded_pdf", dict(TEAM, carer=NOT_FOUND, young_person=NOT_FOUND), kwargs=_superseded),
     Row("pep_document_upload", _only("social_worker", "designated_teacher", "vs_officer"), kwargs=_draft),
     Row("pep_document_download", TEAM, kwargs=_document),
     # A professional-only document does not exist for the carer and the young person.
@@ -88,5 +105,6 @@ LOCKED_ROWS = [
     Row("pep_section_edit", _only(), kwargs=lambda w: {"pk": _pep(w, "approved").pk, "letter": "A"}),
     Row("pep_submit", _only(), kwargs=lambda w: {"pk": _pep(w, "submitted").pk}),
     Row("pep_return", _only(), kwargs=_draft),
+    Row("pep_reopen", _only(), kwargs=_draft),
 ]
 assert NOT_FOUND

@@ -106,8 +106,9 @@ def test_approved_sections_are_locked(pep, social_worker):
 
 def test_the_workflow_table_is_the_issues():
     S = Pep.Status
+    # Issue 14: the Virtual School can reopen an approved PEP (it goes back as returned).
     assert services.ALLOWED == {S.DRAFT: {S.SUBMITTED}, S.SUBMITTED: {S.RETURNED, S.APPROVED},
-                                S.RETURNED: {S.SUBMITTED}}
+                                S.RETURNED: {S.SUBMITTED}, S.APPROVED: {S.RETURNED}}
 
 
 def test_submit_lists_every_problem(pep, designated_teacher):
