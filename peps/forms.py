@@ -7,7 +7,7 @@ from django import forms
 
 from accounts.forms_base import GovForm
 
-from .models import EditorRole, Pep, SectionConfig
+from .models import EditorRole, Pep, SectionConfig, SupportingDocument
 
 
 class PepStartForm(GovForm):
@@ -45,6 +45,20 @@ class ReturnForm(GovForm):
         return reason
 
 
+class ReopenForm(GovForm):
+    reason = forms.CharField(
+        label="Why are you reopening this PEP?", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The team will see this. The approved PDF is kept as a superseded copy.",
+        error_messages={"required": "Enter why you are reopening the PEP"},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Enter why you are reopening the PEP")
+        return reason
+
+
 class DocumentForm(GovForm):
     file = forms.FileField(
         label="Choose a file", help_text="A PDF, Word document (DOCX), Excel spreadsheet (XLSX), PNG or JPEG, "
@@ -55,6 +69,41 @@ class DocumentForm(GovForm):
         label="What is it?", required=False, max_length=200,
         help_text="For example, provision map, support plan, termly report, example of work",
     )
+    visibility = forms.ChoiceField(
+        label="Who can see this?", choices=SupportingDocument.Visibility.choices, widget=forms.RadioSelect,
+        initial=SupportingDocument.Visibility.PROFESSIONALS, required=False,
+        help_text="Carers and the young person only see documents shared with the whole team",
+        error_messages={"invalid_choice": "Select who can see this document"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout("file", "description", Field.radios("visibility", legend_size=Size.SMALL))
+
+    def clean_visibility(self):
+        # Nothing chosen is the safe default: professionals only.
+        return self.cleaned_data.get("visibility") or SupportingDocument.Visibility.PROFESSIONALS
+
+
+class DocumentChangeForm(GovForm):
+    """Who can see a document, and optionally a new file in its place."""
+
+    visibility = forms.ChoiceField(
+        label="Who can see this?", choices=SupportingDocument.Visibility.choices, widget=forms.RadioSelect,
+        help_text="Carers and the young person only see documents shared with the whole team",
+        error_messages={"required": "Select who can see this document",
+                        "invalid_choice": "Select who can see this document"},
+    )
+    file = forms.FileField(
+        label="Replace the file (optional)", required=False,
+        help_text="A PDF, Word document (DOCX), Excel spreadsheet (XLSX), PNG or JPEG, smaller than 10 MB. "
+                  "The old file is deleted.",
+        error_messages={"empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(Field.radios("visibility", legend_size=Size.MEDIUM), "file")
 
 
 class SectionConfigForm(GovForm):

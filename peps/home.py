@@ -36,5 +36,7 @@ def sections_waiting_for(user: User, limit: int = 10) -> list[Section]:
 
 
 def panels(user: User) -> list[dict]:
+    if user.role == Role.YOUNG_PERSON:
+        return [{"template": "peps/panels/my_pep.html"}]
     return [{"template": "peps/panels/home.html", "sections": sections_waiting_for(user),
              "can_configure": can_configure_sections(user)}]

@@ -119,6 +119,28 @@ class Pep(models.Model):
         return f"{self.get_term_display()} term {self.academic_year} – {self.get_kind_display()}"
 
 
+class SupersededPdf(models.Model):
+    """The stored PDF of an approval that the Virtual School later reopened: kept, unchanged.
+
+    A new approval stores a new PDF on the PEP; the old one stays here with who reopened the
+    PEP, when, and why.
+    """
+
+    pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="superseded_pdfs")
+    file = models.FileField(upload_to="approved-peps/")
+    sha256 = models.CharField(max_length=64, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(default=timezone.now)
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.TextField(max_length=5000)
+
+    class Meta:
+        ordering = ["-reopened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Superseded PDF of PEP {self.pep_id} ({self.reopened_at:%Y-%m-%d})"
+
+
 class Section(models.Model):
     class State(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
@@ -155,7 +177,14 @@ class SupportingDocument(models.Model):
     root; MEDIA_URL is not served), and leave only through a permission-checked view.
     """
 
+    class Visibility(models.TextChoices):
+        PROFESSIONALS = "professionals", "Professionals only"
+        TEAM = "team", "The whole team, including the carer and the young person"
+
     pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="documents")
+    # Who can see it: carers and young people see a document only when it is shared with the
+    # whole team (peps.policies.document_visible); everything else is for professionals.
+    visibility = models.CharField(max_length=13, choices=Visibility.choices, default=Visibility.PROFESSIONALS)
     original_name = models.CharField(max_length=255)
     stored_name = models.CharField(max_length=100, unique=True)
     content_type = models.CharField(max_length=120)

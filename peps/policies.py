@@ -35,6 +35,7 @@ class PepAction:
     UPLOAD_DOCUMENT = "upload_document"
     DOWNLOAD = "download"  # documents and the PDF copy
     VIEW_PP_PLUS_AMOUNTS = "view_pp_plus_amounts"
+    REOPEN = "reopen"  # the Virtual School reopens an approved PEP, with a reason
 
 
 _DT_VS = frozenset({Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL})
@@ -51,7 +52,7 @@ _RIGHTS: dict[str, frozenset[str]] = {
         PepAction.START, PepAction.SUBMIT, PepAction.QA, PepAction.SCHEDULE_MEETING,
         PepAction.RECORD_MEETING, PepAction.MANAGE_TARGETS, PepAction.REVIEW_TARGETS,
         PepAction.DECIDE_PP_PLUS, PepAction.UPLOAD_DOCUMENT, PepAction.DOWNLOAD,
-        PepAction.VIEW_PP_PLUS_AMOUNTS,
+        PepAction.VIEW_PP_PLUS_AMOUNTS, PepAction.REOPEN,
     }),
     Role.DESIGNATED_TEACHER: frozenset({
         PepAction.START, PepAction.SUBMIT, PepAction.SCHEDULE_MEETING, PepAction.RECORD_MEETING,
@@ -92,6 +93,8 @@ def rel_allows(rel: str, pep: Pep, action: str) -> bool:
     if action in _NEEDS_OPEN and not pep.is_open:
         return False
     if action == PepAction.QA and pep.status != Pep.Status.SUBMITTED:
+        return False
+    if action == PepAction.REOPEN and pep.status != Pep.Status.APPROVED:
         return False
     # PP+ decisions stay allowed after approval: payment follows it (targets.services).
     return True
@@ -172,13 +175,51 @@ def get_section_for_view(user: User, pep_pk: int, letter: str) -> tuple[PepAcces
     return access, section
 
 
+def document_visible(access: PepAccess, document) -> bool:
+    """Professionals see every document; carers and the young person only those shared with the team."""
+    return access.is_professional or document.visibility == document.Visibility.TEAM
+
+
+def can_manage_document(access: PepAccess, user: User, document) -> bool:
+    """Who changes who can see a document, replaces its file or removes it: the person who
+    added it (while still a professional in the team) and the Virtual School."""
+    if access.relationship == Role.VIRTUAL_SCHOOL:
+        return True
+    return access.is_professional and document.uploaded_by_id is not None and document.uploaded_by_id == user.pk
+
+
 def get_document_for(user: User, pep_pk: int, document_pk: int):
-    """A supporting document of a PEP the person may download from."""
+    """A supporting document of a PEP the person may download from.
+
+    A professional-only document does not exist for a carer or the young person (404), as
+    for someone outside the team."""
     access = get_pep_for(user, pep_pk, PepAction.DOWNLOAD)
     document = access.pep.documents.filter(pk=document_pk).first()
-    if document is None:
+    if document is None or not document_visible(access, document):
         raise Http404("No such document")
     return access, document
+
+
+def get_document_for_manage(user: User, pep_pk: int, document_pk: int):
+    """A document this person may change or remove: 404 where they cannot see it, 403 where
+    they see it but did not add it (and are not the Virtual School)."""
+    access = get_pep_for(user, pep_pk, PepAction.VIEW)
+    document = access.pep.documents.select_related("uploaded_by").filter(pk=document_pk).first()
+    if document is None or not document_visible(access, document):
+        raise Http404("No such document")
+    if not can_manage_document(access, user, document):
+        security_log.warning("document change refused", extra={"event": "document_403", "user_id": user.pk,
+                                                                "object_id": document_pk})
+        raise PermissionDenied
+    return access, document
+
+
+def visible_documents(access: PepAccess):
+    """The PEP's documents this person may see listed."""
+    documents = access.pep.documents.select_related("uploaded_by")
+    if not access.is_professional:
+        documents = documents.filter(visibility="team")
+    return documents
 
 
 def can_configure_sections(user: User) -> bool:
@@ -189,3 +230,16 @@ def can_configure_sections(user: User) -> bool:
 def require_section_configurer(user: User) -> None:
     if not can_configure_sections(user):
         raise PermissionDenied("Only local authority admins can change the PEP sections.")
+
+
+def get_pep_for_young_person(user: User, pk: int) -> PepAccess:
+    """"My PEP" is the young person's own page: 404 outside the team, 403 for the rest of it."""
+    access = get_pep_for(user, pk, PepAction.VIEW)
+    if access.relationship != Role.YOUNG_PERSON:
+        raise PermissionDenied
+    return access
+
+
+def require_young_person(user: User) -> None:
+    if user.role != Role.YOUNG_PERSON:
+        raise PermissionDenied

@@ -311,7 +311,8 @@ class CareSection(SectionForm):
     ]
     mandatory = ("legal_status", "date_entered_care", "placement_type", "carer_name", "carer_contact",
                  "social_worker_name", "social_worker_contact", "parental_responsibility", "delegated_authority")
-    professional_only = ("health_summary",)
+    # Legal status is for professionals: the carer and the young person never see it.
+    professional_only = ("legal_status", "health_summary")
 
     def check(self, cleaned):
         entered = cleaned.get("date_entered_care")
@@ -328,7 +329,7 @@ class CareSectionSchoolAge(CareSection):
                         "min_value": "The SDQ score must be 0 or more",
                         "max_value": "The SDQ score must be 40 or less"},
     )
-    professional_only = ("health_summary", "sdq_score")
+    professional_only = ("legal_status", "health_summary", "sdq_score")
 
 
 # --------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from children.selectors import current_placement, team_of
 
 from . import record_link
 from . import sections as defs
-from .models import Pep, Section, SectionConfig, StashedSectionPost, SupportingDocument, Term
+from .models import Pep, Section, SectionConfig, StashedSectionPost, SupersededPdf, SupportingDocument, Term
 from .policies import PROFESSIONAL_RELATIONSHIPS, PepAction, can_edit_section, can_start_pep, rel_allows
 
 log = logging.getLogger("epep.peps")
@@ -58,6 +58,8 @@ ALLOWED: dict[str, set[str]] = {
     Status.DRAFT: {Status.SUBMITTED},
     Status.SUBMITTED: {Status.RETURNED, Status.APPROVED},
     Status.RETURNED: {Status.SUBMITTED},
+    # Only pep_reopen (the Virtual School, with a reason) takes an approved PEP back.
+    Status.APPROVED: {Status.RETURNED},
 }
 
 
@@ -515,6 +517,33 @@ def pep_approve(actor: User | None, pep: Pep) -> Pep:
     return pep
 
 
+@transaction.atomic
+def pep_reopen(*, actor: User, pep: Pep, reason: str) -> Pep:
+    """The Virtual School reopens an approved PEP with a reason: it goes back to the team as
+    returned, its stored PDF is kept unchanged as a superseded copy, and the next approval
+    stores a new one. One audit event (the transition, with the reason)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why you are reopening the PEP"})
+    require_text_limits(Pep, {"returned_reason": reason}, field_names={"returned_reason": "reason"})
+    pep = Pep.objects.select_for_update().select_related("child").get(pk=pep.pk)
+    _require(actor, pep, PepAction.REOPEN)
+    if pep.status != Status.APPROVED:
+        raise TransitionRefused("Only an approved PEP can be reopened.")
+    if pep.approved_pdf:
+        SupersededPdf.objects.create(pep=pep, file=pep.approved_pdf.name, sha256=pep.approved_pdf_sha256,
+                                     approved_at=pep.approved_at, reopened_by=actor, reason=reason)
+    pep = _transition(actor=actor, pep=pep, to=Status.RETURNED, returned_reason=reason, approved_at=None,
+                      approved_pdf_sha256="")
+    # The file itself now belongs to the superseded copy; a new approval stores a new one.
+    Pep.objects.filter(pk=pep.pk).update(approved_pdf="")
+    pep.approved_pdf = ""
+    _email_team(pep, actor, f"PEP reopened ({pep.child.la_reference})",
+                [f"The Virtual School has reopened the approved {pep.label} PEP for child {pep.child.la_reference}.",
+                 "Sign in to read the reason and make the changes."])
+    return pep
+
+
 # --------------------------------------------------------------------------------------
 # Supporting documents
 # --------------------------------------------------------------------------------------
@@ -641,8 +670,11 @@ def safe_download_name(document: SupportingDocument) -> str:
 
 
 @transaction.atomic
-def document_upload(actor: User | None, pep: Pep, upload, description: str = "") -> SupportingDocument:
+def document_upload(actor: User | None, pep: Pep, upload, description: str = "",
+                    visibility: str = SupportingDocument.Visibility.PROFESSIONALS) -> SupportingDocument:
     _require(actor, pep, PepAction.UPLOAD_DOCUMENT)
+    if visibility not in SupportingDocument.Visibility.values:
+        raise DocumentRefused("Select who can see this document")
     if SupportingDocument.objects.filter(pep=pep).count() >= MAX_DOCUMENTS_PER_PEP:
         raise DocumentRefused(f"This PEP already has {MAX_DOCUMENTS_PER_PEP} supporting documents, the most one PEP "
                               "can hold. Put several pages in one PDF instead.")
@@ -660,10 +692,11 @@ def document_upload(actor: User | None, pep: Pep, upload, description: str = "")
         document = SupportingDocument.objects.create(
             pep=pep, original_name=upload.name[:255], stored_name=saved.rsplit("/", 1)[-1],
             content_type=DOCUMENT_TYPES[kind][0], size=upload.size, sha256=digest.hexdigest(),
-            description=description.strip()[:200], uploaded_by=actor,
+            description=description.strip()[:200], uploaded_by=actor, visibility=visibility,
         )
         audit_record(actor=actor, verb=Verb.CREATED, obj=document, child_id=pep.child_id,
                      changes={"pep": [None, pep.pk], "original_name": [None, document.original_name],
+                              "visibility": [None, document.visibility],
                               "content_type": [None, document.content_type], "size": [None, document.size],
                               "sha256": [None, document.sha256]})
     except Exception:
@@ -677,12 +710,93 @@ def document_path(document: SupportingDocument) -> str:
     return f"{DOCUMENT_DIR}/{document.stored_name}"
 
 
+def _require_document_manager(actor: User, document: SupportingDocument) -> None:
+    from .policies import PepAccess, can_manage_document
+
+    rel = relationship(actor, document.pep.child)
+    if rel is None or not can_manage_document(PepAccess(pep=document.pep, relationship=rel), actor, document):
+        raise PermissionDenied
+
+
+def _delete_stored_file_later(name: str) -> None:
+    """The old bytes leave storage once the change is committed (never before: a rolled-back
+    change must still find its file)."""
+    transaction.on_commit(lambda: default_storage.delete(f"{DOCUMENT_DIR}/{name}"))
+
+
+@transaction.atomic
+def document_change(*, actor: User, document: SupportingDocument, visibility: str,
+                    upload=None) -> SupportingDocument:
+    """Change who can see a document and, with `upload`, replace its file (the old file
+    leaves storage). One audit event with what changed, old and new."""
+    document = SupportingDocument.objects.select_for_update().select_related("pep__child").get(pk=document.pk)
+    _require_document_manager(actor, document)
+    if visibility not in SupportingDocument.Visibility.values:
+        raise DocumentRefused("Select who can see this document")
+    before = {"visibility": document.visibility, "original_name": document.original_name,
+              "content_type": document.content_type, "size": document.size, "sha256": document.sha256}
+    old_stored = None
+    document.visibility = visibility
+    if upload is not None:
+        problem = document_problem(upload)
+        if problem:
+            raise DocumentRefused(problem)
+        kind = sniff_document(upload)
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        saved = default_storage.save(f"{DOCUMENT_DIR}/{secrets.token_hex(20)}", File(upload))
+        old_stored = document.stored_name
+        document.stored_name = saved.rsplit("/", 1)[-1]
+        document.original_name = upload.name[:255]
+        document.content_type = DOCUMENT_TYPES[kind][0]
+        document.size = upload.size
+        document.sha256 = digest.hexdigest()
+    after = {"visibility": document.visibility, "original_name": document.original_name,
+             "content_type": document.content_type, "size": document.size, "sha256": document.sha256}
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    try:
+        document.save()
+        audit_record(actor=actor, verb=Verb.UPDATED, obj=document, child_id=document.pep.child_id, changes=changes)
+    except Exception:
+        if old_stored is not None:
+            default_storage.delete(f"{DOCUMENT_DIR}/{document.stored_name}")
+        raise
+    if old_stored is not None:
+        _delete_stored_file_later(old_stored)
+    return document
+
+
+@transaction.atomic
+def document_remove(*, actor: User, document: SupportingDocument) -> None:
+    """Remove a document: the row goes, the file leaves storage after the commit, and the
+    audit keeps who removed it, when, and the file's name."""
+    document = SupportingDocument.objects.select_for_update().select_related("pep__child").get(pk=document.pk)
+    _require_document_manager(actor, document)
+    audit_record(actor=actor, verb=Verb.DELETED, obj=document, child_id=document.pep.child_id,
+                 changes={"original_name": [document.original_name, None], "pep": [document.pep_id, None],
+                          "uploaded_by": [document.uploaded_by_id, None], "sha256": [document.sha256, None]})
+    stored = document.stored_name
+    document.delete()
+    _delete_stored_file_later(stored)
+
+
 @transaction.atomic
 def document_download(actor: User, document: SupportingDocument):
     """Open a document for reading, audited. The caller has checked PepAction.DOWNLOAD."""
     handle = default_storage.open(document_path(document), "rb")
     audit_record(actor=actor, verb=Verb.DOWNLOADED, obj=document, child_id=document.pep.child_id,
                  changes={"sha256": [None, document.sha256]})
+    return handle
+
+
+@transaction.atomic
+def superseded_pdf_open(*, actor: User, copy: SupersededPdf):
+    """Open a superseded approved PDF for reading, audited. The caller has checked access."""
+    handle = copy.file.open("rb")
+    audit_record(actor=actor, verb=Verb.DOWNLOADED, obj=copy, child_id=copy.pep.child_id,
+                 changes={"sha256": [None, copy.sha256]})
     return handle
 
 

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,16 +20,21 @@ from children.models import Phase
 from children.services import child_record_viewed
 
 from . import services
-from .forms import DocumentForm, PepStartForm, ReturnForm, SectionConfigForm
+from .forms import DocumentChangeForm, DocumentForm, PepStartForm, ReopenForm, ReturnForm, SectionConfigForm
 from .models import Pep
 from .policies import (
     PepAction,
+    can_manage_document,
     get_child_for_pep_start,
     get_document_for,
+    get_document_for_manage,
     get_pep_for,
+    get_pep_for_young_person,
     get_section_for_edit,
     get_section_for_view,
     require_section_configurer,
+    require_young_person,
+    visible_documents,
 )
 from .sections import form_class_for
 
@@ -62,9 +68,11 @@ def pep_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "peps/pep_detail.html", {
         **_pep_context(access),
         "rows": [(s, access.can_edit(s)) for s in sections],
-        "documents": list(pep.documents.select_related("uploaded_by")),
+        "documents": [(d, can_manage_document(access, request.user, d)) for d in visible_documents(access)],
         "can_submit": access.can(PepAction.SUBMIT),
         "can_qa": access.can(PepAction.QA),
+        "can_reopen": access.can(PepAction.REOPEN),
+        "superseded": list(pep.superseded_pdfs.select_related("reopened_by")) if access.is_professional else [],
         "can_upload": access.can(PepAction.UPLOAD_DOCUMENT),
         "can_download": access.can(PepAction.DOWNLOAD),
         "history": Pep.objects.filter(child=pep.child).exclude(pk=pep.pk).order_by("-created_at")[:10],
@@ -254,6 +262,44 @@ def pep_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def pep_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pep_for(request.user, pk, PepAction.REOPEN)
+    pep = access.pep
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pep_reopen(actor=request.user, pep=pep, reason=form.cleaned_data["reason"])
+        except (services.TransitionConflict, services.TransitionRefused) as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "The PEP has been reopened and returned to the team. "
+                                      "The approved PDF is kept as a superseded copy.")
+        return redirect("pep_detail", pk=pep.pk)
+    return render(request, "peps/pep_reopen.html", {**_pep_context(access), "form": form})
+
+
+@login_required
+@require_GET
+def superseded_pdf_download(request: HttpRequest, pk: int, copy_pk: int) -> FileResponse:
+    access = get_pep_for(request.user, pk, PepAction.DOWNLOAD)
+    if not access.is_professional:
+        raise Http404("No such copy")
+    copy = access.pep.superseded_pdfs.filter(pk=copy_pk).first()
+    if copy is None:
+        raise Http404("No such copy")
+    try:
+        handle = services.superseded_pdf_open(actor=request.user, copy=copy)
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing") from exc
+    response = FileResponse(handle, as_attachment=True, content_type="application/pdf",
+                            filename=f"PEP-{access.pep.pk}-superseded-{copy.reopened_at:%Y-%m-%d}.pdf")
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.UPLOAD_DOCUMENT)
     pep = access.pep
@@ -261,13 +307,46 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             document = services.document_upload(request.user, pep, form.cleaned_data["file"],
-                                                form.cleaned_data.get("description") or "")
+                                                form.cleaned_data.get("description") or "",
+                                                visibility=form.cleaned_data["visibility"])
         except services.DocumentRefused as exc:
             form.add_error("file", exc.message)
         else:
             messages.success(request, f"‘{document.original_name}’ has been added to the PEP.")
             return redirect("pep_detail", pk=pep.pk)
     return render(request, "peps/document_upload.html", {**_pep_context(access), "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_change(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    access, document = get_document_for_manage(request.user, pk, document_pk)
+    form = DocumentChangeForm(request.POST or None, request.FILES or None,
+                              initial={"visibility": document.visibility})
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_change(actor=request.user, document=document,
+                                                 visibility=form.cleaned_data["visibility"],
+                                                 upload=form.cleaned_data.get("file"))
+        except services.DocumentRefused as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, f"‘{document.original_name}’ has been changed.")
+            return redirect(f"{reverse('pep_detail', args=[pk])}#documents")
+    return render(request, "peps/document_change.html", {**_pep_context(access), "form": form,
+                                                         "document": document})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    access, document = get_document_for_manage(request.user, pk, document_pk)
+    if request.method == "POST":
+        name = document.original_name
+        services.document_remove(actor=request.user, document=document)
+        messages.success(request, f"‘{name}’ has been removed from the PEP and deleted.")
+        return redirect(f"{reverse('pep_detail', args=[pk])}#documents")
+    return render(request, "peps/document_remove.html", {**_pep_context(access), "document": document})
 
 
 @login_required
@@ -319,3 +398,30 @@ def section_config_edit(request: HttpRequest, phase: str) -> HttpResponse:
             return redirect("pep_section_config")
     return render(request, "peps/section_config_edit.html", {"form": form, "phase": Phase(phase)})
 
+
+
+@login_required
+@require_GET
+def my_pep_home(request: HttpRequest) -> HttpResponse:
+    """The young person's own home for their plans."""
+    from .young_person import next_meeting_of, peps_of_young_person
+
+    require_young_person(request.user)
+    peps = peps_of_young_person(request.user)
+    return render(request, "peps/my_pep_home.html", {
+        "peps": peps, "meeting": next_meeting_of(peps[0].child) if peps else None,
+    })
+
+
+@login_required
+@require_GET
+def my_pep(request: HttpRequest, pk: int) -> HttpResponse:
+    from .young_person import my_pep as build
+
+    access = get_pep_for_young_person(request.user, pk)
+    section_c = access.pep.sections.filter(letter="C").first()
+    child_record_viewed(actor=request.user, child=access.pep.child, what=f"my-pep:{access.pep.pk}")
+    return render(request, "peps/my_pep.html", {
+        **_pep_context(access),
+        "mine": build(access.pep, can_edit_views=bool(section_c and access.can_edit(section_c))),
+    })

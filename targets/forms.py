@@ -109,6 +109,10 @@ class PpPlusRequestForm(GovForm):
                          help_text="For example, 10 one-to-one maths tuition sessions with a qualified tutor")
     category = forms.ChoiceField(label="Kind of intervention", choices=[("", "Select a kind"), *Category.choices],
                                  error_messages={"required": "Select the kind of intervention"})
+    over_allocation_reason = forms.CharField(
+        label="Why should this request go past the allocation?", required=False, max_length=2000,
+        help_text="Only when the request would take the child's year past its Pupil Premium Plus allocation",
+        widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)

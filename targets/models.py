@@ -164,6 +164,7 @@ class PpPlusRequest(models.Model):
         APPROVED = "approved", "Approved"
         PART_APPROVED = "part_approved", "Part approved"
         DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     APPROVED_STATUSES = (Status.APPROVED, Status.PART_APPROVED)
 
@@ -177,6 +178,8 @@ class PpPlusRequest(models.Model):
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.REQUESTED)
     approved_amount = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     reason = models.TextField(max_length=5000, blank=True)
+    # Why the school asks for more than the child's year has left (the request page asks).
+    over_allocation_reason = models.TextField(max_length=2000, blank=True)
     # The financial year (April to March) of the day it was requested.
     financial_year = models.CharField(max_length=7)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -60,7 +60,9 @@ class Ledger:
 
 def _sums(qs: QuerySet[PpPlusRequest]) -> dict:
     return qs.aggregate(
-        requested=Coalesce(Sum("amount"), Value(ZERO), output_field=_MONEY),
+        # A withdrawn request was never asked for, in the figures.
+        requested=Coalesce(Sum("amount", filter=~Q(status=PpPlusRequest.Status.WITHDRAWN)), Value(ZERO),
+                           output_field=_MONEY),
         waiting=Coalesce(Sum("amount", filter=Q(status=PpPlusRequest.Status.REQUESTED)), Value(ZERO),
                          output_field=_MONEY),
         approved=Coalesce(Sum("approved_amount", filter=_APPROVED), Value(ZERO), output_field=_MONEY),

@@ -293,8 +293,11 @@ def _money(value, field: str, message: str) -> Decimal:
 
 @transaction.atomic
 def pp_plus_request(*, actor: User | None, pep: Pep, amount, what_it_buys: str, category: str,
-                    target: Target | None = None) -> PpPlusRequest:
-    """The school asks the Virtual School for PP+ against the PEP (usually a target of it)."""
+                    target: Target | None = None, over_allocation_reason: str = "") -> PpPlusRequest:
+    """The school asks the Virtual School for PP+ against the PEP (usually a target of it).
+
+    A request that would take the child's year past its allocation (what is approved and
+    waiting, plus this) says so with the figures and needs `over_allocation_reason`."""
     pep = _locked_pep(pep.pk)
     _require(actor, pep, PepAction.REQUEST_PP_PLUS)
     _require_open(pep)
@@ -313,12 +316,58 @@ def pp_plus_request(*, actor: User | None, pep: Pep, amount, what_it_buys: str, 
         raise TargetRefused(f"This PEP already has {MAX_PP_PLUS_REQUESTS_PER_PEP} Pupil Premium Plus requests, the "
                             "most one PEP can hold. Ask the Virtual School about the requests already made.")
     now = timezone.now()
+    financial_year = financial_year_for(timezone.localtime(now).date())
+    over_allocation_reason = (over_allocation_reason or "").strip()
+    require_text_limits(PpPlusRequest, over_allocation_reason=over_allocation_reason)
+    over = over_allocation(pep.child, financial_year, amount)
+    if over is not None and not over_allocation_reason:
+        raise ValidationError({"over_allocation_reason": over})
     request = PpPlusRequest.objects.create(
         pep=pep, child=pep.child, target=target, amount=amount, what_it_buys=what_it_buys, category=category,
         requested_by=actor if getattr(actor, "pk", None) else None, requested_at=now,
-        financial_year=financial_year_for(timezone.localtime(now).date()))
+        financial_year=financial_year, over_allocation_reason=over_allocation_reason if over else "")
     audit_record(actor=actor, verb=Verb.CREATED, obj=request, child_id=pep.child_id,
-                 changes={**diff({}, snapshot(request, REQUEST_FIELDS)), "pep": [None, pep.pk]})
+                 changes={**diff({}, snapshot(request, REQUEST_FIELDS)), "pep": [None, pep.pk],
+                          "over_allocation_reason": [None, request.over_allocation_reason]})
+    return request
+
+
+def _pounds(amount) -> str:
+    amount = Decimal(amount)
+    return f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
+
+
+def over_allocation(child, financial_year: str, amount: Decimal) -> str | None:
+    """The message, with the figures, when asking for `amount` would take the child's year past
+    its allocation (approved and waiting requests count); None when it would not, or when
+    the LA has set no allocation for the year."""
+    from .selectors import ledger_for
+
+    ledger = ledger_for(child, financial_year)
+    if ledger.allocation is None:
+        return None
+    committed = ledger.approved + ledger.waiting
+    if committed + amount <= ledger.allocation:
+        return None
+    return (f"This request would take {child.display_name}’s Pupil Premium Plus for {financial_year} past its "
+            f"allocation: the allocation is {_pounds(ledger.allocation)}, {_pounds(ledger.approved)} is approved "
+            f"and {_pounds(ledger.waiting)} is waiting for a decision, so {_pounds(committed + amount)} with this "
+            f"request, {_pounds(committed + amount - ledger.allocation)} over. "
+            "Enter why it should go past the allocation")
+
+
+@transaction.atomic
+def pp_plus_withdraw(*, actor: User, request: PpPlusRequest) -> PpPlusRequest:
+    """The person who asked withdraws a request still waiting for a decision."""
+    if request.requested_by_id is None or request.requested_by_id != getattr(actor, "pk", None):
+        raise PermissionDenied("Only the person who made the request can withdraw it.")
+    updated = PpPlusRequest.objects.filter(pk=request.pk, status=PpPlusRequest.Status.REQUESTED).update(
+        status=PpPlusRequest.Status.WITHDRAWN)
+    if updated == 0:
+        raise TargetRefused("This request has already been decided, so it can no longer be withdrawn.")
+    audit_record(actor=actor, verb=Verb.UPDATED, obj=request, child_id=request.child_id,
+                 changes={"status": [PpPlusRequest.Status.REQUESTED, PpPlusRequest.Status.WITHDRAWN]})
+    request.status = PpPlusRequest.Status.WITHDRAWN
     return request
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/delete/", views.target_delete, name="target_delete"),
     path("pp-plus/", views.pp_plus_queue, name="pp_plus_queue"),
     path("pp-plus/<int:pk>/decide/", views.pp_plus_decide, name="pp_plus_decide"),
+    path("pp-plus/<int:pk>/withdraw/", views.pp_plus_withdraw, name="pp_plus_withdraw"),
     path("pp-plus/allocations/", views.pp_plus_allocations, name="pp_plus_allocations"),
     path("pp-plus/export/", views.pp_plus_export, name="pp_plus_export"),
     path("children/<int:child_pk>/pp-plus/", views.pp_plus_ledger, name="pp_plus_ledger"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -139,7 +139,8 @@ def pp_plus_request_new(request: HttpRequest, pep_pk: int) -> HttpResponse:
             request, form,
             lambda: services.pp_plus_request(actor=request.user, pep=pep, amount=data["amount"],
                                              what_it_buys=data["what_it_buys"], category=data["category"],
-                                             target=data["target"]),
+                                             target=data["target"],
+                                             over_allocation_reason=data.get("over_allocation_reason") or ""),
             refused=services.TargetRefused,
             success="The Pupil Premium Plus request has been sent to the Virtual School.",
             done=reverse("pep_targets", kwargs={"pep_pk": pep.pk}))
@@ -147,6 +148,24 @@ def pp_plus_request_new(request: HttpRequest, pep_pk: int) -> HttpResponse:
             return response
     return render(request, "targets/pp_plus_request.html", _context(
         access, form=form, ledger=selectors.ledger_for(pep.child, selectors.current_financial_year())))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pp_plus_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    access, pp_request = get_pp_plus_request_for(request.user, pk, PepAction.VIEW)
+    if pp_request.requested_by_id != request.user.pk or pp_request.status != PpPlusRequest.Status.REQUESTED:
+        raise PermissionDenied
+    done = reverse("pep_targets", kwargs={"pep_pk": access.pep.pk})
+    if request.method == "POST":
+        try:
+            services.pp_plus_withdraw(actor=request.user, request=pp_request)
+        except services.TargetRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "The Pupil Premium Plus request has been withdrawn.")
+        return redirect(done)
+    return render(request, "targets/pp_plus_withdraw.html", _context(access, pp_request=pp_request, done=done))
 
 
 @login_required

@@ -139,12 +139,26 @@ class PepExtras:
     documents: list[tuple[str, str]] = field(default_factory=list)
 
 
+def without_repeated_label(outcome: str, comment: str) -> str:
+    """The review's comment without the outcome written again at its start, so a PDF never
+    says "Achieved: Achieved: ..." when the reviewer began the comment with the outcome."""
+    comment = (comment or "").strip()
+    if outcome and comment.lower().startswith(outcome.lower()):
+        rest = comment[len(outcome):]
+        if not rest or rest[:1] in ":.-–,;":
+            return rest.lstrip(":.-–,; ").strip()
+    return comment
+
+
 def _day(value) -> str:
     return value.strftime("%-d %B %Y") if value else "Not recorded"
 
 
-def pep_extras(pep: Pep) -> PepExtras:
-    """The meeting record, targets and their reviews, PP+ and documents of one PEP."""
+def pep_extras(pep: Pep, *, professional: bool = True) -> PepExtras:
+    """The meeting record, targets and their reviews, PP+ and documents of one PEP.
+
+    For a carer or the young person (`professional=False`) only the documents shared with
+    the whole team are listed."""
     from meetings.models import Meeting
     from targets.models import Target, TargetReview
 
@@ -180,11 +194,13 @@ def pep_extras(pep: Pep) -> PepExtras:
             success_criteria=target.success_criteria, strategy=strategy,
             responsible=target.responsible_name or "Not recorded", by_when=target.by_when,
             status=target.get_status_display(), pp_plus=target.pp_plus_requested,
-            later_reviews=[(r.get_outcome_display() or "Not reviewed yet", r.comment)
+            later_reviews=[(r.get_outcome_display() or "Not reviewed yet",
+                            without_repeated_label(r.get_outcome_display(), r.comment))
                            for r in target.reviews.all() if r.outcome],
         ))
     extras.previous_reviews = [
-        (review.target.what, review.get_outcome_display() or "Not reviewed yet", review.comment)
+        (review.target.what, review.get_outcome_display() or "Not reviewed yet",
+         without_repeated_label(review.get_outcome_display(), review.comment))
         for review in TargetReview.objects.filter(pep=pep).select_related("target").order_by("pk")
     ]
     approved_pep = pep.status == Pep.Status.APPROVED
@@ -195,7 +211,10 @@ def pep_extras(pep: Pep) -> PepExtras:
             # Released (payable) only for an approved decision on an approved PEP.
             released=request.is_approved and approved_pep,
         ))
-    for document in pep.documents.order_by("uploaded_at", "pk"):
+    documents = pep.documents.order_by("uploaded_at", "pk")
+    if not professional:
+        documents = documents.filter(visibility="team")
+    for document in documents:
         # The file's name and description only: the files themselves stay in the portal.
         uploaded = timezone.localtime(document.uploaded_at).strftime("%-d %B %Y")
         detail = f"{document.description}, added {uploaded}" if document.description else f"added {uploaded}"

@@ -22,7 +22,7 @@ from peps.policies import PepAction, get_pep_for
 from . import integrations, selectors, services, warm
 from .figures import dashboard_figures
 from .forms import CriterionForm, ExportForm, QaReviewForm, TermForm
-from .models import ExportJob, QaCriterion
+from .models import ExportJob, QaCriterion, QaReview
 from .terms import TermRef
 
 
@@ -44,11 +44,24 @@ def pep_page_url(pep: Pep) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def qa_review(request: HttpRequest, pk: int) -> HttpResponse:
+    if not get_pep_for(request.user, pk, PepAction.VIEW).is_professional:
+        # Quality assurance is for professionals: for the family this page does not exist.
+        raise Http404("No such page")
     access = get_pep_for(request.user, pk, PepAction.QA)
     pep = access.pep
     criteria = services.active_criteria(pep.child.local_authority)
     form = QaReviewForm(request.POST or None, criteria=criteria)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and request.POST.get("edit") != "yes":
+        # Approval locks the PEP and stores its PDF: check your answers first (GOV.UK pattern).
+        # "Change your answers" posts back here with edit=yes and gets the form, filled in.
+        if form.cleaned_data["decision"] == QaReview.Decision.APPROVED and request.POST.get("confirm") != "approve":
+            rated = {c.pk: c for c in criteria}
+            return render(request, "quality/qa_check.html", {
+                "pep": pep, "child": pep.child, "form": form,
+                "answers": [(rated[r.criterion_id].text, r.rating, r.comment) for r in form.rating_inputs()],
+                "posted": [(k, v) for k, values in request.POST.lists()
+                           if k not in ("csrfmiddlewaretoken", "edit", "confirm") for v in values],
+            })
         try:
             review = services.qa_review_record(
                 actor=request.user, pep=pep, ratings=form.rating_inputs(),
@@ -75,6 +88,9 @@ def qa_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def pep_quality(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.VIEW)
+    if not access.is_professional:
+        # Quality assurance is for professionals: for the family this page does not exist.
+        raise Http404("No such page")
     return render(request, "quality/pep_quality.html", {
         "pep": access.pep, "child": access.pep.child, "access": access,
         "can_qa": access.can(PepAction.QA), "can_download": access.can(PepAction.DOWNLOAD),

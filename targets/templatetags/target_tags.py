@@ -68,6 +68,7 @@ def pep_targets_panel(context, pep) -> dict:
         "can_request": can(PepAction.REQUEST_PP_PLUS),
         "can_decide": can(PepAction.DECIDE_PP_PLUS),
         "show_amounts": can(PepAction.VIEW_PP_PLUS_AMOUNTS),
+        "user_id": getattr(getattr(context.get("request"), "user", None), "pk", None),
     }
 
 

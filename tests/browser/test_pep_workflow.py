@@ -186,6 +186,22 @@ def test_a_pep_from_start_to_approval(browser, pages, live_server, world):
         radio.click()
     browser.find_element(By.CSS_SELECTOR, "input[name=decision][value=approved]").click()
     submit_and_wait(browser, "main form button[type=submit].govuk-button")
+    # Approving is deliberate: a check-your-answers page comes first, and nothing is approved yet.
+    assert "Check your answers before approving the PEP" in browser.page_source
+    assert Pep.objects.get(pk=pep.pk).status == Pep.Status.SUBMITTED
+    pages.check("6 check your answers before approving")
+    submit_and_wait(browser, "main form button[name=confirm]")
     assert Pep.objects.get(pk=pep.pk).status == Pep.Status.APPROVED
     pages.check("approved PEP")
     assert "/edit/" not in browser.find_element(By.ID, "main-content").get_attribute("innerHTML")
+
+    # The Virtual School can undo it: reopen with a reason (an empty reason is an error).
+    browser.find_element(By.LINK_TEXT, "Reopen this PEP").click()
+    pages.check("6 reopen an approved PEP")
+    submit_and_wait(browser)
+    assert browser.find_element(By.CLASS_NAME, "govuk-error-summary")
+    pages.check("6 reopen with no reason", raw=False)
+    _type(browser, "reason", "The school was recorded wrongly.")
+    submit_and_wait(browser)
+    assert Pep.objects.get(pk=pep.pk).status == Pep.Status.RETURNED
+    pages.check("6 PEP after reopening")

@@ -117,6 +117,10 @@ def test_a_red_rating_returns_the_pep_then_it_is_approved_and_the_carer_download
     assert "Earlier quality assurance" in browser.page_source
     pages.check("QA page, second time")
     rate(browser, {}, "approved")
+    # Approving is deliberate (issue 14): check your answers, then approve.
+    assert "Check your answers before approving the PEP" in browser.page_source
+    pages.check("check your answers before approving")
+    submit_and_wait(browser, "main form button[name=confirm]")
     assert "approved" in browser.page_source
     pages.check("PEP approved", raw=False)
     pep.refresh_from_db()
@@ -132,9 +136,10 @@ def test_a_red_rating_returns_the_pep_then_it_is_approved_and_the_carer_download
     pages.check("export progress")
     sign_out(browser)
 
-    # The carer downloads the PDF from the PEP's QA page.
+    # The carer downloads the PDF from the PEP's page (QA pages are for professionals: 404).
     sign_in(browser, live_server, "carer@demo.test", PASSWORD)
-    browser.get(f"{live_server.url}/quality/peps/{pep.pk}/")
+    browser.get(f"{live_server.url}/peps/{pep.pk}/")
+    assert "Quality assurance" not in browser.page_source
     pages.check("approved PEP for the carer")
     link = browser.find_element(By.LINK_TEXT, "Download this PEP as a PDF").get_attribute("href")
     cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())

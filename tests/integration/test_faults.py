@@ -244,7 +244,9 @@ def test_with_redis_down_the_virtual_school_approves_and_the_pdf_follows_when_it
     client = Client()
     client.force_login(world.people["vs_officer"])
     approved = _quick("approving through the QA review",
-                      lambda: client.post(reverse("qa_review", args=[pep.pk]), form_data(world.la)))
+                      lambda: client.post(reverse("qa_review", args=[pep.pk]),
+                                          # Past the check-your-answers page (issue 14).
+                                          {**form_data(world.la), "confirm": "approve"}))
     assert approved.status_code == 302
     pep.refresh_from_db()
     assert pep.status == Pep.Status.APPROVED and not pep.approved_pdf

@@ -144,7 +144,8 @@ def test_nobody_uploads_to_an_approved_pep(client, pep, designated_teacher, medi
 
 def test_download_is_an_audited_attachment_with_safe_headers(client, pep, designated_teacher, carer, media):
     document = services.document_upload(designated_teacher, pep,
-                                        SimpleUploadedFile('Ruby’s "report" <1>.pdf', PDF), "Report")
+                                        SimpleUploadedFile('Ruby’s "report" <1>.pdf', PDF), "Report",
+                                        visibility=SupportingDocument.Visibility.TEAM)
     client.force_login(carer)
     before = AuditEvent.objects.count()
     response = client.get(reverse("pep_document_download", args=[pep.pk, document.pk]))

@@ -106,8 +106,9 @@ def test_approved_sections_are_locked(pep, social_worker):
 
 def test_the_workflow_table_is_the_issues():
     S = Pep.Status
+    # Issue 14: the Virtual School can reopen an approved PEP (it goes back as returned).
     assert services.ALLOWED == {S.DRAFT: {S.SUBMITTED}, S.SUBMITTED: {S.RETURNED, S.APPROVED},
-                                S.RETURNED: {S.SUBMITTED}}
+                                S.RETURNED: {S.SUBMITTED}, S.APPROVED: {S.RETURNED}}
 
 
 def test_submit_lists_every_problem(pep, designated_teacher):
@@ -204,11 +205,16 @@ def test_approval_calls_the_pdf_hook_when_it_exists(world, vs_officer, monkeypat
     assert seen == [(pep.pk, Pep.Status.APPROVED)]
 
 
-def test_a_returned_pep_shows_the_reason_to_the_team(world, vs_officer, carer, client):
+def test_a_returned_pep_shows_the_reason_to_the_team(world, vs_officer, social_worker, carer, client):
     pep = set_status(ready_to_submit(world.child), Pep.Status.SUBMITTED)
     services.pep_return(vs_officer, pep, "Add the carer's views on reading")
-    client.force_login(carer)
+    client.force_login(social_worker)
     assert "Add the carer&#x27;s views on reading" in client.get(reverse("pep_detail", args=[pep.pk])).text
+    # The reasons come from quality assurance (ratings and reviewer comments), which is for
+    # professionals: the family is told changes were asked for, not the reviewer's words.
+    client.force_login(carer)
+    page = client.get(reverse("pep_detail", args=[pep.pk])).text
+    assert "Add the carer&#x27;s views on reading" not in page and "data-returned-for-family" in page
 
 
 def test_rollover_calls_the_targets_carry_forward_when_it_exists(world, social_worker, monkeypatch):

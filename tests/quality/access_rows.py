@@ -42,12 +42,14 @@ VS_ONLY = everyone(FORBIDDEN, vs_officer=OK, other_la_vs=OK)
 VS_OF_LA = everyone(FORBIDDEN, vs_officer=OK, other_la_vs=NOT_FOUND)
 
 ROWS = [
-    Row("pep_quality", TEAM, kwargs=_submitted),
+    # Quality assurance is for professionals: for carers and the young person the QA pages
+    # do not exist (404), as for someone outside the team.
+    Row("pep_quality", dict(TEAM, carer=NOT_FOUND, young_person=NOT_FOUND), kwargs=_submitted),
     # QA is the Virtual School's alone; the rest of the team may read the PEP but not rate it.
-    Row("qa_review", dict(TEAM, social_worker=FORBIDDEN, designated_teacher=FORBIDDEN, carer=FORBIDDEN,
-                          young_person=FORBIDDEN, admin_user=FORBIDDEN), kwargs=_submitted),
-    Row("qa_review", dict(TEAM, social_worker=FORBIDDEN, designated_teacher=FORBIDDEN, carer=FORBIDDEN,
-                          young_person=FORBIDDEN, admin_user=FORBIDDEN), kwargs=_submitted, method="post",
+    Row("qa_review", dict(TEAM, social_worker=FORBIDDEN, designated_teacher=FORBIDDEN, carer=NOT_FOUND,
+                          young_person=NOT_FOUND, admin_user=FORBIDDEN), kwargs=_submitted),
+    Row("qa_review", dict(TEAM, social_worker=FORBIDDEN, designated_teacher=FORBIDDEN, carer=NOT_FOUND,
+                          young_person=NOT_FOUND, admin_user=FORBIDDEN), kwargs=_submitted, method="post",
         data=lambda w: {}),
     Row("pep_pdf", TEAM, kwargs=_submitted),
     Row("qa_criteria_list", ADMIN_ONLY),

@@ -63,7 +63,8 @@ def test_pp_plus_is_left_out_for_a_reader_who_may_not_see_it(world):
     pep = submitted_pep(world.child)
     html = pep_pdf_html(pep, show_pp_plus=False, professional=False)
     assert "Read one chapter book a week" in html
-    assert "Reading tutor" not in html and "£240" not in html
+    # The family's copy says what support is planned, in words, and no amounts (issue 14).
+    assert "Reading tutor" in html and "£240" not in html and "£" not in html
 
 
 def test_the_pdf_is_tagged_with_title_and_language(world):
@@ -97,7 +98,8 @@ def test_the_stored_copy_has_pp_plus_where_the_la_lets_families_see_it(world, me
     pep = submitted_pep(world.child)
     Pep.objects.filter(pk=pep.pk).update(status=Pep.Status.APPROVED)
     pep = services.approved_pdf_store(pep_id=pep.pk)
-    assert "Reading tutor, 8 sessions" in pdf_text(pep.approved_pdf.read())
+    text = pdf_text(pep.approved_pdf.read())
+    assert "Reading tutor, 8 sessions" in text and "£240" in text
 
 
 def test_professional_only_fields_are_left_out_for_the_family(world):
@@ -151,7 +153,8 @@ def test_an_approved_peps_stored_pdf_is_byte_identical_on_two_downloads(world, v
     # The stored copy is the family's: no professional-only fields, and no PP+ amounts
     # unless the LA lets families see them (Testshire does not).
     assert "Asthma" not in pdf_text(first)
-    assert "Reading tutor" not in pdf_text(first)
+    assert "Reading tutor" in pdf_text(first) and "£240" not in pdf_text(first)  # in words, no amount
+    assert "Quality assurance" not in pdf_text(first)
     assert AuditEvent.objects.filter(verb=AuditEvent.Verb.DOWNLOADED, object_id=str(pep.pk)).count() == 2
 
 

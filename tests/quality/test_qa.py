@@ -193,19 +193,26 @@ def test_the_designated_teacher_cannot_post_a_qa(world, designated_teacher, clie
     assert pep.status == Pep.Status.SUBMITTED
 
 
-def test_qa_history_and_the_childs_last_rating_render(world, vs_officer, carer, client):
+def test_qa_history_and_the_childs_last_rating_render(world, vs_officer, social_worker, carer, client):
     from django.template import Context, Template
 
     pep = submitted_pep(world.child)
     services.qa_review_record(actor=vs_officer, pep=pep,
                               ratings=ratings_for(world.la, {"carer-input": (Rag.RED, "Ask Pat for views")}),
                               decision=QaReview.Decision.RETURNED)
-    client.force_login(carer)
+    client.force_login(social_worker)
     page = client.get(reverse("pep_quality", args=[pep.pk]))
     assert page.status_code == 200
     assert b"Ask Pat for views" in page.content and b"govuk-tag--red" in page.content
-    html = Template("{% load quality_tags %}{% child_last_qa child %}").render(Context({"child": world.child}))
+    template = Template("{% load quality_tags %}{% child_last_qa child %}")
+    html = template.render(Context({"child": world.child, "user": social_worker}))
     assert "govuk-tag--red" in html and "Latest quality assurance" in html
+    # Quality assurance is for professionals: the carer gets neither the page nor the rating.
+    client.force_login(carer)
+    assert client.get(reverse("pep_quality", args=[pep.pk])).status_code == 404
+    assert "Ask Pat for views" not in client.get(reverse("pep_detail", args=[pep.pk])).text
+    html = template.render(Context({"child": world.child, "user": carer}))
+    assert "quality assurance" not in html.lower()
 
 
 def test_an_la_admin_edits_criteria_and_a_vs_cannot(world, admin_user, vs_officer, client):

@@ -70,6 +70,17 @@ def _request(world):
     return {"pk": request.pk}
 
 
+def _own_request(world):
+    """A request the designated teacher made, still waiting: only they may withdraw it."""
+    from targets.models import PpPlusRequest
+
+    _previous, current = _peps(world)
+    request = PpPlusRequest.objects.create(
+        pep=current, child=world.child, amount=Decimal("120"), what_it_buys="Art club for a term",
+        category="enrichment", requested_by=world.people["designated_teacher"])
+    return {"pk": request.pk}
+
+
 ROWS = [
     Row("pep_targets", TEAM, kwargs=_pep_kwargs),
     Row("target_add", EDITORS, kwargs=_pep_kwargs),
@@ -79,6 +90,8 @@ ROWS = [
     Row("target_delete", EDITORS, kwargs=_target),
     Row("pp_plus_queue", everyone(FORBIDDEN, vs_officer=OK, other_la_vs=OK)),
     Row("pp_plus_decide", DECIDERS, kwargs=_request),
+    Row("pp_plus_withdraw", dict({p: FORBIDDEN for p in TEAM}, designated_teacher=OK),
+        kwargs=_own_request),
     Row("pp_plus_allocations", everyone(FORBIDDEN, vs_officer=OK, other_la_vs=OK, admin_user=OK,
                                         other_la_admin=OK)),
     Row("pp_plus_export", everyone(FORBIDDEN, vs_officer=OK, other_la_vs=OK)),

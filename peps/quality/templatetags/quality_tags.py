@@ -11,7 +11,7 @@ from django import template
 from accounts.models import Role
 from children.policies import relationship
 from peps.models import Pep
-from peps.policies import PepAction, rel_allows
+from peps.policies import PROFESSIONAL_RELATIONSHIPS, PepAction, rel_allows
 
 from .. import selectors
 
@@ -23,9 +23,12 @@ def pep_qa(context, pep):
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     rel = relationship(user, pep.child) if user is not None else None
+    # Quality assurance is for professionals: a carer or the young person sees only the PDF link.
+    professional = rel in PROFESSIONAL_RELATIONSHIPS
     return {
         "pep": pep,
-        "reviews": selectors.qa_history(pep),
+        "professional": professional,
+        "reviews": selectors.qa_history(pep) if professional else [],
         "can_qa": rel is not None and rel_allows(rel, pep, PepAction.QA),
         "can_download": rel is not None and rel_allows(rel, pep, PepAction.DOWNLOAD),
         # The Virtual School is told when the stored copy of an approved PEP is missing.
@@ -33,8 +36,14 @@ def pep_qa(context, pep):
     }
 
 
-@register.inclusion_tag("quality/includes/child_last_qa.html")
-def child_last_qa(child):
+@register.inclusion_tag("quality/includes/child_last_qa.html", takes_context=True)
+def child_last_qa(context, child):
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    rel = relationship(user, child) if user is not None else None
+    if rel not in PROFESSIONAL_RELATIONSHIPS:
+        # Quality assurance is for professionals: nothing of it for the family.
+        return {"review": None, "pep_url": "", "hidden": True}
     review = selectors.last_qa_for_child(child)
     pep_url = ""
     if review is not None:
