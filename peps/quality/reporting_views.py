@@ -1,0 +1,130 @@
+"""Virtual School reporting pages: the figures, each figure's children, CSV and a printable page."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from . import reporting, services
+from .forms import ReportingForm
+from .views import _csv_safe
+
+
+def _require_reporting(request: HttpRequest) -> None:
+    if not reporting.may_see_reporting(request.user):
+        raise PermissionDenied
+
+
+def _chosen(request: HttpRequest) -> tuple[ReportingForm, int, dict[str, str]]:
+    """The form, the academic year and the filters; unbound or invalid → this year, no filters."""
+    today = timezone.localdate()
+    form = ReportingForm(request.GET or None, today=today, choices=reporting.filter_choices(request.user))
+    if form.is_bound and form.is_valid():
+        return form, form.start_year(), form.filters()
+    return form, int(reporting.academic_year_of(today)[:4]), {}
+
+
+def _query(start: int, filters: dict[str, str], **extra: str) -> str:
+    return urlencode({"year": str(start), **filters, **extra})
+
+
+def _context(request: HttpRequest) -> dict:
+    form, start, filters = _chosen(request)
+    report = reporting.report_for(request.user, start, filters)
+    return {"form": form, "report": report, "lines": reporting.lines(report),
+            "chart": reporting.chart_geometry(report), "query": _query(start, filters),
+            "la": request.user.local_authority}
+
+
+@login_required
+@require_GET
+def reporting_page(request: HttpRequest) -> HttpResponse:
+    _require_reporting(request)
+    return render(request, "quality/reporting.html", _context(request))
+
+
+@login_required
+@require_GET
+def reporting_print(request: HttpRequest) -> HttpResponse:
+    _require_reporting(request)
+    return render(request, "quality/reporting_print.html", _context(request))
+
+
+@login_required
+@require_GET
+def reporting_csv(request: HttpRequest) -> HttpResponse:
+    _require_reporting(request)
+    _form, start, filters = _chosen(request)
+    report = reporting.report_for(request.user, start, filters)
+    services.reporting_exported(actor=request.user, what="figures", academic_year=report.year.label,
+                                filters=filters, count=report.year.count("cohort"))
+    return _csv_response(reporting.csv_rows(report), f"reporting-{start}.csv")
+
+
+def _figure(request: HttpRequest):
+    figure = request.GET.get("figure", "")
+    if figure not in reporting.FIGURES:
+        raise Http404("No such figure")
+    _form, start, filters = _chosen(request)
+    report = reporting.report_for(request.user, start, filters)
+    return figure, start, filters, report
+
+
+@login_required
+@require_GET
+def reporting_children(request: HttpRequest) -> HttpResponse:
+    _require_reporting(request)
+    figure, start, filters, report = _figure(request)
+    return render(request, "quality/reporting_children.html", {
+        "figure": figure, "figure_label": reporting.FIGURES[figure][1], "report": report,
+        "rows": reporting.children_behind(report.year, figure), "query": _query(start, filters),
+        "csv_query": _query(start, filters, figure=figure),
+    })
+
+
+@login_required
+@require_GET
+def reporting_children_csv(request: HttpRequest) -> HttpResponse:
+    _require_reporting(request)
+    figure, start, filters, report = _figure(request)
+    rows = reporting.children_behind(report.year, figure)
+    services.reporting_exported(actor=request.user, what=figure, academic_year=report.year.label,
+                                filters=filters, count=len(rows))
+    return _csv_response(reporting.child_csv_rows(rows), f"reporting-{figure}-{start}.csv")
+
+
+def _csv_response(rows: list[list[str]], name: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    for row in rows:
+        writer.writerow([_csv_safe(str(cell)) for cell in row])
+    return response
+
+
+@login_required
+@require_GET
+def reporting_pdf(request: HttpRequest) -> HttpResponse:
+    """The printable page as a PDF (WeasyPrint), for the annual report's appendix."""
+    from django.template.loader import render_to_string
+
+    from peps.pdf import render_pdf
+
+    _require_reporting(request)
+    context = _context(request)
+    html = render_to_string("quality/reporting_print.html", context, request=request)
+    data = render_pdf(html, title=f"Virtual School reporting – {context['report'].year.label}")
+    services.reporting_exported(actor=request.user, what="pdf", academic_year=context["report"].year.label,
+                                filters=context["report"].filters, count=context["report"].year.count("cohort"))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="reporting-{context["report"].year.start}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
