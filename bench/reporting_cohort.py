@@ -32,6 +32,7 @@ def build_cohort(*, la, schools, n: int, today: dt.date, seed: int = 17, prefix:
               ethnicity=rng.choice(ETHNICITIES)) for i in range(n))
     episodes, placements, sen, attendance, exclusions, attainment, eet, peps = [], [], [], [], [], [], [], []
     for c in children:
+        child_peps = []
         entered = dt.date(current - rng.randint(0, 5), rng.randint(1, 12), rng.randint(1, 28))
         entered = min(entered, today - dt.timedelta(days=5))
         left = None
@@ -69,12 +70,11 @@ def build_cohort(*, la, schools, n: int, today: dt.date, seed: int = 17, prefix:
                 attendance.append(Attendance(child=c, school=school, academic_year=ay, term=term,
                                              sessions_possible=possible, sessions_present=present,
                                              sessions_authorised_absence=possible - present))
-                if rng.random() < 0.6:
-                    status_ = rng.choice([Pep.Status.APPROVED, Pep.Status.APPROVED, Pep.Status.SUBMITTED,
-                                          Pep.Status.DRAFT, Pep.Status.RETURNED])
-                    held = None if status_ == Pep.Status.DRAFT else on
-                    peps.append(Pep(child=c, kind=Pep.Kind.TERMLY, phase="school_age", academic_year=ay, term=term,
-                                    status=status_, meeting_held_on=held))
+                if rng.random() < 0.75:
+                    # Only a child's latest PEP may be open (peps.Pep's constraint): the
+                    # others are approved, and the last is made open below for some.
+                    child_peps.append(Pep(child=c, kind=Pep.Kind.TERMLY, phase="school_age", academic_year=ay,
+                                          term=term, status=Pep.Status.APPROVED, meeting_held_on=on))
                 if rng.random() < 0.05:
                     kind = rng.choice([Exclusion.Kind.SUSPENSION] * 5 + [Exclusion.Kind.PERMANENT])
                     exclusions.append(Exclusion(
@@ -99,6 +99,11 @@ def build_cohort(*, la, schools, n: int, today: dt.date, seed: int = 17, prefix:
                 for s in ("English language", "Maths", "Science"):
                     result("gcse", s, rng.choice(["U", "2", "3", "4", "5", "6", "7"]), "actual")
                     result("gcse", s, "5", "target")
+        if child_peps and rng.random() < 0.4:
+            last = child_peps[-1]
+            last.status = rng.choice([Pep.Status.SUBMITTED, Pep.Status.DRAFT, Pep.Status.RETURNED])
+            last.meeting_held_on = None if last.status == Pep.Status.DRAFT else last.meeting_held_on
+        peps.extend(child_peps)
         if yg0 + 2 >= 12:
             eet.append(EetStatus(child=c, status=rng.choice(["education", "neet", "training"]),
                                  starts_on=dt.date(current, 9, 2), provider="College"))
