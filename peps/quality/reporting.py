@@ -619,6 +619,11 @@ def child_csv_rows(rows: list[ChildYear]) -> list[list[str]]:
     return out
 
 
+# The three years' bar colours, oldest to newest (attributes, not styles: the CSP and
+# WeasyPrint both take SVG presentation attributes).
+SHADES = ("#b1b4b6", "#5694ca", "#1d70b8")
+
+
 def chart_geometry(report: Report) -> dict:
     """Bars of the headline percentages for the chosen year and the two before (SVG)."""
     series = [("pep_approved", "PEP completion"), ("pep_every_term", "PEP timeliness"),
@@ -630,14 +635,19 @@ def chart_geometry(report: Report) -> dict:
     bar = group * 0.8 / len(years)
     bars, groups = [], []
     for g, (key, label) in enumerate(series):
-        groups.append({"label": label, "x": round(left + g * group + group / 2, 1)})
+        words = label.split()
+        half = (len(words) + 1) // 2
+        groups.append({"label": label, "x": round(left + g * group + group / 2, 1),
+                       "lines": [" ".join(words[:half]), " ".join(words[half:])]})
         for i, y in enumerate(years):
             pct = y.percent(key) or 0
             h = round(height * pct / 100, 1)
             bars.append({"x": round(left + g * group + group * 0.1 + i * bar, 1), "y": round(top + height - h, 1),
                          "width": round(bar * 0.9, 1), "height": h, "shade": i, "percent": pct,
+                         "fill": SHADES[i % len(SHADES)],
                          "year": y.label, "label": label})
     gridlines = [{"value": v, "y": round(top + height - height * v / 100, 1)} for v in (0, 25, 50, 75, 100)]
     table = [{"label": label, "values": [y.percent(key) for y in years]} for key, label in series]
     return {"bars": bars, "groups": groups, "gridlines": gridlines, "left": left, "right": left + width,
-            "base": top + height, "label_y": top + height + 18, "years": [y.label for y in years], "table": table}
+            "base": top + height, "label_y": top + height + 14, "years": [y.label for y in years], "table": table,
+            "keys": list(zip([y.label for y in years], SHADES, strict=False))}

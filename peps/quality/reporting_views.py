@@ -119,7 +119,7 @@ def reporting_pdf(request: HttpRequest) -> HttpResponse:
     from peps.pdf import render_pdf
 
     _require_reporting(request)
-    context = _context(request)
+    context = {**_context(request), "for_pdf": True}  # pdf.css prints the marking on every page
     html = render_to_string("quality/reporting_print.html", context, request=request)
     data = render_pdf(html, title=f"Virtual School reporting – {context['report'].year.label}")
     services.reporting_exported(actor=request.user, what="pdf", academic_year=context["report"].year.label,
