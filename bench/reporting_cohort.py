@@ -47,8 +47,8 @@ def build_cohort(*, la, schools, n: int, today: dt.date, seed: int = 17, prefix:
                                           started_on=dt.date(years[0], 9, 1),
                                           ended_on=dt.date(years[1], 12, 20) if moved else None))
         if moved:
-            placements.append(SchoolPlacement(child=c, school=rng.choice(schools),
-                                              year_group=max(-2, min(13, yg0 + 1)), started_on=dt.date(years[1], 12, 21)))
+            placements.append(SchoolPlacement(child=c, school=rng.choice(schools), year_group=max(-2, min(13, yg0 + 1)),
+                                              started_on=dt.date(years[1], 12, 21)))
         status = rng.choice(["none", "none", "sen_support", "ehcp"])
         sen.append(SenStatus(child=c, status=status, starts_on=dt.date(years[0], 9, 1),
                              primary_need="" if status == "none" else "SEMH",
@@ -84,7 +84,7 @@ def build_cohort(*, la, schools, n: int, today: dt.date, seed: int = 17, prefix:
                         reason=ExclusionReason.PD))
             if dt.date(y + 1, 7, 1) > today:
                 continue
-            def result(assessment, subject, value, grade_kind=""):
+            def result(assessment, subject, value, grade_kind="", c=c, ay=ay):
                 attainment.append(Attainment(child=c, academic_year=ay, term="summer", assessment=assessment,
                                              subject=subject, result=value, grade_kind=grade_kind))
             if yg == 0:

@@ -39,13 +39,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from accounts.audit import cached_until_write
 from accounts.models import Role, User
 from children.models import YEAR_GROUP_CHOICES, CareEpisode, Child, Phase, SchoolPlacement, phase_for_year_group
 from children.policies import children_visible_to
-from education.models import Attainment, Attendance, EetStatus, Exclusion, SenStatus, percent_of
+from education.models import (
+    PERSISTENT_ABSENCE_BELOW,
+    SEVERE_ABSENCE_BELOW,
+    Attainment,
+    Attendance,
+    EetStatus,
+    Exclusion,
+    SenStatus,
+    percent_of,
+)
 from peps.models import Pep
 from targets.models import Category, PpPlusAllocation, PpPlusRequest
 
@@ -356,8 +366,15 @@ def report_for(user: User, start_year: int, filters: dict[str, str] | None = Non
         child__in=ids, academic_year__in=years_text,
         assessment__in=("eyfs", "phonics", "ks1", "ks2", "gcse")).values_list(
         "child_id", "academic_year", "assessment", "subject", "result", "grade_kind"))
-    peps = list(Pep.objects.filter(child__in=ids, academic_year__in=years_text).values_list(
-        "child_id", "academic_year", "term", "status", "meeting_held_on"))
+    # PEPs grouped per child and year in SQL: approved or not, and a meeting held in each term.
+    held_in = {t: Count("pk", filter=Q(term=t, meeting_held_on__isnull=False)) for t in ("autumn", "spring", "summer")}
+    peps = list(
+        Pep.objects.filter(child__in=ids, academic_year__in=years_text)
+        .order_by()
+        .values("child_id", "academic_year")
+        .annotate(approved=Count("pk", filter=Q(status=Pep.Status.APPROVED)), **held_in)
+        .values_list("child_id", "academic_year", "approved", "autumn", "spring", "summer")
+    )
     qa: dict[tuple[int, str], str] = {}
     for child_id, year, overall in QaReview.objects.filter(
             pep__child__in=ids, pep__academic_year__in=years_text).order_by(
@@ -375,6 +392,22 @@ def report_for(user: User, start_year: int, filters: dict[str, str] | None = Non
         years.append(_year(s, today, children, episodes, placements, sen, eet, attendance, exclusions,
                            attainment, peps, qa, pp, allocations.get(fys[s]), fys[s], filters))
     return Report(years=years, filters=filters, today=today)
+
+
+def report_cache_key(user: User, start_year: int, filters: dict[str, str], today: dt.date) -> str:
+    """The LA (the scope of every person who may see reporting), year, filters and day;
+    accounts.audit.cached_until_write adds the version of the data."""
+    chosen = "&".join(f"{k}={v}" for k, v in sorted(filters.items()) if k in FILTERS and v)
+    return f"quality:reporting:la{user.local_authority_id}:{start_year}:{today.isoformat()}:{chosen}"
+
+
+def report_cached(user: User, start_year: int, filters: dict[str, str] | None = None) -> Report:
+    """report_for, computed once per LA, year, filters, day and version of the data (any
+    audited write makes the next request compute afresh), as the dashboard is."""
+    today = timezone.localdate()
+    filters = filters or {}
+    return cached_until_write(report_cache_key(user, start_year, filters, today),
+                              lambda: report_for(user, start_year, filters, today))
 
 
 def _at(rows, day):
@@ -421,27 +454,28 @@ def _year(start, today, children, episodes, placements, sen, eet, attendance, ex
     sets["cohort"] = set(rows)
 
     # PEPs: completion and a meeting in every term in care.
-    held: dict[int, set[str]] = defaultdict(set)
-    for child_id, y, term, status, meeting in peps:
+    held: dict[int, set[str]] = {}
+    for child_id, y, approved, autumn, spring, summer in peps:
         if y != year or child_id not in rows:
             continue
-        if status == Pep.Status.APPROVED:
+        if approved:
             sets["pep_approved"].add(child_id)
-        if meeting is not None:
-            held[child_id].add(term)
+        held[child_id] = {t for t, n in (("autumn", autumn), ("spring", spring), ("summer", summer)) if n}
+    windows = [(name, t0, min(t1, ref)) for name, t0, t1 in term_windows(start) if t0 <= ref]
     for pk in rows:
-        due = {name for name, t0, t1 in term_windows(start) if t0 <= ref and any(
-            e <= min(t1, ref) and (left is None or left >= t0) for e, left in episodes.get(pk, ()))}
-        if due and due <= held[pk]:
+        eps = episodes.get(pk, ())
+        due = {name for name, t0, t1 in windows if any(e <= t1 and (left is None or left >= t0) for e, left in eps)}
+        if due and due <= held.get(pk, set()):
             sets["pep_every_term"].add(pk)
     for pk, r in rows.items():
         if r.qa in (Rag.GREEN, Rag.AMBER, Rag.RED):
             sets[f"qa_{r.qa}"].add(pk)
         if r.possible:
             sets["attendance"].add(pk)
-            if r.attendance_percent < Decimal("90"):
+            pct = r.attendance_percent
+            if pct < PERSISTENT_ABSENCE_BELOW:
                 sets["persistent"].add(pk)
-            if r.attendance_percent < Decimal("50"):
+            if pct < SEVERE_ABSENCE_BELOW:
                 sets["severe"].add(pk)
         if r.sen == SenStatus.Status.SEN_SUPPORT:
             sets["sen_support"].add(pk)
