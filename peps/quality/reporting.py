@@ -401,13 +401,54 @@ def report_cache_key(user: User, start_year: int, filters: dict[str, str], today
     return f"quality:reporting:la{user.local_authority_id}:{start_year}:{today.isoformat()}:{chosen}"
 
 
-def report_cached(user: User, start_year: int, filters: dict[str, str] | None = None) -> Report:
-    """report_for, computed once per LA, year, filters, day and version of the data (any
-    audited write makes the next request compute afresh), as the dashboard is."""
+@dataclass(frozen=True)
+class YearHead:
+    start: int
+    label: str
+
+
+@dataclass
+class Summary:
+    """What the reporting page, its print and its CSV show: small enough to cache (the
+    report itself holds a row per child and year, and costs more to unpickle than to keep)."""
+
+    years: list[YearHead]
+    filters: dict[str, str]
+    today: dt.date
+    lines: list[Line]
+    chart: dict
+    cohort: int
+
+    @property
+    def year(self) -> YearHead:
+        return self.years[0]
+
+
+def summary_of(report: Report) -> Summary:
+    return Summary(years=[YearHead(y.start, y.label) for y in report.years], filters=report.filters,
+                   today=report.today, lines=lines(report), chart=chart_geometry(report),
+                   cohort=report.year.count("cohort"))
+
+
+def summary_cached(user: User, start_year: int, filters: dict[str, str] | None = None) -> Summary:
+    """The page's figures, computed once per LA, year, filters, day and version of the data
+    (any audited write makes the next request compute afresh), as the dashboard's are."""
     today = timezone.localdate()
     filters = filters or {}
-    return cached_until_write(report_cache_key(user, start_year, filters, today),
-                              lambda: report_for(user, start_year, filters, today))
+    return cached_until_write(report_cache_key(user, start_year, filters, today) + ":summary",
+                              lambda: summary_of(report_for(user, start_year, filters, today)))
+
+
+def children_cached(user: User, start_year: int, filters: dict[str, str], figure: str) -> tuple[Summary, list]:
+    """A figure's children (and the page's heading figures), cached as summary_cached is."""
+    today = timezone.localdate()
+    key = report_cache_key(user, start_year, filters, today)
+
+    def compute() -> tuple[Summary, list]:
+        report = report_for(user, start_year, filters, today)
+        return summary_of(report), children_behind(report.year, figure)
+
+    return cached_until_write(f"{key}:children:{figure}", compute)
 
 
 def _at(rows, day):
@@ -640,9 +681,9 @@ def lines(report: Report) -> list[Line]:
     return out
 
 
-def csv_rows(report: Report) -> list[list[str]]:
-    head = ["Section", "Figure"] + [y.label for y in report.years]
-    return [head] + [[line.section, line.label, *line.values] for line in lines(report)]
+def csv_rows(summary: Summary) -> list[list[str]]:
+    head = ["Section", "Figure"] + [y.label for y in summary.years]
+    return [head] + [[line.section, line.label, *line.values] for line in summary.lines]
 
 
 def child_csv_rows(rows: list[ChildYear]) -> list[list[str]]:

@@ -38,7 +38,7 @@ def _query(start: int, filters: dict[str, str], **extra: str) -> str:
     return urlencode({"year": str(start), **filters, **extra})
 
 
-def _table_rows(report: reporting.Report, lines: list[reporting.Line], filters: dict[str, str],
+def _table_rows(report: reporting.Summary, lines: list[reporting.Line], filters: dict[str, str],
                 *, links: bool) -> SafeString:
     """The figures table's body, built with format_html (which escapes every value): the
     template engine spent more time on its ~150 cells than the figures took to compute."""
@@ -68,11 +68,9 @@ def _table_rows(report: reporting.Report, lines: list[reporting.Line], filters: 
 
 def _context(request: HttpRequest, *, links: bool = True) -> dict:
     form, start, filters = _chosen(request)
-    report = reporting.report_cached(request.user, start, filters)
-    lines = reporting.lines(report)
-    return {"form": form, "report": report, "rows": _table_rows(report, lines, filters, links=links),
-            "chart": reporting.chart_geometry(report), "query": _query(start, filters),
-            "la": request.user.local_authority}
+    summary = reporting.summary_cached(request.user, start, filters)
+    return {"form": form, "report": summary, "rows": _table_rows(summary, summary.lines, filters, links=links),
+            "chart": summary.chart, "query": _query(start, filters), "la": request.user.local_authority}
 
 
 @login_required
@@ -94,10 +92,10 @@ def reporting_print(request: HttpRequest) -> HttpResponse:
 def reporting_csv(request: HttpRequest) -> HttpResponse:
     _require_reporting(request)
     _form, start, filters = _chosen(request)
-    report = reporting.report_cached(request.user, start, filters)
-    services.reporting_exported(actor=request.user, what="figures", academic_year=report.year.label,
-                                filters=filters, count=report.year.count("cohort"))
-    return _csv_response(reporting.csv_rows(report), f"reporting-{start}.csv")
+    summary = reporting.summary_cached(request.user, start, filters)
+    services.reporting_exported(actor=request.user, what="figures", academic_year=summary.year.label,
+                                filters=filters, count=summary.cohort)
+    return _csv_response(reporting.csv_rows(summary), f"reporting-{start}.csv")
 
 
 def _figure(request: HttpRequest):
@@ -105,19 +103,18 @@ def _figure(request: HttpRequest):
     if figure not in reporting.FIGURES:
         raise Http404("No such figure")
     _form, start, filters = _chosen(request)
-    report = reporting.report_cached(request.user, start, filters)
-    return figure, start, filters, report
+    summary, rows = reporting.children_cached(request.user, start, filters, figure)
+    return figure, start, filters, summary, rows
 
 
 @login_required
 @require_GET
 def reporting_children(request: HttpRequest) -> HttpResponse:
     _require_reporting(request)
-    figure, start, filters, report = _figure(request)
+    figure, start, filters, summary, rows = _figure(request)
     return render(request, "quality/reporting_children.html", {
-        "figure": figure, "figure_label": reporting.FIGURES[figure][1], "report": report,
-        "rows": reporting.children_behind(report.year, figure), "query": _query(start, filters),
-        "csv_query": _query(start, filters, figure=figure),
+        "figure": figure, "figure_label": reporting.FIGURES[figure][1], "report": summary,
+        "rows": rows, "query": _query(start, filters), "csv_query": _query(start, filters, figure=figure),
     })
 
 
@@ -125,9 +122,8 @@ def reporting_children(request: HttpRequest) -> HttpResponse:
 @require_GET
 def reporting_children_csv(request: HttpRequest) -> HttpResponse:
     _require_reporting(request)
-    figure, start, filters, report = _figure(request)
-    rows = reporting.children_behind(report.year, figure)
-    services.reporting_exported(actor=request.user, what=figure, academic_year=report.year.label,
+    figure, start, filters, summary, rows = _figure(request)
+    services.reporting_exported(actor=request.user, what=figure, academic_year=summary.year.label,
                                 filters=filters, count=len(rows))
     return _csv_response(reporting.child_csv_rows(rows), f"reporting-{figure}-{start}.csv")
 
@@ -155,7 +151,7 @@ def reporting_pdf(request: HttpRequest) -> HttpResponse:
     html = render_to_string("quality/reporting_print.html", context, request=request)
     data = render_pdf(html, title=f"Virtual School reporting – {context['report'].year.label}")
     services.reporting_exported(actor=request.user, what="pdf", academic_year=context["report"].year.label,
-                                filters=context["report"].filters, count=context["report"].year.count("cohort"))
+                                filters=context["report"].filters, count=context["report"].cohort)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="reporting-{context["report"].year.start}.pdf"'
     response["Cache-Control"] = "no-store"
