@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
-from . import reporting, services
+from . import reporting, services, warm
 from .forms import ReportingForm
 from .views import _csv_safe
 
@@ -77,7 +77,9 @@ def _context(request: HttpRequest, *, links: bool = True) -> dict:
 @require_GET
 def reporting_page(request: HttpRequest) -> HttpResponse:
     _require_reporting(request)
-    return render(request, "quality/reporting.html", _context(request))
+    context = _context(request)
+    warm.reporting_viewed(request.user, context["report"].year.start, context["report"].filters)
+    return render(request, "quality/reporting.html", context)
 
 
 @login_required

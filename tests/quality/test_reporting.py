@@ -407,3 +407,18 @@ def test_the_page_is_computed_again_after_an_audited_write(cohort, vs_officer, c
     audit_record(actor=None, verb=AuditEvent.Verb.UPDATED, object_type="children.careepisode", object_id="1")
     fresh = client.get(reverse("quality_reporting_children"), {"figure": "cohort"}).content.decode()
     assert f'href="/children/{newcomer.pk}/"' in fresh and f'href="/children/{newcomer.pk}/"' not in first
+
+
+def test_a_reporting_page_looked_at_is_computed_again_by_the_refresh_after_a_write(cohort, vs_officer, client):
+    from accounts.audit import audit_record
+    from peps.quality import warm
+
+    client.force_login(vs_officer)
+    client.get(reverse("quality_reporting"), {"year": CURRENT, "sen": "ehcp"})
+    audit_record(actor=None, verb=AuditEvent.Verb.UPDATED, object_type="children.child", object_id="1")
+    warm.refresh_reporting()
+    # The page now finds its figures in the cache: no query for the report's tables.
+    with CaptureQueriesContext(connection) as ctx:
+        reporting.summary_cached(vs_officer, CURRENT, {"sen": "ehcp"})
+    assert not [q for q in ctx.captured_queries if "education_attendance" in q["sql"]]
+    assert warm.refresh_reporting() == 1
