@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUESTS = 30
+REQUESTS = 20
 
 
 def setup() -> None:
@@ -118,30 +118,40 @@ def main() -> None:
           f"attendance rows={Attendance.objects.filter(child__local_authority=la).count()} "
           f"attainment rows={Attainment.objects.filter(child__local_authority=la).count()} "
           f"PEPs={Pep.objects.filter(child__local_authority=la).count()}")
-    from accounts.models import AuditEvent
-
     # Interleaved rounds, so that a busy moment of the machine falls on every page alike.
     # "computed": an audit event before each request (what any save does to the cache key),
     # so the reporting pages compute the figures themselves; "cached": nothing changed.
-    times: dict[str, list[float]] = {}
+    # "refreshed": a real audited write first, whose refresh (the test settings' eager Celery
+    # runs it at once, as a free worker does within moments) computes the pages looked at.
+    from accounts.audit import audit_record
+    from accounts.models import AuditEvent
+
+    times: dict[tuple[str, str], list[float]] = {}
+    refresh_ms: list[float] = []
     for _ in range(REQUESTS):
         for label, url in pages.items():
-            for mode in ("computed", "cached"):
+            for mode in ("computed", "refreshed", "cached"):
                 if mode == "computed":
                     AuditEvent.objects.create(verb=AuditEvent.Verb.UPDATED, object_type="bench.write", object_id="1")
+                elif mode == "refreshed":
+                    start = time.perf_counter()
+                    audit_record(actor=None, verb=AuditEvent.Verb.UPDATED, object_type="bench.write", object_id="1")
+                    refresh_ms.append((time.perf_counter() - start) * 1000)
                 start = time.perf_counter()
                 response = client.get(url)
                 times.setdefault((label, mode), []).append((time.perf_counter() - start) * 1000)
                 assert response.status_code == 200
     AuditEvent.objects.filter(object_type="bench.write").delete()
     for (label, mode), t in times.items():
-        if label.startswith("minimal") and mode == "computed":
+        if label.startswith("minimal") and mode != "cached":
             continue
         url = pages[label]
         goal = " (goal p95 ≤ 300 ms)" if label.startswith("reporting page") else ""
         print(f"{label}, {mode if not label.startswith('minimal') else 'no cache'}: {REQUESTS} requests "
               f"p50={statistics.median(t):.0f} ms p95={percentile(t, 95):.0f} ms max={max(t):.0f} ms, "
               f"{queries_of(url)} queries (cached){goal}")
+    print(f"the worker's refresh after a write (dashboards and reporting pages looked at): "
+          f"p50={statistics.median(refresh_ms):.0f} ms p95={percentile(refresh_ms, 95):.0f} ms")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; {dt.datetime.now(dt.UTC):%H:%M} UTC")
 
 

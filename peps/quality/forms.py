@@ -168,7 +168,7 @@ class ReportingForm(GovForm):
         self.fields["ethnicity"].choices = anyone + choices.get("ethnicity", [])
         for name, f in self.fields.items():
             if name != "year":
-                f.error_messages["invalid_choice"] = f"Select a {f.label[:1].lower() + f.label[1:]} from the list"
+                f.error_messages["invalid_choice"] = f"Select a {f.label[:1].lower() + f.label[1:]} in the list"
         self.helper.layout = Layout(*[Field.select(name) for name in self.fields])
 
     def start_year(self) -> int:

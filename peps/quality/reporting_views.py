@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from . import reporting, services, warm
@@ -62,8 +62,10 @@ def _table_rows(report: reporting.Summary, lines: list[reporting.Line], filters:
             else:
                 cells.append(format_html('<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>', value))
         out.append(format_html('<tr class="govuk-table__row"><th scope="row" class="govuk-table__header '
-                               'reporting-label">{}</th>{}</tr>', line.label, mark_safe("".join(cells))))  # noqa: S308
-    return mark_safe("\n".join(out))  # noqa: S308 - every part made by format_html
+                               'reporting-label">{}</th>{}</tr>', line.label,
+                               format_html_join("", "{}", ((cell,) for cell in cells))))
+    # Every part was made by format_html, so joining them escapes nothing twice.
+    return format_html_join("\n", "{}", ((row,) for row in out))
 
 
 def _context(request: HttpRequest, *, links: bool = True) -> dict:
