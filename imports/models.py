@@ -3,12 +3,9 @@ the attendance figures schools upload."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
-from accounts.models import LocalAuthority, School
-from children.models import Child
+from accounts.models import LocalAuthority
 from epep.jobs import FileJob
 
 

@@ -127,3 +127,53 @@ class TermForm(GovForm):
 
 class ExportForm(TermForm):
     pass
+
+
+class ReportingForm(GovForm):
+    """The academic year and the filters of the reporting page (a GET form; every field
+    a choice, so bad input is a GOV.UK error, never a 500)."""
+
+    year = forms.ChoiceField(label="Academic year")
+    school = forms.ChoiceField(label="School", required=False)
+    year_group = forms.ChoiceField(label="Year group", required=False)
+    key_stage = forms.ChoiceField(label="Key stage", required=False)
+    phase = forms.ChoiceField(label="Phase", required=False)
+    area = forms.ChoiceField(label="In or out of area", required=False,
+                             choices=[("", "Any"), ("in", "School in the LA's area"),
+                                      ("out", "School out of area")])
+    sen = forms.ChoiceField(label="SEN status", required=False)
+    gender = forms.ChoiceField(label="Gender", required=False)
+    ethnicity = forms.ChoiceField(label="Ethnicity", required=False)
+    cla12 = forms.ChoiceField(label="Looked after 12 months or more at 31 March", required=False,
+                              choices=[("", "All children in care in the year"),
+                                       ("yes", "Only those looked after 12 months or more at 31 March")])
+
+    def __init__(self, *args, today: dt.date, choices: dict[str, list[tuple[str, str]]], **kwargs):
+        from children.models import YEAR_GROUP_CHOICES, Child, Phase
+        from education.models import SenStatus
+
+        from .reporting import KEY_STAGES, academic_year_of
+
+        super().__init__(*args, **kwargs)
+        current = int(academic_year_of(today)[:4])
+        years = [current - i for i in range(6)]
+        self.fields["year"].choices = [(str(y), f"{y}/{(y + 1) % 100:02d}") for y in years]
+        self.fields["year"].error_messages["invalid_choice"] = "Select one of the last six academic years"
+        anyone = [("", "Any")]
+        self.fields["school"].choices = anyone + choices.get("school", [])
+        self.fields["year_group"].choices = anyone + [(str(k), v) for k, v in YEAR_GROUP_CHOICES]
+        self.fields["key_stage"].choices = anyone + list(KEY_STAGES.items())
+        self.fields["phase"].choices = anyone + list(Phase.choices)
+        self.fields["sen"].choices = anyone + list(SenStatus.Status.choices)
+        self.fields["gender"].choices = anyone + list(Child.Gender.choices)
+        self.fields["ethnicity"].choices = anyone + choices.get("ethnicity", [])
+        for name, f in self.fields.items():
+            if name != "year":
+                f.error_messages["invalid_choice"] = f"Select a {f.label[:1].lower() + f.label[1:]} in the list"
+        self.helper.layout = Layout(*[Field.select(name) for name in self.fields])
+
+    def start_year(self) -> int:
+        return int(self.cleaned_data["year"])
+
+    def filters(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "year" and v}

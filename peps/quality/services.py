@@ -411,3 +411,12 @@ def dashboard_list_exported(*, actor: User, figure: str, group: str, academic_ye
     audit_record(actor=actor, verb=Verb.EXPORTED, object_type="quality.dashboard", object_id=figure,
                  changes={"figure": [None, figure], "group": [None, group], "term": [None, f"{academic_year} {term}"],
                           "children": [None, count]})
+
+
+@transaction.atomic
+def reporting_exported(*, actor: User, what: str, academic_year: str, filters: dict[str, str], count: int) -> None:
+    """Reporting leaving the portal as CSV (the figures, or a figure's list of children)."""
+    audit_record(actor=actor, verb=Verb.EXPORTED, object_type="quality.reporting", object_id=what,
+                 changes={"figure": [None, what], "year": [None, academic_year],
+                          "filters": [None, ", ".join(f"{k}={v}" for k, v in sorted(filters.items()))],
+                          "children": [None, count]})

@@ -12,7 +12,8 @@ at the dashboard would follow a write and compute 2,500 children's figures itsel
 - Every audited write calls `data_changed` after its commit (accounts.audit.on_write):
   at most one refresh task is waiting at a time.
 - The task (`refresh_dashboards`) computes each remembered dashboard for the version the
-  data has when it runs, and the LA's deadlines for the Virtual School's home page.
+  data has when it runs, and the LA's deadlines for the Virtual School's home page, then
+  the reporting pages looked at in the last hour (`reporting_viewed`, at most 20).
 """
 
 from __future__ import annotations
@@ -43,6 +44,39 @@ def dashboard_viewed(user: User, term) -> None:
     viewers = {k: v for k, v in viewers.items() if now - v[1] < VIEWED_WITHIN}
     viewers[entry] = (user.pk, now)
     cache.set(VIEWERS_KEY, viewers, VIEWED_WITHIN)
+
+
+REPORTING_VIEWERS_KEY = "quality:reporting:viewers"
+# At most this many reporting views (LA, year, filters) are kept ready, the latest looked at.
+REPORTING_KEPT = 20
+
+
+def reporting_viewed(user: User, start_year: int, filters: dict[str, str]) -> None:
+    """The reporting page (an LA, a year and its filters) looked at: kept ready for an hour."""
+    now = time.time()
+    viewers: dict = cache.get(REPORTING_VIEWERS_KEY) or {}
+    entry = (user.local_authority_id, start_year, tuple(sorted(filters.items())))
+    if entry in viewers and now - viewers[entry][1] < 60:
+        return
+    viewers = {k: v for k, v in viewers.items() if now - v[1] < VIEWED_WITHIN}
+    viewers[entry] = (user.pk, now)
+    viewers = dict(sorted(viewers.items(), key=lambda kv: -kv[1][1])[:REPORTING_KEPT])
+    cache.set(REPORTING_VIEWERS_KEY, viewers, VIEWED_WITHIN)
+
+
+def refresh_reporting() -> int:
+    """Compute the remembered reporting pages for the current version of the data."""
+    from .reporting import may_see_reporting, summary_cached
+
+    now = time.time()
+    done = 0
+    for (_la, start_year, filters), (user_id, seen) in (cache.get(REPORTING_VIEWERS_KEY) or {}).items():
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        if now - seen >= VIEWED_WITHIN or user is None or not may_see_reporting(user):
+            continue
+        summary_cached(user, start_year, dict(filters))
+        done += 1
+    return done
 
 
 def data_changed() -> None:
@@ -78,4 +112,5 @@ def refresh_dashboards() -> int:
         if role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN):
             deadlines_for_user(user)  # the home page's panel and the deadline list
         done += 1
+    refresh_reporting()  # counted apart: the figure returned is the dashboards'
     return done

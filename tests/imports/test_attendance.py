@@ -6,8 +6,8 @@ import pytest
 
 from accounts.models import AuditEvent
 from children.upn import with_check_letter
-from imports import services
 from education.models import Attendance
+from imports import services
 from imports.readers import FileProblem
 
 UPN_RUBY = with_check_letter("860200012345")

@@ -39,6 +39,9 @@ ADMIN_ONLY = everyone(FORBIDDEN, admin_user=OK, other_la_admin=OK)
 DASHBOARD = everyone(FORBIDDEN, social_worker=OK, designated_teacher=OK, vs_officer=OK, admin_user=OK,
                      outsider_social_worker=OK, outsider_designated_teacher=OK, other_la_vs=OK, other_la_admin=OK)
 VS_ONLY = everyone(FORBIDDEN, vs_officer=OK, other_la_vs=OK)
+# Reporting covers the person's own LA only: another LA's Virtual School and admins get their
+# own LA's figures (tests/quality/test_reporting.py checks they hold none of these children).
+REPORTING = everyone(FORBIDDEN, vs_officer=OK, admin_user=OK, other_la_vs=OK, other_la_admin=OK)
 VS_OF_LA = everyone(FORBIDDEN, vs_officer=OK, other_la_vs=NOT_FOUND)
 
 ROWS = [
@@ -59,6 +62,13 @@ ROWS = [
     Row("quality_dashboard", DASHBOARD),
     Row("quality_dashboard_children", DASHBOARD, data=lambda w: {"figure": "needing"}),
     Row("quality_dashboard_csv", DASHBOARD, data=lambda w: {"figure": "needing"}),
+    Row("quality_reporting", REPORTING),
+    Row("quality_reporting", REPORTING, data=lambda w: {"year": "nonsense", "sen": "<b>"}),
+    Row("quality_reporting_print", REPORTING),
+    Row("quality_reporting_pdf", REPORTING),
+    Row("quality_reporting_csv", REPORTING),
+    Row("quality_reporting_children", REPORTING, data=lambda w: {"figure": "cohort"}),
+    Row("quality_reporting_children_csv", REPORTING, data=lambda w: {"figure": "cohort"}),
     Row("quality_exports", VS_ONLY),
     Row("quality_exports", VS_ONLY, method="post", data=lambda w: {}),
     Row("quality_export", VS_OF_LA, kwargs=_export),
