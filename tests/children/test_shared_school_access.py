@@ -40,10 +40,11 @@ def _outcome(row: Row, user: User, world) -> tuple[object, bytes]:
     return response.status_code, body
 
 
-def _matrix_problems(user: User, world, like: str, *, names_hidden: bool) -> list[str]:
-    """Every row of the access matrix, as `user`: each must give what persona `like` gets; with
-    `names_hidden`, no page they reach may show a Testshire child's name (lists, search,
-    dashboards, deadline lists, CSVs and exports included)."""
+def _matrix_problems(user: User, world, like: str | User, *, names_hidden: bool) -> list[str]:
+    """Every row of the access matrix, as `user`: each must give what persona `like` gets (or,
+    given a person, what that person gets when they try it); with `names_hidden`, no page they
+    reach may show a Testshire child's name (lists, search, dashboards, deadline lists, CSVs and
+    exports included)."""
     problems = []
     for row in ROWS:
         savepoint = transaction.savepoint()
@@ -51,7 +52,14 @@ def _matrix_problems(user: User, world, like: str, *, names_hidden: bool) -> lis
             got, body = _outcome(row, user, world)
         finally:
             transaction.savepoint_rollback(savepoint)
-        expected = row.outcome(like)
+        if isinstance(like, User):
+            savepoint = transaction.savepoint()
+            try:
+                expected, _body = _outcome(row, like, world)
+            finally:
+                transaction.savepoint_rollback(savepoint)
+        else:
+            expected = row.outcome(like)
         if got != expected:
             problems.append(f"{row.name} ({row.method}): expected {expected} like {like}, got {got}")
         elif got == OK and names_hidden and any(name.encode() in body for name in CHILD_NAMES):
@@ -159,7 +167,20 @@ def test_after_our_la_approves_the_request_they_see_what_our_teacher_sees_and_af
                        {"decision": "approve", "child": world.child.pk})
     assert response.status_code == 302
     assert relationship(teacher, world.child) == Role.DESIGNATED_TEACHER
-    problems = _matrix_problems(teacher, world, "designated_teacher", names_hidden=False)
+    # What our own teacher at that school sees, other than what only the person who wrote a
+    # thing may change (a document they uploaded, a PP+ request they made): a second teacher
+    # our LA registers there, linked by registration.
+    ours = UserFactory(email="second.dt@example.test", role=Role.DESIGNATED_TEACHER, local_authority=world.la,
+                       school=world.school, full_name="Second Teacher")
+    services.designated_teacher_registered(actor=world.people["admin_user"], user=ours)
+    assert relationship(ours, world.child) == Role.DESIGNATED_TEACHER
+    problems = _matrix_problems(teacher, world, ours, names_hidden=False)
+    assert not problems, "\n".join(problems)
+    approved = Client()
+    approved.force_login(teacher)
+    assert approved.get(reverse("child_detail", args=[world.child.pk])).status_code == 200
+    problems = [p for p in _matrix_problems(teacher, world, "designated_teacher", names_hidden=False)
+                if not p.startswith(("pep_document_change", "pep_document_remove", "pp_plus_withdraw"))]
     assert not problems, "\n".join(problems)
 
     admin = Client()
