@@ -6,6 +6,7 @@ from django import template
 
 from children.policies import Action, can
 
+from ..engine import Kind
 from ..selectors import deadlines_for_child
 
 register = template.Library()
@@ -14,8 +15,12 @@ register = template.Library()
 @register.inclusion_tag("timeliness/includes/child_deadlines.html", takes_context=True)
 def child_deadlines(context, child) -> dict:
     user = context["request"].user
+    deadlines = deadlines_for_child(child)
+    if not can(user, child, Action.VIEW_PROFESSIONAL):
+        # Quality assurance is the professionals' (issue 14): the family sees no QA step.
+        deadlines = [d for d in deadlines if d.kind != Kind.QA]
     return {
         "child": child,
-        "deadlines": deadlines_for_child(child),
+        "deadlines": deadlines,
         "can_request_concern": can(user, child, Action.REQUEST_CONCERN_REVIEW),
     }
