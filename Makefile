@@ -99,7 +99,7 @@ test-browser: install ci-deps
 
 lint: install audit
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/bandit -q -c pyproject.toml -r accounts children peps targets meetings epep
+	$(VENV)/bin/bandit -q -c pyproject.toml -r accounts children education imports peps deadlines quality targets meetings epep
 
 # Every pinned package of both lock files against PyPI's vulnerability data (the
 # advisories of the Python Packaging Advisory Database, served by pypi.org); fails on any

@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Callable
 from types import ModuleType
 
-APPS_IN_ORDER = ["children", "education", "peps", "meetings", "targets", "peps.timeliness", "peps.quality"]
+APPS_IN_ORDER = ["children", "education", "peps", "meetings", "targets", "deadlines", "quality"]
 
 
 def _optional(module_name: str) -> ModuleType | None:

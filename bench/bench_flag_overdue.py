@@ -48,10 +48,10 @@ def main() -> None:
     setup()
 
     from children.models import CareEpisode
+    from deadlines import outbox, services
+    from deadlines.engine import compute_deadlines
+    from deadlines.models import Notice, Outbox
     from peps.models import Pep
-    from peps.timeliness import outbox, services
-    from peps.timeliness.engine import compute_deadlines
-    from peps.timeliness.models import Notice, Outbox
 
     outbox.kick_delivery = lambda: True  # Delivery is another task; see the docstring.
     Notice.objects.all().delete()

@@ -29,7 +29,7 @@ def main() -> None:
     from accounts.models import User
     from meetings.models import Invitee, Meeting
     from peps.models import Pep, SupportingDocument
-    from peps.quality.pdf import pep_pdf_bytes
+    from quality.pdf import pep_pdf_bytes
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - discarded output
     pep = (Pep.objects.filter(child__local_authority__code="DEMO")

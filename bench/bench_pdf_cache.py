@@ -32,7 +32,7 @@ def main() -> None:
 
     from accounts.models import User
     from peps.models import Pep
-    from peps.quality import services
+    from quality import services
     from targets.models import Target
 
     wanted = int(sys.argv[1]) if len(sys.argv) > 1 else 412

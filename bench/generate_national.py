@@ -124,10 +124,10 @@ def main() -> None:
 
     from accounts.models import LocalAuthority, Role, School, User
     from children.models import CareEpisode, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership
+    from deadlines.demo import term_dates_csv
+    from deadlines.models import ConcernRequest, DeadlineSettings, TermDates
     from peps import deadlines
     from peps.models import Pep
-    from peps.timeliness.demo import term_dates_csv
-    from peps.timeliness.models import ConcernRequest, DeadlineSettings, TermDates
 
     rng = random.Random(args.seed)
     started = time.monotonic()

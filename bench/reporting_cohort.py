@@ -19,7 +19,7 @@ def build_cohort(*, la, schools, n: int, today: dt.date, seed: int = 17, prefix:
     from children.models import CareEpisode, Child, SchoolPlacement
     from education.models import Attainment, Attendance, EetStatus, Exclusion, ExclusionReason, SenStatus
     from peps.models import Pep
-    from peps.quality.models import QaReview, Rag
+    from quality.models import QaReview, Rag
     from targets.models import Category, PpPlusAllocation, PpPlusRequest
 
     rng = random.Random(seed)

@@ -101,8 +101,8 @@ def subject_access_build(*, job_id: int) -> SubjectAccessExport:
     nothing twice.
     """
     from peps.models import Pep, SupportingDocument
-    from peps.quality.pdf import pep_pdf_bytes
     from peps.services import document_path, safe_download_name
+    from quality.pdf import pep_pdf_bytes
 
     job = SubjectAccessExport.objects.select_related("child").get(pk=job_id)
     if job.status == SubjectAccessExport.Status.DONE:
@@ -192,10 +192,10 @@ def _name(user: User | None) -> str | None:
 
 def child_record(child: Child) -> dict[str, Any]:
     """Everything held on the child, as plain data: the content of child.json."""
+    from deadlines.models import ConcernRequest
     from meetings.models import Meeting
     from peps.models import Pep, Section, SupportingDocument
-    from peps.quality.models import QaReview
-    from peps.timeliness.models import ConcernRequest
+    from quality.models import QaReview
     from targets.models import PpPlusRequest, Target, TargetReview
 
     from .selectors import team_of
@@ -312,7 +312,7 @@ def retention_review_run(*, today: dt.date | None = None) -> list[RetentionRevie
     One RetentionReview per LA with anything to list; one email per admin, deduplicated by
     LA and day, so a second run on the same day writes and sends nothing again.
     """
-    from peps.timeliness.outbox import Email, outbox_enqueue_many
+    from deadlines.outbox import Email, outbox_enqueue_many
 
     today = today or timezone.localdate()
     reviews: list[RetentionReview] = []

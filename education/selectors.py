@@ -176,7 +176,7 @@ class ReviewDue:
 
 def reviews_due(*, la_ids: Iterable[int] | None = None, child_ids=None, today: dt.date) -> list[ReviewDue]:
     """Open part-time timetables' agreed reviews and EHCP annual reviews: two queries."""
-    # Children still in care, as the PEP deadlines (peps.timeliness.engine) count them.
+    # Children still in care, as the PEP deadlines (deadlines.engine) count them.
     scope = Q(Exists(CareEpisode.objects.filter(child=OuterRef("child_id"), left_care_on__isnull=True)))
     if la_ids is not None:
         scope &= Q(child__local_authority_id__in=list(la_ids))

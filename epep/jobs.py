@@ -1,6 +1,6 @@
 """Files built in the background by Celery, with progress a page can show.
 
-The Virtual School's term export (peps.quality.ExportJob) and the subject-access export
+The Virtual School's term export (quality.ExportJob) and the subject-access export
 (children.SubjectAccessExport) share this shape: queued → running → done (or failed), a
 progress count the builder bumps as it goes, and the finished file in private storage,
 downloaded only through a permission-checked view.

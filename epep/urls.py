@@ -44,10 +44,10 @@ urlpatterns = [
     path("children/", include("children.urls")),
     path("children/", include("education.urls")),
     path("peps/", include("peps.urls")),
-    path("deadlines/", include("peps.timeliness.urls")),
+    path("deadlines/", include("deadlines.urls")),
     path("meetings/", include("meetings.urls")),
     path("targets/", include("targets.urls")),
-    path("quality/", include("peps.quality.urls")),
+    path("quality/", include("quality.urls")),
     path("data-protection/", include("children.data_protection_urls")),
     path("imports/", include("imports.urls")),
 ]

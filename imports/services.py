@@ -509,11 +509,11 @@ def gias_import(*, actor: User | None, data: bytes, include_closed: bool = False
 def term_dates_file_import(*, actor: User | None, local_authority: LocalAuthority, data: bytes, filename: str = ""):
     """Term dates from a CSV (DD/MM/YYYY or ISO, INSET and closure rows) or an .ics file: all or none.
 
-    Writes through peps.timeliness.services.calendar_import (one audit event, none when
+    Writes through deadlines.services.calendar_import (one audit event, none when
     nothing changed). TermDatesError lists every problem.
     """
+    from deadlines.services import calendar_import
     from peps import deadlines
-    from peps.timeliness.services import calendar_import
 
     from .readers import decode
     from .termdates import parse_ics

@@ -1,6 +1,6 @@
 """Which term a date is in, the next term's dates, and "the last four terms", per LA.
 
-An LA that has loaded its term dates (peps.timeliness.TermDates) is answered from them
+An LA that has loaded its term dates (deadlines.TermDates) is answered from them
 (peps.deadlines.SchoolCalendar). Where a date falls outside the loaded terms, or the LA
 has loaded none, the default English pattern is used instead:
 
@@ -71,7 +71,7 @@ def _calendar(local_authority) -> deadlines.SchoolCalendar:
     if local_authority is None:
         return deadlines.SchoolCalendar([])
     try:
-        from peps.timeliness.selectors import calendar_for
+        from deadlines.selectors import calendar_for
     except ImportError:  # the deadlines app is optional for this module
         return deadlines.SchoolCalendar([])
     return calendar_for(local_authority)

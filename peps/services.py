@@ -9,7 +9,7 @@ For other apps (the QA helper calls these from its own form):
 - `pep_return(actor, pep, reason)`: the Virtual School returns a submitted PEP; `reason`
   (required, shown to the team) is kept on the PEP.
 - `pep_approve(actor, pep)`: the Virtual School approves a submitted PEP; its sections
-  lock, and `peps.quality.services.on_pep_approved(pep)` is called (when it exists)
+  lock, and `quality.services.on_pep_approved(pep)` is called (when it exists)
   inside the same transaction.
 
 Both raise `PermissionDenied` for someone who may not quality-assure the PEP,
@@ -121,7 +121,7 @@ class DocumentRefused(PepError):
 
 # Where other apps plug into the workflow (looked up at call time; absent apps are skipped).
 SUBMIT_CHECKS: tuple[str, ...] = ("targets.checks", "meetings.checks")
-APPROVAL_HOOK: tuple[str, str] = ("peps.quality.services", "on_pep_approved")
+APPROVAL_HOOK: tuple[str, str] = ("quality.services", "on_pep_approved")
 CARRY_FORWARD_HOOK: tuple[str, str] = ("targets.services", "targets_carry_forward")
 
 
@@ -440,7 +440,7 @@ def _email_team(pep: Pep, actor: User | None, subject: str, lines: list[str]) ->
     body = "\n\n".join([*lines, f"Sign in to see the PEP: {link}", "This is an automatic message from ePEP."])
     # Written to the outbox in this transaction and delivered by Celery after the commit,
     # so the page never waits on the broker or the mail server.
-    from peps.timeliness.outbox import Email, outbox_enqueue_many
+    from deadlines.outbox import Email, outbox_enqueue_many
 
     outbox_enqueue_many(Email(to=to, subject=subject, body=body) for to in recipients)
 

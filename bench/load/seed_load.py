@@ -169,7 +169,7 @@ def build() -> None:
 
     stand_ins = {"vs@demo.test": people["load-vs0@example.test"], "dt@demo.test": people["load-dt0@example.test"],
                  "sw@demo.test": people["load-sw0@example.test"]}
-    for module in ("meetings.demo", "targets.demo", "peps.timeliness.demo", "peps.quality.demo"):
+    for module in ("meetings.demo", "targets.demo", "deadlines.demo", "quality.demo"):
         with transaction.atomic():
             importlib.import_module(module).seed(la, schools, stand_ins)
     with connection.cursor() as cursor:

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from selenium.webdriver.common.by import By
 
-from peps.quality.services import PDF_DOWNLOADS_PER_MINUTE
+from quality.services import PDF_DOWNLOADS_PER_MINUTE
 from tests.browser.conftest import sign_in
 from tests.conftest import build_world
 from tests.factories import PASSWORD

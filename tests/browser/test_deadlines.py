@@ -7,7 +7,7 @@ from django.core.management import call_command
 from selenium.webdriver.common.by import By
 
 from children.models import Child
-from peps.timeliness.models import ConcernRequest
+from deadlines.models import ConcernRequest
 from tests.browser.conftest import sign_in, sign_out, submit_and_wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,7 +12,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from peps.models import Pep, SupportingDocument
-from peps.quality.models import QaRating, QaReview
+from quality.models import QaRating, QaReview
 from tests.browser.conftest import sign_in, sign_out, submit_and_wait
 from tests.factories import PASSWORD
 from tests.peps.factories import start_pep

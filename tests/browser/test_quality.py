@@ -16,8 +16,8 @@ from children.models import Child
 from peps import demo as pep_demo
 from peps import services as pep_services
 from peps.models import Pep
-from peps.quality.models import QaCriterion
-from peps.quality.selectors import approved_without_pdf
+from quality.models import QaCriterion
+from quality.selectors import approved_without_pdf
 from targets import services as target_services
 from tests.browser.conftest import sign_in, sign_out, submit_and_wait
 

@@ -323,7 +323,7 @@ def test_a_teacher_who_moves_school_sees_neither_the_old_schools_child_nor_the_n
 
 
 def test_two_teachers_at_one_school_do_not_share_a_dashboard_cache(world):
-    from peps.quality.selectors import scope_key
+    from quality.selectors import scope_key
 
     ours, theirs = world.people["designated_teacher"], world.people["other_la_designated_teacher"]
     assert ours.school_id == theirs.school_id
@@ -331,7 +331,7 @@ def test_two_teachers_at_one_school_do_not_share_a_dashboard_cache(world):
 
 
 def test_the_deadline_digest_goes_only_to_teachers_the_la_linked(world, django_capture_on_commit_callbacks):
-    from peps.timeliness import services as timeliness
+    from deadlines import services as timeliness
 
     with django_capture_on_commit_callbacks(execute=True):
         timeliness.flag_overdue(today=dt.date(2026, 11, 23))  # Ruby's and Otto's initial PEPs are overdue

@@ -6,10 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from deadlines.models import ConcernRequest
 from meetings.models import Invitee, Meeting
 from peps import services as pep_services
 from peps.models import Pep
-from peps.timeliness.models import ConcernRequest
 from tests.quality.factories import PepFactory, SectionFactory, qa_review, submitted_pep
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -25,7 +25,7 @@ def media(settings, tmp_path):
 def fill_record(child, vs_officer) -> dict:
     """Two PEPs (one approved, with its stored PDF), a meeting, a QA review, a concern
     request and a supporting document with an awkward name."""
-    from peps.quality.services import approved_pdf_store
+    from quality.services import approved_pdf_store
 
     approved = PepFactory(child=child, status=Pep.Status.APPROVED, approved_at=timezone.now(),
                           academic_year="2025/26", term="summer")

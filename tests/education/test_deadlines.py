@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from deadlines.engine import compute_deadlines
+from deadlines.selectors import deadlines_for_child, deadlines_for_la, deadlines_for_user
 from education import services
-from peps.timeliness.engine import compute_deadlines
-from peps.timeliness.selectors import deadlines_for_child, deadlines_for_la, deadlines_for_user
 from tests.education import helpers
 
 pytestmark = pytest.mark.django_db

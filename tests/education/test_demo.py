@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from deadlines.selectors import deadlines_for_user
 from education.models import Attainment, Attendance, EetStatus, Exclusion, PartTimeTimetable, SchoolMove, SenStatus
 from peps.models import Section
-from peps.timeliness.selectors import deadlines_for_user
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from education.models import Attainment, Attendance, SenStatus
 from peps import services
 from peps.demo import sample_answers
 from peps.models import Pep, Section
-from peps.quality.precheck import pre_check
+from quality.precheck import pre_check
 from tests.education import helpers
 from tests.peps.factories import start_pep
 from tests.targets.factories import make_request, make_target

@@ -196,7 +196,7 @@ def test_the_subject_access_copy_holds_the_education_record_and_chronology(world
 
 
 def test_the_professionals_pdf_has_the_chronology_and_the_family_copy_does_not(world):
-    from peps.quality.pdf import pep_pdf_html
+    from quality.pdf import pep_pdf_html
     from tests.peps.factories import start_pep
 
     helpers.exclusion(world.child, world.school)

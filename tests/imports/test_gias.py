@@ -114,8 +114,8 @@ def test_a_reimport_updates_name_rating_and_status_only_and_writes_one_event(wor
 
 
 def test_a_rating_change_re_evaluates_the_half_termly_review_rule(world):
-    from peps.timeliness.engine import compute_deadlines
-    from peps.timeliness.models import DeadlineSettings, TermDates
+    from deadlines.engine import compute_deadlines
+    from deadlines.models import DeadlineSettings, TermDates
 
     DeadlineSettings.objects.create(local_authority=world.la, half_termly_for_ri_schools=True)
     TermDates.objects.create(local_authority=world.la, academic_year="2026/27", term="autumn",

@@ -12,9 +12,9 @@ from django.urls import reverse
 from accounts.models import School
 from children.models import Child
 from children.upn import with_check_letter
+from deadlines.models import DayOff, TermDates
 from education.models import Attendance
 from imports.models import Ssda903Import
-from peps.timeliness.models import DayOff, TermDates
 from tests.factories import UserFactory
 from tests.imports.gias_files import gias_bytes, row
 

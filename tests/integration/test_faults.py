@@ -9,10 +9,10 @@ Issue 8 asks the integration suite to prove four things. Where each one lives:
    signs in through allauth (its rate limiter uses the cache) and works; then it is
    started again and the cache is used again. The shared Redis is not touched.
    tests/security/test_fail_soft_cache.py has the unit tests of the cache itself, and
-   tests/timeliness/test_integration.py::test_with_the_broker_down_a_section_save_is_quick_
+   tests/deadlines/test_integration.py::test_with_the_broker_down_a_section_save_is_quick_
    and_its_email_goes_once_redis_is_back proves the broker half: the email waits in the
    outbox and goes once.
-2. A worker killed mid-task -> the task completes once: tests/timeliness/
+2. A worker killed mid-task -> the task completes once: tests/deadlines/
    test_integration.py::test_a_worker_killed_mid_task_and_restarted_completes_the_task_once
    (SIGKILL of the whole worker while the run holds its lock inside its transaction;
    nothing committed; the restarted worker gets the message back and the audit, notices
@@ -233,7 +233,7 @@ def test_with_redis_down_the_virtual_school_approves_and_the_pdf_follows_when_it
     from django.utils import timezone
 
     from peps.models import Pep
-    from peps.quality import services as quality
+    from quality import services as quality
     from tests.quality.factories import submitted_pep
     from tests.quality.test_qa import form_data
 

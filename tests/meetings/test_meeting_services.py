@@ -297,7 +297,7 @@ def test_a_concern_review_may_meet_again_sooner(world):
 
 
 def test_the_next_term_comes_from_the_las_term_dates_when_loaded(world, pep):
-    from peps.timeliness.models import TermDates
+    from deadlines.models import TermDates
 
     for term, starts, ends, hs, he in (
         ("autumn", "2026-09-02", "2026-12-18", "2026-10-26", "2026-10-30"),

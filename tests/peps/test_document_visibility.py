@@ -143,7 +143,7 @@ def test_a_carer_cannot_remove_a_shared_document(client, pep, carer, shared):
 
 
 def test_the_family_pdf_lists_only_shared_documents(pep, staff_only, shared):
-    from peps.quality.pdf import pep_pdf_html
+    from quality.pdf import pep_pdf_html
 
     family = pep_pdf_html(pep, show_pp_plus=False, professional=False)
     assert "reading-list.pdf" in family and "staff-notes.pdf" not in family

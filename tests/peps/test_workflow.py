@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import AuditEvent
+from deadlines.outbox import outbox_deliver
 from peps import services
 from peps.demo import sample_answers
 from peps.models import Pep, Section
-from peps.timeliness.outbox import outbox_deliver
 from tests.peps.factories import complete_sections, ready_to_submit, set_status
 
 pytestmark = pytest.mark.django_db
@@ -197,10 +197,10 @@ def test_the_transition_is_a_filtered_update(world):
 def test_approval_calls_the_pdf_hook_when_it_exists(world, vs_officer, monkeypatch):
     pep = set_status(ready_to_submit(world.child), Pep.Status.SUBMITTED)
     seen = []
-    fake = types.ModuleType("peps.quality.services")
+    fake = types.ModuleType("quality.services")
     fake.on_pep_approved = lambda p: seen.append((p.pk, p.status))
-    monkeypatch.setitem(sys.modules, "peps.quality.services", fake)
-    monkeypatch.setattr(services, "APPROVAL_HOOK", ("peps.quality.services", "on_pep_approved"))
+    monkeypatch.setitem(sys.modules, "quality.services", fake)
+    monkeypatch.setattr(services, "APPROVAL_HOOK", ("quality.services", "on_pep_approved"))
     services.pep_approve(vs_officer, pep)
     assert seen == [(pep.pk, Pep.Status.APPROVED)]
 

@@ -12,13 +12,13 @@ def _submitted(world):
 
 
 def _criterion(world):
-    from peps.quality.services import active_criteria
+    from quality.services import active_criteria
 
     return {"pk": active_criteria(world.la)[0].pk}
 
 
 def _export(world):
-    from peps.quality.models import ExportJob
+    from quality.models import ExportJob
 
     job = ExportJob.objects.create(la=world.la, academic_year="2025/26", term="summer",
                                    status=ExportJob.Status.RUNNING, total=3, progress=1)
@@ -28,7 +28,7 @@ def _export(world):
 def _finished_export(world):
     from django.core.files.base import ContentFile
 
-    from peps.quality.models import ExportJob
+    from quality.models import ExportJob
 
     job = ExportJob.objects.create(la=world.la, academic_year="2025/26", term="summer", status=ExportJob.Status.DONE)
     job.file.save(f"access-{job.pk}.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from children.models import Phase
 from peps.models import Pep, Section
-from peps.quality.models import QaCriterion, QaRating, QaReview, Rag
+from quality.models import QaCriterion, QaRating, QaReview, Rag
 from targets.models import PpPlusRequest, Target
 
 

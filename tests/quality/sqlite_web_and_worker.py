@@ -51,8 +51,8 @@ def main(workdir: Path) -> None:
     from children.policies import relationship
     from peps.models import Pep, Section
     from peps.policies import can_edit_section
-    from peps.quality import services as quality
-    from peps.quality.tasks import render_approved_pdf
+    from quality import services as quality
+    from quality.tasks import render_approved_pdf
 
     assert connection.vendor == "sqlite" and not connection.is_in_memory_db(), settings.DATABASES
     # Eight browsers of one person would soon meet the per-person limit on PDF downloads

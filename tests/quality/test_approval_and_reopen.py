@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from peps import services as workflow
 from peps.models import Pep, SupersededPdf
-from peps.quality import services
+from quality import services
 from tests.quality.factories import submitted_pep
 from tests.quality.test_qa import form_data, ratings_for
 

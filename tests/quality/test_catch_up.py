@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from epep.celery import app, send_task_quietly
 from peps.models import Pep
-from peps.quality import services
-from peps.quality.models import ExportJob
-from peps.quality.tasks import render_approved_pdf
+from quality import services
+from quality.models import ExportJob
+from quality.tasks import render_approved_pdf
 from tests.quality.factories import PepFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,9 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Role
 from children.models import CareEpisode, Child, SchoolPlacement, TeamMembership, TeamRole
 from peps.models import Pep
-from peps.quality import selectors
-from peps.quality.models import QaReview, Rag
-from peps.quality.terms import TermRef, last_terms
+from quality import selectors
+from quality.models import QaReview, Rag
+from quality.terms import TermRef, last_terms
 from tests.factories import SchoolFactory
 from tests.quality.factories import PepFactory, qa_review
 

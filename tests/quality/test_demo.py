@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from peps.models import Pep
-from peps.quality import selectors
-from peps.quality.models import QaRating, QaReview, Rag
-from peps.quality.terms import TermRef
+from quality import selectors
+from quality.models import QaRating, QaReview, Rag
+from quality.terms import TermRef
 
 pytestmark = pytest.mark.django_db
 

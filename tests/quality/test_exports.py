@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from peps.models import Pep
-from peps.quality.models import ExportJob
+from quality.models import ExportJob
 from tests.quality.factories import PepFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db

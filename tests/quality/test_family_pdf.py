@@ -16,8 +16,8 @@ import pytest
 from django.core.management import call_command
 
 from peps.models import Pep
-from peps.quality.models import QaReview
-from peps.quality.pdf import pep_pdf_bytes
+from quality.models import QaReview
+from quality.pdf import pep_pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.db import connections
 
 from epep.celery import app as celery_app
 from peps.models import Pep
-from peps.quality import services
-from peps.quality.models import QaReview
+from quality import services
+from quality.models import QaReview
 from tests.quality.factories import submitted_pep
 from tests.quality.test_qa import ratings_for
 

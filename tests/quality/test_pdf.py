@@ -12,8 +12,8 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from peps import pdf as pdf_module
 from peps.models import Pep
-from peps.quality import services
-from peps.quality.pdf import pep_pdf_bytes, pep_pdf_html
+from quality import services
+from quality.pdf import pep_pdf_bytes, pep_pdf_html
 from tests.quality.factories import SectionFactory, submitted_pep
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from peps.models import Pep
-from peps.quality import services
-from peps.quality.defaults import DEFAULT_CRITERIA
-from peps.quality.models import QaCriterion, QaRating, QaReview, Rag, overall_rating
-from peps.quality.services import RatingInput
+from quality import services
+from quality.defaults import DEFAULT_CRITERIA
+from quality.models import QaCriterion, QaRating, QaReview, Rag, overall_rating
+from quality.services import RatingInput
 from tests.quality.factories import PepFactory, submitted_pep
 
 pytestmark = pytest.mark.django_db

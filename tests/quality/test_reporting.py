@@ -1,6 +1,6 @@
 """Virtual School reporting (issue 17).
 
-The figures are recomputed here independently of peps/quality/reporting.py: one child at a
+The figures are recomputed here independently of quality/reporting.py: one child at a
 time through the ORM (the child's own related managers and aggregate()), from the
 definitions in that module's docstring, and compared with the report on the demo data and
 on a generated cohort (bench/reporting_cohort.py).
@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, School, User
 from bench.reporting_cohort import build_cohort
 from children.models import Child
-from peps.quality import reporting
+from quality import reporting
 from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def oracle(la, start, filters=None):
         due = [t for t, a, b in windows if a <= ref and _in_care_during(child, a, min(b, ref))]
         if due and all(peps.filter(term=t, meeting_held_on__isnull=False).exists() for t in due):
             sets["pep_every_term"].add(pk)
-        from peps.quality.models import QaReview
+        from quality.models import QaReview
 
         last_qa = QaReview.objects.filter(pep__child=child, pep__academic_year=ay).order_by(
             "-created_at", "-pk").first()
@@ -411,7 +411,7 @@ def test_the_page_is_computed_again_after_an_audited_write(cohort, vs_officer, c
 
 def test_a_reporting_page_looked_at_is_computed_again_by_the_refresh_after_a_write(cohort, vs_officer, client):
     from accounts.audit import audit_record
-    from peps.quality import warm
+    from quality import warm
 
     client.force_login(vs_officer)
     client.get(reverse("quality_reporting"), {"year": CURRENT, "sen": "ehcp"})

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peps.models import Pep
-from peps.quality import pdf as quality_pdf
-from peps.quality import services
-from peps.quality.tasks import render_approved_pdf
+from quality import pdf as quality_pdf
+from quality import services
+from quality.tasks import render_approved_pdf
 from tests.quality.factories import PepFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.audit import Verb, audit_record
 from children import services as child_services
-from peps.quality import warm
+from quality import warm
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_only_one_refresh_waits_at_a_time_and_old_views_are_forgotten(world, vs_
     # A view an hour old is not computed again.
     from django.core.cache import cache
 
-    from peps.quality.terms import TermRef
+    from quality.terms import TermRef
 
     warm.dashboard_viewed(vs_officer, TermRef.containing(timezone.localdate()))
     assert warm.refresh_dashboards() == 1

@@ -33,7 +33,7 @@ def renders():
         calls.append(1)
         return real(*args, **kwargs)
 
-    with mock.patch("peps.pdf.render_pdf", counting), mock.patch("peps.quality.pdf.render_pdf", counting):
+    with mock.patch("peps.pdf.render_pdf", counting), mock.patch("quality.pdf.render_pdf", counting):
         yield calls
 
 
@@ -75,7 +75,7 @@ def test_a_draft_peps_pdf_is_rendered_once_per_version_of_what_it_shows(world, c
 
 
 def test_pdf_downloads_are_limited_per_person_per_minute(world, client, renders):
-    from peps.quality.services import PDF_DOWNLOADS_PER_MINUTE
+    from quality.services import PDF_DOWNLOADS_PER_MINUTE
 
     pep = make_pep(world.child)
     url = reverse("pep_pdf", args=[pep.pk])

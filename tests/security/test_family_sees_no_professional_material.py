@@ -40,7 +40,7 @@ def _salt(world) -> None:
     """Give every professional thing about the child a value the search recognises."""
     from children.models import Child
     from peps.models import Pep, Section
-    from peps.quality.models import QaRating, QaReview
+    from quality.models import QaRating, QaReview
 
     Child.objects.filter(pk=world.child.pk).update(upn=UPN, legal_status="co", safeguarding_notes=SAFEGUARDING,
                                                    restricted_contacts=RESTRICTED)

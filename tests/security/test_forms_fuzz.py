@@ -112,7 +112,7 @@ FORM_KWARGS = {
     "meetings.forms.RecordForm": lambda w: {"invitees": []},
     "targets.forms.ExportForm": lambda w: {"years": ["2025-26", "2026-27"]},
     "targets.forms.PpPlusRequestForm": lambda w: {"targets": _targets()},
-    "peps.quality.forms.ReportingForm": lambda w: {"choices": {"school": [(str(w.school.pk), w.school.name)],
+    "quality.forms.ReportingForm": lambda w: {"choices": {"school": [(str(w.school.pk), w.school.name)],
                                                                "ethnicity": [("WBRI", "WBRI")]}},
 }
 

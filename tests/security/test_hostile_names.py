@@ -52,7 +52,7 @@ def _make_everything_hostile() -> None:
 
     from accounts.models import LocalAuthority
     from peps.models import Section
-    from peps.quality.services import active_criteria
+    from quality.services import active_criteria
 
     for la in LocalAuthority.objects.all():  # made on first use: make them now, to rename them
         active_criteria(la)

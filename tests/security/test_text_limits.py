@@ -78,8 +78,8 @@ def test_every_text_field_of_every_form_has_a_maximum_length(cls):
 
 def test_forms_built_from_data_bound_their_text_too(world):
     """The QA review form adds a comment per criterion in __init__."""
-    from peps.quality.forms import QaReviewForm
-    from peps.quality.services import active_criteria
+    from quality.forms import QaReviewForm
+    from quality.services import active_criteria
 
     form = QaReviewForm(criteria=list(active_criteria(world.la)))
     unbounded = sorted(name for name, field in form.fields.items() if _unbounded(field))
@@ -124,10 +124,10 @@ def test_a_21000_character_qa_comment_is_refused_by_form_and_service(world, vs_o
     from django.core.exceptions import ValidationError
 
     from peps.models import Pep
-    from peps.quality import services
-    from peps.quality.forms import QaReviewForm
-    from peps.quality.models import QaReview, Rag
-    from peps.quality.services import RatingInput
+    from quality import services
+    from quality.forms import QaReviewForm
+    from quality.models import QaReview, Rag
+    from quality.services import RatingInput
     from tests.quality.factories import submitted_pep
 
     pep = submitted_pep(world.child)

@@ -2,7 +2,7 @@
 
 The public API for every app (see the report to the lead):
 
-    from peps.timeliness.outbox import outbox_enqueue
+    from deadlines.outbox import outbox_enqueue
     outbox_enqueue(to="a@example.org", subject="...", body="...", dedupe_key=None)
 
 Call it inside your service's transaction instead of `send_mail` in `on_commit`. The row

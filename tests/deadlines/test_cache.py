@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from children import services as child_services
-from peps.timeliness.selectors import deadlines_for_user
+from deadlines.selectors import deadlines_for_user
 
 pytestmark = pytest.mark.django_db
 

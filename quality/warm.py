@@ -93,7 +93,7 @@ def data_changed() -> None:
 
 def refresh_dashboards() -> int:
     """Compute the remembered dashboards for the current version; returns how many."""
-    from peps.timeliness.selectors import deadlines_for_user
+    from deadlines.selectors import deadlines_for_user
 
     from .figures import dashboard_figures
     from .terms import TermRef

@@ -2,7 +2,7 @@
 
 Quality assurance, the PDF and the dashboards read what other apps own: the section form
 definitions (peps.sections), meetings and targets with PP+ (meetings, targets), supporting
-documents (peps.SupportingDocument) and the deadline engine (peps.timeliness.engine). The
+documents (peps.SupportingDocument) and the deadline engine (deadlines.engine). The
 workflow itself (pep_return, pep_approve) is called directly from services.py.
 
 Two fallbacks remain on purpose: a section whose letter has no form definition is shown
@@ -223,7 +223,7 @@ def pep_extras(pep: Pep, *, professional: bool = True) -> PepExtras:
 
 
 # --------------------------------------------------------------------------------------
-# Deadlines (peps.timeliness) and PP+ totals (targets) for the dashboards
+# Deadlines (deadlines) and PP+ totals (targets) for the dashboards
 # --------------------------------------------------------------------------------------
 
 
@@ -236,16 +236,16 @@ def apply_deadlines(statuses, *, term, today, episodes, last_meeting, child_ids=
     `last_meeting` is a callable (one query) giving each child's latest meeting date, run
     only when the fallback needs it.
 
-    For the current term the deadlines helper's engine (peps.timeliness.engine, with each
+    For the current term the deadlines helper's engine (deadlines.engine, with each
     LA's term dates and rules) decides; for earlier terms, which the engine does not
     cover, selectors.fallback_deadlines computes them from PEPs and care episodes.
     """
     from .selectors import fallback_deadlines
     from .terms import TermRef
 
-    if term == TermRef.containing(today) and apps.is_installed("peps.timeliness") and (
+    if term == TermRef.containing(today) and apps.is_installed("deadlines") and (
             child_ids is not None or la_id is not None):
-        engine = _module("peps.timeliness.engine")
+        engine = _module("deadlines.engine")
         if engine is not None and hasattr(engine, "compute_deadlines"):
             # A whole LA (the Virtual School's scope) is asked for by its id: simpler queries
             # than a list of its children.

@@ -8,9 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from deadlines.models import Notice, TermDates
 from peps.models import Pep
-from peps.timeliness.models import Notice, TermDates
-from tests.timeliness.factories import PepFactory, child_in_care, la_with_calendar, school_in
+from tests.deadlines.factories import PepFactory, child_in_care, la_with_calendar, school_in
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_the_beat_schedule_runs_flag_overdue_at_six_london_time_and_sweeps_every
 
 
 def test_the_tasks_are_at_least_once():
-    from peps.timeliness import tasks
+    from deadlines import tasks
 
     for task in (tasks.flag_overdue, tasks.deliver_outbox, tasks.outbox_sweep):
         assert task.acks_late and task.reject_on_worker_lost

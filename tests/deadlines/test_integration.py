@@ -3,7 +3,7 @@
 Run with PostgreSQL and Redis, for example:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/epep_deadlines REDIS_URL=redis://127.0.0.1:6379/5 \
-    DJANGO_SETTINGS_MODULE=epep.settings.test .venv/bin/python -m pytest tests/timeliness -m integration
+    DJANGO_SETTINGS_MODULE=epep.settings.test .venv/bin/python -m pytest tests/deadlines -m integration
 
 The worker uses the test database that pytest-django created (transactional_db, so it
 sees committed rows) and writes its email to files in a temporary directory
@@ -25,13 +25,13 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from accounts.models import AuditEvent
+from deadlines import services
+from deadlines.models import Notice, Outbox
+from deadlines.outbox import outbox_enqueue
+from deadlines.tasks import flag_overdue, outbox_sweep
 from epep.celery import app
 from peps.models import Pep, Section
 from peps.services import section_save
-from peps.timeliness import services
-from peps.timeliness.models import Notice, Outbox
-from peps.timeliness.outbox import outbox_enqueue
-from peps.timeliness.tasks import flag_overdue, outbox_sweep
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

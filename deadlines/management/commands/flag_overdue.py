@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from peps.timeliness import services
+from deadlines import services
 
 
 def parse_day(value: str | None) -> dt.date | None:

@@ -15,9 +15,9 @@ import pytest
 
 from accounts.models import School
 from children import services as child_services
+from deadlines.engine import compute_deadlines
 from peps.models import Pep
-from peps.timeliness.engine import compute_deadlines
-from tests.timeliness.factories import (
+from tests.deadlines.factories import (
     ConcernRequestFactory,
     PepFactory,
     child_in_care,

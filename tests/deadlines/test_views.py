@@ -11,8 +11,8 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from peps.timeliness.home import panels
-from peps.timeliness.models import ConcernRequest, DeadlineSettings, TermDates
+from deadlines.home import panels
+from deadlines.models import ConcernRequest, DeadlineSettings, TermDates
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from tests.access import FORBIDDEN, NOT_FOUND, OK, Row, everyone
 def _a_term(world):
     import datetime as dt
 
-    from peps.timeliness.models import TermDates
+    from deadlines.models import TermDates
 
     row, _ = TermDates.objects.get_or_create(
         local_authority=world.la, academic_year="2026/27", term="autumn",

@@ -12,14 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from deadlines import services
+from deadlines.engine import compute_deadlines
+from deadlines.models import ConcernRequest, DeadlineSettings, Notice, Outbox, TermDates
+from deadlines.outbox import outbox_deliver, outbox_enqueue
 from peps import deadlines
 from peps.models import Pep
-from peps.timeliness import services
-from peps.timeliness.engine import compute_deadlines
-from peps.timeliness.models import ConcernRequest, DeadlineSettings, Notice, Outbox, TermDates
-from peps.timeliness.outbox import outbox_deliver, outbox_enqueue
+from tests.deadlines.factories import ConcernRequestFactory, PepFactory, child_in_care, la_with_calendar, school_in
 from tests.factories import UserFactory
-from tests.timeliness.factories import ConcernRequestFactory, PepFactory, child_in_care, la_with_calendar, school_in
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +199,7 @@ def test_a_failed_delivery_is_recorded_and_retried_by_the_sweeper(db, settings):
     outbox_enqueue(to="a@example.test", subject="S", body="B")
     Outbox.objects.update(sent_at=None, attempts=0)
     mail.outbox.clear()
-    settings.EMAIL_BACKEND = "tests.timeliness.failing_backend.EmailBackend"
+    settings.EMAIL_BACKEND = "tests.deadlines.failing_backend.EmailBackend"
     assert outbox_deliver() == 0
     row = Outbox.objects.get()
     assert (row.attempts, row.sent_at) == (1, None) and "SMTPServerDisconnected" in row.last_error

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class TimelinessConfig(AppConfig):
-    name = "peps.timeliness"
+class DeadlinesConfig(AppConfig):
+    name = "deadlines"
     label = "timeliness"
     verbose_name = "PEP deadlines"

@@ -8,10 +8,10 @@ import factory
 
 from children import services as child_services
 from children.models import TeamRole
+from deadlines import services
+from deadlines.demo import term_dates_csv
+from deadlines.models import ConcernRequest, DeadlineSettings
 from peps.models import Pep
-from peps.timeliness import services
-from peps.timeliness.demo import term_dates_csv
-from peps.timeliness.models import ConcernRequest, DeadlineSettings
 from tests.factories import ChildFactory, LocalAuthorityFactory, SchoolFactory
 
 

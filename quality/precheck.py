@@ -1,13 +1,13 @@
 """The QA pre-check: the quality criteria a machine can judge, scored before submission.
 
 A provisional rating for the team, so that fewer PEPs come back: it does not stop a PEP
-being submitted and it is not the Virtual School's rating (peps.quality.services is).
+being submitted and it is not the Virtual School's rating (quality.services is).
 Each criterion is green (met), amber (partly, or worth a look) or red (missing); the
 provisional rating is the worst of them. Criteria that do not apply (the child's voice in
 an early-years PEP, a transition plan when none is due) are left out.
 
 Reads the PEP's sections, its targets and PP+ requests (targets) and its meeting
-(meetings): the same seams as peps.quality.integrations. Five queries.
+(meetings): the same seams as quality.integrations. Five queries.
 """
 
 from __future__ import annotations

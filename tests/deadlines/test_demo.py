@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import AuditEvent, LocalAuthority
-from peps.timeliness.demo import term_dates_csv
-from peps.timeliness.models import ConcernRequest, DeadlineSettings, TermDates
+from deadlines.demo import term_dates_csv
+from deadlines.models import ConcernRequest, DeadlineSettings, TermDates
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection, send_mail
 from notifications_python_client.errors import HTTPError
 
-from peps.timeliness.models import Outbox
-from peps.timeliness.outbox import outbox_deliver, outbox_enqueue
+from deadlines.models import Outbox
+from deadlines.outbox import outbox_deliver, outbox_enqueue
 
 SERVICE_ID = str(uuid.uuid4())
 SECRET = str(uuid.uuid4())

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class QualityConfig(AppConfig):
-    name = "peps.quality"
+    name = "quality"
     label = "quality"
     verbose_name = "Quality assurance, dashboards and PDF copies"
 

@@ -7,7 +7,7 @@ import csv
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import LocalAuthority
-from peps.timeliness import selectors
+from deadlines import selectors
 
 from .flag_overdue import parse_day
 
