@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_celery_beat",
     "csp",
+    "core",
     "accounts",
     "children",
     "education",
