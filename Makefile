@@ -7,7 +7,7 @@ PIP    := $(VENV)/bin/pip
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= epep.settings.local
 
-DEBIAN_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+DEBIAN_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
 .PHONY: run test install system-deps assets migrate seed serve test-integration test-browser ci-deps lint lock audit backup restore bench clean
 
@@ -45,8 +45,9 @@ tests/oidc/node_modules/.installed: tests/oidc/package.json tests/oidc/package-l
 
 install: system-deps $(VENV)/.installed node_modules/.installed tests/oidc/node_modules/.installed assets
 
-# WeasyPrint needs Pango and HarfBuzz from Debian. As root we install them; otherwise we
-# print the command and stop.
+# WeasyPrint needs Pango and HarfBuzz from Debian, and the PDF tests read what it makes with
+# poppler-utils (pdftotext, pdftoppm). As root we install them; otherwise we print the
+# command and stop.
 system-deps:
 	@missing=""; for lib in $(DEBIAN_LIBS); do \
 	  dpkg -s $$lib >/dev/null 2>&1 || missing="$$missing $$lib"; done; \
@@ -54,7 +55,7 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	  else \
-	    echo "WeasyPrint needs:$$missing"; \
+	    echo "WeasyPrint and the PDF tests need:$$missing"; \
 	    echo "Run: sudo apt-get install -y --no-install-recommends$$missing"; exit 1; \
 	  fi; \
 	fi
