@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE ?= epep.settings.local
 
 DEBIAN_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
-.PHONY: run test install system-deps assets migrate seed serve test-integration test-browser ci-deps lint lock audit backup restore bench clean
+.PHONY: run test install system-deps assets migrate seed serve test-integration test-browser ci-deps lint typecheck lock audit backup restore bench clean
 
 # Installs come from the lock files in requirements/ (every package pinned, with its
 # hashes), never from pyproject.toml's ranges: the same versions on every machine, in CI
@@ -98,9 +98,15 @@ test-integration: install
 test-browser: install ci-deps
 	DJANGO_SETTINGS_MODULE=epep.settings.test $(PY) -m pytest -m browser -q
 
-lint: install audit
+lint: install audit typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -q -c pyproject.toml -r accounts children education imports peps deadlines quality targets meetings epep
+
+# Types (mypy with django-stubs over the portal's code) and the floors (import-linter's
+# contracts in pyproject.toml; ARCHITECTURE.md explains them). CI runs this.
+typecheck: install
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # Every pinned package of both lock files against PyPI's vulnerability data (the
 # advisories of the Python Packaging Advisory Database, served by pypi.org); fails on any

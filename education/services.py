@@ -11,7 +11,7 @@ nothing audited. `record_from_pep` is what saving a PEP's section B writes.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -32,10 +32,10 @@ from .models import (
     is_mid_year,
 )
 
+M = TypeVar("M", bound=models.Model)
 
-def _save(model: type[models.Model], *, actor: User | None, child: Child, instance: models.Model | None,
-          fields: dict[str, Any]) -> models.Model:
-    names = model.FIELDS
+def _save(model: type[M], *, actor: User | None, child: Child, instance: M | None, fields: dict[str, Any]) -> M:
+    names: tuple[str, ...] = model.FIELDS  # type: ignore[attr-defined]  # every record model lists its FIELDS
     unknown = set(fields) - set(names)
     if unknown:
         raise TypeError(f"unknown fields for {model.__name__}: {sorted(unknown)}")
@@ -43,9 +43,9 @@ def _save(model: type[models.Model], *, actor: User | None, child: Child, instan
         obj = model(child=child, **fields)
         before: dict[str, Any] = {}
     else:
-        if instance.child_id != child.pk:
+        if instance.child_id != child.pk:  # type: ignore[attr-defined]  # every record model has a child
             raise ValidationError("This record belongs to another child")
-        obj = model.objects.select_for_update().get(pk=instance.pk)
+        obj = model._default_manager.select_for_update().get(pk=instance.pk)
         before = snapshot(obj, names)
         for name, value in fields.items():
             setattr(obj, name, value)
@@ -195,17 +195,17 @@ def record_from_pep(*, actor: User | None, child: Child, academic_year: str, ter
         written.append(row)
         changes[f"attainment:{subject}"] = [old, result]
     if attendance and attendance.get("sessions_possible"):
-        row = Attendance.objects.filter(child=child, school=school, academic_year=academic_year, term=term,
-                                        half_term=Attendance.HalfTerm.WHOLE).first()
-        old = snapshot(row, Attendance.FIELDS) if row else {}
-        row = row or Attendance(child=child, school=school, academic_year=academic_year, term=term)
+        sessions = Attendance.objects.filter(child=child, school=school, academic_year=academic_year, term=term,
+                                             half_term=Attendance.HalfTerm.WHOLE).first()
+        before = snapshot(sessions, Attendance.FIELDS) if sessions else {}
+        sessions = sessions or Attendance(child=child, school=school, academic_year=academic_year, term=term)
         for name, value in attendance.items():
-            setattr(row, name, value or 0)
-        row.full_clean()
-        delta = diff(old, snapshot(row, Attendance.FIELDS))
+            setattr(sessions, name, value or 0)
+        sessions.full_clean()
+        delta = diff(before, snapshot(sessions, Attendance.FIELDS))
         if delta:
-            row.save()
-            written.append(row)
+            sessions.save()
+            written.append(sessions)
             changes.update({f"attendance:{k}": v for k, v in delta.items()})
     if written:
         audit_record(actor=actor, verb=Verb.UPDATED, object_type="education.record", object_id=child.pk,

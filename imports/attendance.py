@@ -43,7 +43,8 @@ def parse(data: bytes) -> tuple[list[Row], list[tuple[int, str]]]:
     missing = [LABELS[c] for c in REQUIRED if c not in table.columns]
     if missing:
         raise FileProblem(missing_message(missing))
-    rows, problems = [], []
+    rows: list[Row] = []
+    problems: list[tuple[int, str]] = []
     for line, cells in table.rows:
         numbers, bad = {}, []
         for column in REQUIRED[1:]:

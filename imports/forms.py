@@ -15,7 +15,7 @@ GIAS_MAX_BYTES = 150 * 1024 * 1024  # the national file is about 60 MB
 def _file(label: str, required_message: str, *, hint: str = "", required: bool = True, limit: int = MAX_BYTES):
     field = forms.FileField(label=label, help_text=hint, required=required,
                             error_messages={"required": required_message})
-    field.limit = limit
+    field.limit = limit  # type: ignore[attr-defined]  # read by the upload views' size check
     return field
 
 

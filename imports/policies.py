@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -23,7 +24,7 @@ LA_IMPORTERS = (Role.LA_ADMIN, Role.VIRTUAL_SCHOOL)
 ATTENDANCE_UPLOADERS = (Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL)
 
 
-def _refuse(user: User, what: str) -> None:
+def _refuse(user: User, what: str) -> NoReturn:
     security_log.warning("import refused", extra={"event": "import_403", "user_id": user.pk, "object_type": what})
     raise PermissionDenied
 
@@ -34,9 +35,10 @@ def can_import_for_la(user: User) -> bool:
 
 def require_la_importer(user: User) -> LocalAuthority:
     """The importer's own LA, or 403."""
-    if not can_import_for_la(user):
+    la = user.local_authority if can_import_for_la(user) else None
+    if la is None:
         _refuse(user, "imports.la")
-    return user.local_authority
+    return la
 
 
 def can_import_gias(user: User) -> bool:

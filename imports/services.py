@@ -167,8 +167,8 @@ def ssda903_import(*, actor: User | None, la: LocalAuthority, header: bytes, epi
     for ref, rows in parsed.orphans.items():
         if ref in stored:  # episodes of a child recorded earlier, with no header row this year
             continue
-        for episode in rows:
-            result.problems.append(ssda903.Problem(episode.line, "episodes", ref,
+        for orphan in rows:
+            result.problems.append(ssda903.Problem(orphan.line, "episodes", ref,
                                                    f"Child {ref} is not in the header file and not recorded: the "
                                                    "episode is skipped"))
     if run_validator:
@@ -253,11 +253,11 @@ def ssda903_import(*, actor: User | None, la: LocalAuthority, header: bytes, epi
             for period_start, period in spans.items():
                 owner = period_of.get((child.pk, period_start)) or next(
                     (e for e in (known.periods if known else []) if e.entered_care_on == period_start), None)
-                for episode in period.episodes:
-                    values = {"ends_on": episode.ends_on, **episode.fields}
-                    old = kept.get(episode.starts_on)
+                for row_episode in period.episodes:
+                    values = {"ends_on": row_episode.ends_on, **row_episode.fields}
+                    old = kept.get(row_episode.starts_on)
                     if old is None:
-                        add.append(CareHistoryEpisode(child=child, care_episode=owner, starts_on=episode.starts_on,
+                        add.append(CareHistoryEpisode(child=child, care_episode=owner, starts_on=row_episode.starts_on,
                                                       **values))
                         continue
                     before = snapshot(old, HISTORY_FIELDS)
@@ -305,8 +305,8 @@ def _bulk_update_by_fields(model, rows: list[tuple[object, list[str]]]) -> None:
     groups: dict[tuple[str, ...], list] = {}
     for obj, names in rows:
         groups.setdefault(tuple(sorted(set(names))), []).append(obj)
-    for names, objs in groups.items():
-        model.objects.bulk_update(objs, list(names), batch_size=BATCH)
+    for fields, objs in groups.items():
+        model.objects.bulk_update(objs, list(fields), batch_size=BATCH)
 
 
 def _validate(parsed: ssda903.Parsed, la: LocalAuthority) -> dict:
@@ -368,7 +368,7 @@ def ssda903_job_run(*, job_id: int):
             return fh.read()
 
     try:
-        result = ssda903_import(actor=job.requested_by, la=job.local_authority, header=read(job.header),
+        result = ssda903_import(actor=job.requested_by, la=job.local_authority, header=read(job.header) or b"",
                                 episodes=read(job.episodes), names=read(job.names), progress=progress)
         outcome = {**result.as_dict(), "ok": True}
     except FileProblem as exc:

@@ -120,14 +120,15 @@ class ChildRow:
     def periods(self) -> list[Period]:
         periods: list[Period] = []
         for episode in sorted(self.episodes, key=lambda e: e.starts_on):
-            last = periods[-1] if periods else None
-            joins = (last is not None and episode.fields["reason_new_episode"] != "S"
-                     and (last.ends_on is None or last.episodes[-1].fields["reason_ceased"] == CONTINUES))
-            if joins:
+            previous = periods[-1] if periods else None
+            joins = (previous is not None and episode.fields["reason_new_episode"] != "S"
+                     and (previous.ends_on is None or previous.episodes[-1].fields["reason_ceased"] == CONTINUES))
+            if previous is not None and joins:
+                last = previous
                 last.episodes.append(episode)
             else:
-                periods.append(Period(episode.starts_on, None, [episode]))
-                last = periods[-1]
+                last = Period(episode.starts_on, None, [episode])
+                periods.append(last)
             final = last.episodes[-1]
             ceased = final.ends_on is not None and final.fields["reason_ceased"] not in ("", CONTINUES)
             last.ends_on = final.ends_on if ceased else None

@@ -93,6 +93,7 @@ def parse_ics(data: bytes) -> tuple[list[Term], list[DayOffSpan]]:
     for (year, name), parts in sorted(spans.items(), key=lambda item: min(p[0] for p in item[1])):
         parts.sort()
         starts_on, ends_on = parts[0][0], parts[-1][1]
+        half: tuple[dt.date, dt.date] | None
         if len(parts) >= 2:  # two halves: the gap is the half-term
             half = (parts[0][1] + dt.timedelta(days=1), parts[1][0] - dt.timedelta(days=1))
         else:

@@ -59,7 +59,7 @@ def validate(files: dict[str, bytes], *, today: dt.date | None = None, la_code: 
         return {"error": f"The DfE validation rules could not be run on these files ({type(exc).__name__})",
                 "findings": [], "counted": 0, "ruleset": ruleset}
     messages = {str(rule.code): rule.message for rule in registry.values()}
-    findings = []
+    findings: list[dict] = []
     error_columns = [c for c in report.columns if c.startswith("ERR_")]
     counted = 0
     for column in error_columns:

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f"No local authority has the code {la}")
         try:
             # The command runs as "System" in the audit trail (no actor), like other batch jobs.
-            result = services.ssda903_import(actor=None, la=authority, header=_read(header),
+            result = services.ssda903_import(actor=None, la=authority, header=_read(header) or b"",
                                              episodes=_read(episodes), names=_read(names),
                                              run_validator=not no_validation)
         except FileProblem as exc:
