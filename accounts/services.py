@@ -19,8 +19,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit import Verb, audit_record, diff, snapshot
+from core.text_limits import require_text_limits
+
 from . import plugins
-from .audit import Verb, audit_record, diff, snapshot
 from .models import (
     CouncilSignIn,
     CouncilSignInDomain,
@@ -32,7 +34,6 @@ from .models import (
     School,
     User,
 )
-from .text_limits import require_text_limits
 
 
 def _hash(token: str) -> str:

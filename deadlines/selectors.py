@@ -7,10 +7,10 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.audit import cached_until_write
 from accounts.models import LocalAuthority, Role, User
 from children.models import Child
 from children.policies import children_visible_to
+from core.audit import cached_until_write
 from peps import deadlines
 
 from .engine import Deadline, compute_deadlines, record_deadlines

@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import Role, User
-from accounts.text_limits import require_text_limits
 from children.models import TeamMembership, TeamRole
 from children.policies import relationship
+from core.audit import Verb, audit_record, diff, snapshot
+from core.text_limits import require_text_limits
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
 

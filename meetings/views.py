@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms_base import form_service_call
 from children.services import child_record_viewed
+from core.forms import form_service_call
 from peps.policies import PepAction, get_pep_for
 
 from . import ical, services

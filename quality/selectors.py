@@ -18,7 +18,6 @@ from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from accounts.audit import cached_until_write
 from accounts.models import Role, User
 from children.models import (
     YEAR_GROUP_CHOICES,
@@ -31,7 +30,8 @@ from children.models import (
     phase_for_year_group,
 )
 from children.policies import children_visible_to
-from epep.jobs import CATCH_UP_AFTER
+from core.audit import cached_until_write
+from core.jobs import CATCH_UP_AFTER
 from peps.deadlines import add_working_days, working_days_between
 from peps.models import Pep
 
@@ -287,7 +287,7 @@ def scope_key(user: User) -> str:
 
 
 def dashboard_cache_key(user: User, term: TermRef, today: dt.date) -> str:
-    """Scope, term and day of a dashboard; accounts.audit.cached_until_write adds the
+    """Scope, term and day of a dashboard; core.audit.cached_until_write adds the
     version of the data, so any audited write makes the next request compute afresh."""
     return f"quality:dashboard:{scope_key(user)}:{term.key}:{today.isoformat()}"
 

@@ -22,11 +22,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, User
-from accounts.spreadsheets import spreadsheet_safe
-from accounts.text_limits import require_text_limits, text_limit_errors
 from children.policies import relationship
+from core.audit import Verb, audit_record, diff, snapshot
+from core.spreadsheets import spreadsheet_safe
+from core.text_limits import require_text_limits, text_limit_errors
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
 

@@ -11,7 +11,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.models import AuditEvent, Role
+from accounts.models import Role
+from core.models import AuditEvent
 from meetings import services
 from meetings.checks import problems_before_submit
 from meetings.models import ChairRole, Invitee, Meeting, MeetingSettings

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from peps import pdf as pdf_module
+from core import pdf as pdf_module
 from peps.models import Pep, SupportingDocument
 from targets.models import PpPlusRequest, Target
 from tests.meetings.factories import make_pep
@@ -33,7 +33,7 @@ def renders():
         calls.append(1)
         return real(*args, **kwargs)
 
-    with mock.patch("peps.pdf.render_pdf", counting), mock.patch("quality.pdf.render_pdf", counting):
+    with mock.patch("core.pdf.render_pdf", counting), mock.patch("quality.pdf.render_pdf", counting):
         yield calls
 
 
@@ -58,7 +58,7 @@ def test_a_draft_peps_pdf_is_rendered_once_per_version_of_what_it_shows(world, c
     # Someone else with the same view gets the same bytes; every download is audited.
     client.force_login(world.people["social_worker"])
     assert client.get(url).content == first.content and len(renders) == 1
-    from accounts.models import AuditEvent
+    from core.models import AuditEvent
 
     assert AuditEvent.objects.filter(verb=AuditEvent.Verb.DOWNLOADED, object_id=str(pep.pk)).count() == 3
 

@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from peps.models import Pep
 from targets import selectors, services
 from targets.models import PpPlusAllocation, PpPlusRequest, financial_year_for

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts.models import AuditEvent
 from children.models import Phase
+from core.models import AuditEvent
 from peps.models import Pep
 from targets import services
 from targets.checks import NEEDS_ACADEMIC, NEEDS_REVIEW, problems_before_submit
