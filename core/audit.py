@@ -1,4 +1,23 @@
-"""The audit trail: one event per write, written inside the writer's transaction."""
+"""The audit trail: one event per write, written inside the writer's transaction.
+
+It also keeps the versions of the data that costly shared reads are cached on
+(`cached_until_write`):
+
+- Per LA. A write about a child (an event with a `child_id`) bumps the version of the
+  child's LA; a write that names its LA (`local_authority_id=`) bumps that LA's. The
+  children app tells core how to find a child's LA (`set_child_la_lookup`): core imports
+  no app of the portal.
+- Everything else bumps the version every LA's figures also depend on ("all"): a write
+  with no child and no LA (a person's own settings, a school from GIAS, an import of a
+  whole file, the deletion of a child's record whose LA can no longer be found) may
+  change what any LA sees, so it invalidates every LA's figures. When in doubt, all.
+- Reads (READ_VERBS) bump nothing.
+
+A figure scoped to one LA (the Virtual School's dashboard, the LA's deadlines, reporting)
+asks for that LA's version: a write in LA A leaves LA B's figures in the cache. A figure
+scoped otherwise (a designated teacher's caseload, which may span LAs) asks for the
+version of all the data, the newest audit event of a write, as before.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +27,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
-from .models import AuditEvent
+from .models import AuditEvent, DataVersion
 from .request_context import current_request_id
 
 Verb = AuditEvent.Verb
@@ -80,8 +99,13 @@ def audit_record(
     object_id: Any = None,
     child_id: int | None = None,
     changes: dict[str, Any] | None = None,
+    local_authority_id: int | None = None,
 ) -> AuditEvent:
-    """Write one audit event. Call it inside the service's transaction."""
+    """Write one audit event. Call it inside the service's transaction.
+
+    `local_authority_id` names the LA a write without a child belongs to (one LA's
+    settings), so that only that LA's cached figures are thrown away (see the module's
+    docstring for the rule)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
@@ -95,9 +119,43 @@ def audit_record(
         request_id=current_request_id.get(),
     )
     if verb not in READ_VERBS:
+        _bump(_scope_of(child_id, local_authority_id))
         # After the event exists: outside a transaction on_commit runs at once.
         _after_commit_once(_after_write)
     return event
+
+
+# child id -> the id of the child's LA (None if there is no such child); set by the
+# children app. Without it every write about a child counts as a write to all the data.
+_child_la: Callable[[int], int | None] | None = None
+
+
+def set_child_la_lookup(lookup: Callable[[int], int | None]) -> None:
+    """How core finds a child's LA, for the per-LA versions. Call in AppConfig.ready()."""
+    global _child_la
+    _child_la = lookup
+
+
+def _scope_of(child_id: int | None, local_authority_id: int | None) -> str:
+    if local_authority_id is None and child_id is not None and _child_la is not None:
+        local_authority_id = _child_la(child_id)
+    return DataVersion.ALL if local_authority_id is None else f"la{local_authority_id}"
+
+
+def _bump(scope: str) -> None:
+    """One more write in `scope`, in the writer's transaction (one statement; the row stays
+    locked until the commit, so two writers in one LA bump it one after the other)."""
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (scope, n) VALUES (%s, 1) "  # noqa: S608 - the table's own name
+                       f"ON CONFLICT (scope) DO UPDATE SET n = {table}.n + 1", [scope])
+
+
+def la_version(local_authority_id: int) -> str:
+    """The version of one LA's data: its own writes and the writes to all the data."""
+    scope = f"la{local_authority_id}"
+    counts = dict(DataVersion.objects.filter(scope__in=[scope, DataVersion.ALL]).values_list("scope", "n"))
+    return f"{scope}.{counts.get(scope, 0)}.{counts.get(DataVersion.ALL, 0)}"
 
 
 def last_write_id() -> int:
@@ -111,15 +169,20 @@ def last_write_id() -> int:
             .values_list("id", flat=True).first()) or 0
 
 
-def cached_until_write(key: str, compute: Callable[[], T], timeout: int = 120) -> T:
-    """compute(), kept in the cache until the next audited write (or `timeout` seconds).
+def cached_until_write(key: str, compute: Callable[[], T], timeout: int = 120, *,
+                       local_authority_id: int | None = None) -> T:
+    """compute(), kept in the cache until the next audited write that may change it (or
+    `timeout` seconds).
 
-    For reads that are costly and shared (an LA's deadlines, its dashboard). The version is
-    read before computing, so a result computed while a write commits is stored under the
-    older version and computed again on the next call. `timeout` bounds what no audit event
-    records: a transaction that took its audit id before another's but committed after it.
+    For reads that are costly and shared (an LA's deadlines, its dashboard). With
+    `local_authority_id`, only a write in that LA or to all the data (la_version) throws it
+    away; without, any write (last_write_id). The version is read before computing, so a
+    result computed while a write commits is stored under the older version and computed
+    again on the next call. `timeout` bounds what no version records: with last_write_id,
+    a transaction that took its audit id before another's but committed after it.
     """
-    versioned = f"{key}:w{last_write_id()}"
+    version = f"v{la_version(local_authority_id)}" if local_authority_id is not None else f"w{last_write_id()}"
+    versioned = f"{key}:{version}"
     value = cache.get(versioned)
     if value is None:
         value = compute()

@@ -56,3 +56,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.verb} {self.object_type}:{self.object_id}"
+
+
+class DataVersion(models.Model):
+    """How many audited writes a part of the data has had: the version that the cached
+    figures of an LA (its dashboard, deadlines, reporting) are keyed on (core.audit).
+
+    One row per LA ("la<id>") and one for writes that belong to no single LA ("all"). A
+    write bumps its row in its own transaction, so the new version becomes visible at the
+    same moment as the data it counts; readers never wait for it (a plain read)."""
+
+    ALL = "all"
+
+    scope = models.CharField(max_length=24, primary_key=True)
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.n}"

@@ -41,7 +41,7 @@ def dashboard_figures(user: User, term: TermRef) -> SafeString:
         })
 
     key = f"{selectors.dashboard_cache_key(user, term, today)}:html:{user.role}"
-    return cached_until_write(key, render)
+    return cached_until_write(key, render, local_authority_id=selectors.scope_la(user))
 
 
 def _pp_rows(pp) -> list[tuple[str, object, str]]:

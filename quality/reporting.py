@@ -436,7 +436,8 @@ def summary_cached(user: User, start_year: int, filters: dict[str, str] | None =
     today = timezone.localdate()
     filters = filters or {}
     return cached_until_write(report_cache_key(user, start_year, filters, today) + ":summary",
-                              lambda: summary_of(report_for(user, start_year, filters, today)))
+                              lambda: summary_of(report_for(user, start_year, filters, today)),
+                              local_authority_id=user.local_authority_id)
 
 
 def children_cached(user: User, start_year: int, filters: dict[str, str], figure: str) -> tuple[Summary, list]:
@@ -448,7 +449,7 @@ def children_cached(user: User, start_year: int, filters: dict[str, str], figure
         report = report_for(user, start_year, filters, today)
         return summary_of(report), children_behind(report.year, figure)
 
-    return cached_until_write(f"{key}:children:{figure}", compute)
+    return cached_until_write(f"{key}:children:{figure}", compute, local_authority_id=user.local_authority_id)
 
 
 def _at(rows, day):
