@@ -1,7 +1,9 @@
 from allauth.socialaccount.models import SocialApp, SocialToken
 from django.contrib import admin
 
-from .models import AuditEvent, Invitation, LocalAuthority, LoginRequest, School, User
+from core.models import AuditEvent
+
+from .models import Invitation, LocalAuthority, LoginRequest, School, User
 
 
 @admin.register(User)

@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
-from .forms_base import GovForm, GovModelForm
+from core.forms import GovForm, GovModelForm
+
 from .models import LegalDetails, LocalAuthority, Role, School
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from .request_context import current_request_id
+from core.request_context import current_request_id
 
 
 class RequestIdFilter(logging.Filter):

@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import logout
 
-from .request_context import current_request_id
+from core.request_context import current_request_id
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,36}$")
 log = logging.getLogger("epep.security")

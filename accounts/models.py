@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -256,53 +255,6 @@ class LoginRequest(models.Model):
             # The admin's queue: pending requests of one LA.
             models.Index(fields=["local_authority", "status"], name="loginrequest_queue_idx"),
         ]
-
-
-class AuditEvent(models.Model):
-    """One write (or one read of a child's record), written in the same transaction."""
-
-    class Verb(models.TextChoices):
-        CREATED = "created", "Created"
-        UPDATED = "updated", "Updated"
-        DELETED = "deleted", "Deleted"
-        VIEWED = "viewed", "Viewed"
-        INVITED = "invited", "Invited"
-        ACCEPTED = "accepted", "Accepted"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
-        LINKED = "linked", "Linked"
-        UNLINKED = "unlinked", "Unlinked"
-        IMPORTED = "imported", "Imported"
-        TRANSITIONED = "transitioned", "Changed status"
-        EXPORTED = "exported", "Exported"
-        DOWNLOADED = "downloaded", "Downloaded"
-        # The stub left when a child's record is destroyed at the end of its retention period.
-        RECORD_DESTROYED = "record_destroyed", "Record destroyed"
-
-    id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    # Kept as a plain id so that the audit trail outlives a deleted record (an audit stub).
-    child_id = models.BigIntegerField(null=True, blank=True)
-    object_type = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=64, blank=True)
-    verb = models.CharField(max_length=16, choices=Verb.choices)
-    changes = models.JSONField(default=dict, blank=True)
-    request_id = models.CharField(max_length=36, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [
-            # A child's audit history, newest first.
-            models.Index(fields=["child_id", "-at"], name="audit_child_idx"),
-            # An object's history (a PEP, a section).
-            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.verb} {self.object_type}:{self.object_id}"
 
 
 def new_request_id() -> str:

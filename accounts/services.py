@@ -19,8 +19,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit import Verb, audit_record, diff, snapshot
+from core.refusals import Refused
+from core.text_limits import require_text_limits
+
 from . import plugins
-from .audit import Verb, audit_record, diff, snapshot
 from .models import (
     CouncilSignIn,
     CouncilSignInDomain,
@@ -32,7 +35,6 @@ from .models import (
     School,
     User,
 )
-from .text_limits import require_text_limits
 
 
 def _hash(token: str) -> str:
@@ -79,11 +81,6 @@ def _clean_person(
     return errors
 
 
-@dataclass
-class PersonRegistrationError(Exception):
-    errors: dict[str, str] = field(default_factory=dict)
-
-
 def _create_invited_person(
     *, actor: User, email: str, full_name: str, role: str,
     local_authority: LocalAuthority, school: School | None,
@@ -125,7 +122,7 @@ def person_register(
         local_authority=local_authority, school=school,
     )
     if errors:
-        raise PersonRegistrationError(errors)
+        raise ValidationError(errors)  # {form field: message}
     user, token = _create_invited_person(
         actor=actor, email=email, full_name=full_name, role=role,
         local_authority=local_authority, school=school,
@@ -150,22 +147,18 @@ def invitation_resend(*, actor: User, user: User) -> Invitation:
     return invitation
 
 
-class InvitationProblem(Exception):
-    """The link cannot be used; the message says why in plain words."""
-
-
 def invitation_for_token(token: str) -> Invitation:
     invitation = (
         Invitation.objects.select_related("user").filter(token_hash=_hash(token)).first()
     )
     if invitation is None:
-        raise InvitationProblem("This link is not valid. Check you copied the whole link from the email.")
+        raise Refused("This link is not valid. Check you copied the whole link from the email.")
     if invitation.used_at is not None:
-        raise InvitationProblem(
+        raise Refused(
             "This link has already been used. Sign in with the password you set, or reset it."
         )
     if invitation.is_expired:
-        raise InvitationProblem(
+        raise Refused(
             f"This link has expired: links last {Invitation.LIFETIME_HOURS} hours. "
             "Ask your local authority's administrator to send a new one."
         )
@@ -179,7 +172,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     # Lock the row so that two tabs cannot both use the same link.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.used_at is not None:
-        raise InvitationProblem("This link has already been used.")
+        raise Refused("This link has already been used.")
     user = invitation.user
     validate_password(password, user)
     user.set_password(password)
@@ -294,8 +287,7 @@ def login_request_create(
     return request
 
 
-class LoginRequestAlreadyDecided(Exception):
-    pass
+ALREADY_DECIDED = "Someone else has already decided this request."
 
 
 @transaction.atomic
@@ -304,7 +296,7 @@ def login_request_approve(*, actor: User, login_request: LoginRequest, school: S
         pk=login_request.pk, status=LoginRequest.Status.PENDING
     ).update(status=LoginRequest.Status.APPROVED, decided_by=actor, decided_at=timezone.now())
     if not updated:
-        raise LoginRequestAlreadyDecided()
+        raise Refused(ALREADY_DECIDED)
     user = person_register(
         actor=actor, email=login_request.email, full_name=login_request.full_name,
         role=login_request.role, local_authority=login_request.local_authority, school=school,
@@ -324,7 +316,7 @@ def login_request_decline(*, actor: User, login_request: LoginRequest, reason: s
         decline_reason=reason.strip(),
     )
     if not updated:
-        raise LoginRequestAlreadyDecided()
+        raise Refused(ALREADY_DECIDED)
     audit_record(actor=actor, verb=Verb.DECLINED, obj=login_request,
                  changes={"status": ["pending", "declined"]})
     login_request.refresh_from_db()

@@ -88,13 +88,13 @@ def on_mfa_failed(sender, request, user, authenticator, reauthentication=False, 
 
 # Audit events that are also security events: exports and downloads of children's data,
 # changes to who may see a child (team links), deletions and new logins. The audit trail
-# (accounts.audit) stays the record; this only copies the fact to the security log, with
+# (core.audit) stays the record; this only copies the fact to the security log, with
 # ids and never the changed values (they may hold names). A receiver is used because the
 # log line is a side view of the audit row, not business logic.
 SECURITY_VERBS = frozenset({"exported", "downloaded", "linked", "unlinked", "deleted", "invited", "accepted"})
 
 
-@receiver(post_save, sender="accounts.AuditEvent")
+@receiver(post_save, sender="core.AuditEvent")
 def on_audit_event(sender, instance, created, **kwargs) -> None:
     if created and instance.verb in SECURITY_VERBS:
         log.info(

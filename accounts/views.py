@@ -22,6 +22,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import show_rule_errors
+from core.refusals import Refused, show_refusal
+
 from . import council_sign_in, plugins, policies, services, signed_in_browser
 from .forms import (
     ApproveForm,
@@ -34,7 +37,6 @@ from .forms import (
     PersonForm,
     SetPasswordForm,
 )
-from .forms_base import show_rule_errors
 from .models import CouncilSignIn, LegalDetails, LoginRequest, Role
 
 log = logging.getLogger("epep.security")
@@ -92,9 +94,8 @@ def person_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_register(actor=request.user, **form.cleaned_data)
-        except services.PersonRegistrationError as exc:
-            for name, message in exc.errors.items():
-                form.add_error(name if name in form.fields else None, message)
+        except ValidationError as exc:
+            show_rule_errors(form, exc)
         else:
             messages.success(request, f"{person.full_name} has been registered and sent an invitation.")
             return redirect("people_list")
@@ -138,8 +139,8 @@ def people_bulk_invite(request: HttpRequest) -> HttpResponse:
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_for_token(token)
-    except services.InvitationProblem as exc:
-        return render(request, "accounts/invitation_problem.html", {"problem": str(exc)}, status=410)
+    except Refused as exc:
+        return render(request, "accounts/invitation_problem.html", {"problem": exc.message}, status=410)
     form = SetPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,8 +148,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("password1", message)
-        except services.InvitationProblem as exc:
-            return render(request, "accounts/invitation_problem.html", {"problem": str(exc)}, status=410)
+        except Refused as exc:
+            return render(request, "accounts/invitation_problem.html", {"problem": exc.message}, status=410)
         else:
             messages.success(request, "Your password has been set. Sign in to continue.")
             return redirect("account_login")
@@ -193,12 +194,17 @@ def login_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and login_request.status == LoginRequest.Status.PENDING:
         try:
             if request.POST.get("decision") == "approve" and approve_form.is_valid():
-                services.login_request_approve(
-                    actor=request.user, login_request=login_request,
-                    school=approve_form.cleaned_data["school"],
-                )
-                messages.success(request, f"{login_request.full_name} has been invited.")
-                return redirect("login_request_list")
+                try:
+                    services.login_request_approve(
+                        actor=request.user, login_request=login_request,
+                        school=approve_form.cleaned_data["school"],
+                    )
+                except ValidationError as exc:  # the person cannot be registered as asked
+                    for message in exc.messages:
+                        approve_form.add_error(None, message)
+                else:
+                    messages.success(request, f"{login_request.full_name} has been invited.")
+                    return redirect("login_request_list")
             if request.POST.get("decision") == "decline" and decline_form.is_valid():
                 services.login_request_decline(
                     actor=request.user, login_request=login_request,
@@ -206,12 +212,8 @@ def login_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, f"The request from {login_request.full_name} has been declined.")
                 return redirect("login_request_list")
-        except services.PersonRegistrationError as exc:
-            for message in exc.errors.values():
-                approve_form.add_error(None, message)
-        except services.LoginRequestAlreadyDecided:
-            messages.error(request, "Someone else has already decided this request.")
-            return redirect("login_request_list")
+        except Refused as exc:  # someone else has already decided it
+            return show_refusal(request, exc, "login_request_list")
     return render(
         request, "accounts/login_request_decide.html",
         {"login_request": login_request, "approve_form": approve_form, "decline_form": decline_form},

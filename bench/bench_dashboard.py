@@ -147,8 +147,8 @@ def main() -> None:
 
     gc.collect()
     gc.freeze()
-    from accounts.audit import audit_record
-    from accounts.models import AuditEvent
+    from core.audit import audit_record
+    from core.models import AuditEvent
 
     refresh_ms: list[float] = []
 

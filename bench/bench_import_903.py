@@ -83,8 +83,9 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
-    from accounts.models import AuditEvent, LocalAuthority
+    from accounts.models import LocalAuthority
     from children.models import Child
+    from core.models import AuditEvent
     from imports import services
     from imports.validation import validate
 

@@ -79,8 +79,9 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
-    from accounts.models import AuditEvent, School
+    from accounts.models import School
     from children.models import SchoolPlacement
+    from core.models import AuditEvent
     from imports import services
 
     used = set(SchoolPlacement.objects.values_list("school__urn", flat=True))

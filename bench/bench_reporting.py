@@ -123,8 +123,8 @@ def main() -> None:
     # so the reporting pages compute the figures themselves; "cached": nothing changed.
     # "refreshed": a real audited write first, whose refresh (the test settings' eager Celery
     # runs it at once, as a free worker does within moments) computes the pages looked at.
-    from accounts.audit import audit_record
-    from accounts.models import AuditEvent
+    from core.audit import audit_record
+    from core.models import AuditEvent
 
     times: dict[tuple[str, str], list[float]] = {}
     refresh_ms: list[float] = []

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms_base import show_rule_errors
+from core.forms import show_rule_errors
 
 from . import selectors, services
 from .forms import AccessDecisionForm, AccessRequestForm

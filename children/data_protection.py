@@ -35,9 +35,10 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import Verb, audit_record
-from accounts.models import AuditEvent, LocalAuthority, Role, User
-from epep.jobs import files_expire, queued_too_long
+from accounts.models import LocalAuthority, Role, User
+from core.audit import Verb, audit_record
+from core.jobs import files_expire, queued_too_long
+from core.models import AuditEvent
 
 from .models import Child, RetentionReview, SubjectAccessExport, TeamRole
 from .policies import Action, can
@@ -89,7 +90,7 @@ def subject_access_catch_up(*, now: dt.datetime | None = None, limit: int = 20) 
 
 
 def subject_access_files_expire(*, now: dt.datetime | None = None) -> int:
-    """Delete subject-access ZIPs a week after they were built (epep.jobs.KEEP_FILES_FOR)."""
+    """Delete subject-access ZIPs a week after they were built (core.jobs.KEEP_FILES_FOR)."""
     return files_expire(SubjectAccessExport, now=now)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from accounts.forms_base import GovForm
+from core.forms import GovForm
 
 from .data_protection import REASON_MAX_CHARS
 

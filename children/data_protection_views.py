@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms_base import show_rule_errors
-from epep.jobs import job_file_response
+from core.forms import show_rule_errors
+from core.jobs import job_file_response
 from peps.models import SupportingDocument
 
 from . import data_protection as services

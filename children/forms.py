@@ -11,9 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.forms_base import GovDateField, GovForm
 from accounts.models import LocalAuthority, Role, School, User
 from children.models import YEAR_GROUP_CHOICES, Child, TeamRole, upn_validator
+from core.forms import GovDateField, GovForm
 
 
 class ChildSearchForm(GovForm):

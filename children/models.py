@@ -10,7 +10,7 @@ from django.utils import timezone
 from guardian.models import UserObjectPermissionBase
 
 from accounts.models import LocalAuthority, School
-from epep.jobs import FileJob
+from core.jobs import FileJob
 
 from .upn import validate_upn
 

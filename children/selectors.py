@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.models import AuditEvent, School, User
+from accounts.models import School, User
+from core.models import AuditEvent
 
 from .models import YEAR_GROUP_CHOICES, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership, TeamRole
 from .policies import VIEW_PERMISSION, children_visible_to

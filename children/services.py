@@ -18,10 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.audit import Verb, audit_record, diff, snapshot
-from accounts.models import AuditEvent, LocalAuthority, Role, School, User
-from accounts.request_context import current_request_id
-from accounts.text_limits import require_text_limits
+from accounts.models import LocalAuthority, Role, School, User
+from core.audit import Verb, audit_record, diff, snapshot
+from core.models import AuditEvent
+from core.request_context import current_request_id
+from core.text_limits import require_text_limits
 
 from .importer import ImportResult, RowError, RowPlan, check_file
 from .models import (
@@ -482,7 +483,7 @@ def children_import(*, actor: User | None, la: LocalAuthority, data: bytes) -> I
 
 
 def _event(actor: User | None, verb: str, obj, child_id: int, changes: dict) -> AuditEvent:
-    """An unsaved audit event, as accounts.audit.audit_record would write it, for a bulk insert."""
+    """An unsaved audit event, as core.audit.audit_record would write it, for a bulk insert."""
     return AuditEvent(actor=actor if getattr(actor, "pk", None) else None, verb=verb,
                       object_type=obj._meta.label_lower, object_id=str(obj.pk), child_id=child_id,
                       changes=changes, request_id=current_request_id.get())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from accounts.forms_base import GovDateField, GovForm, GovModelForm
+from core.forms import GovDateField, GovForm, GovModelForm
 from peps import deadlines
 
 from .models import DeadlineSettings, TermDates

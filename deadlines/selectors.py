@@ -7,10 +7,10 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.audit import cached_until_write
 from accounts.models import LocalAuthority, Role, User
 from children.models import Child
 from children.policies import children_visible_to
+from core.audit import cached_until_write
 from peps import deadlines
 
 from .engine import Deadline, compute_deadlines, record_deadlines
@@ -54,12 +54,13 @@ def deadlines_for_user(user: User, *, today: dt.date | None = None) -> list[Dead
         if user.local_authority_id is None:
             return []
         # The whole LA's deadlines, shared by its Virtual School and admins (home page and
-        # deadline list), computed once per day and version of the data.
+        # deadline list), computed once per day and version of the LA's data.
         day = today or timezone.localdate()
         la_id = user.local_authority_id
         return cached_until_write(f"timeliness:deadlines:la{la_id}:{day.isoformat()}",
                                   lambda: _ordered(compute_deadlines(today=day, la_ids=[la_id])
-                                                   + record_deadlines(today=day, la_ids=[la_id])))
+                                                   + record_deadlines(today=day, la_ids=[la_id])),
+                                  local_authority_id=la_id)
     visible = children_visible_to(user).values("pk")
     return _ordered(compute_deadlines(today=today, child_ids=visible)
                     + record_deadlines(today=today, child_ids=visible))

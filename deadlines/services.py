@@ -15,11 +15,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, Role, User
-from accounts.text_limits import require_text_limits
 from children.models import Child, ChildUserObjectPermission, TeamMembership, TeamRole
 from children.policies import VIEW_PERMISSION
+from core.audit import Verb, audit_record, diff, snapshot
+from core.text_limits import require_text_limits
 from peps import deadlines
 
 from .bulk import copy_insert

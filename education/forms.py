@@ -10,9 +10,9 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from accounts.forms_base import GovDateField, GovModelForm
 from accounts.models import LocalAuthority, School
 from children.models import Child
+from core.forms import GovDateField, GovModelForm
 
 from .models import (
     AlternativeProvision,

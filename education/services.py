@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import User
 from children.models import Child, SchoolPlacement
+from core.audit import Verb, audit_record, diff, snapshot
 
 from .models import (
     AlternativeProvision,

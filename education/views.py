@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms_base import show_rule_errors
 from children.models import SchoolPlacement
 from children.services import child_record_viewed
+from core.forms import show_rule_errors
 
 from . import forms, services
 from .chronology import chronology_of

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.forms_base import GovForm
+from core.forms import GovForm
 
 MAX_BYTES = 20 * 1024 * 1024
 GIAS_MAX_BYTES = 150 * 1024 * 1024  # the national file is about 60 MB

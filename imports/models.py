@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from accounts.models import LocalAuthority
-from epep.jobs import FileJob
+from core.jobs import FileJob
 
 
 class Ssda903Import(FileJob):

@@ -15,10 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.audit import Verb, audit_record, diff, snapshot
-from accounts.models import AuditEvent, LocalAuthority, User
-from accounts.request_context import current_request_id
+from accounts.models import LocalAuthority, User
 from children.models import CareEpisode, CareHistoryEpisode, Child
+from core.audit import Verb, audit_record, diff, snapshot
+from core.models import AuditEvent
+from core.request_context import current_request_id
 
 from . import ssda903
 from .readers import FileProblem, chunks
@@ -35,7 +36,7 @@ PLACEHOLDER_FIRST_NAME = "Child"
 
 
 def _event(actor, verb: str, obj, child_id: int | None, changes: dict) -> AuditEvent:
-    """An unsaved audit event, as accounts.audit.audit_record writes it, for a bulk insert."""
+    """An unsaved audit event, as core.audit.audit_record writes it, for a bulk insert."""
     return AuditEvent(actor=actor if getattr(actor, "pk", None) else None, verb=verb,
                       object_type=obj._meta.label_lower, object_id=str(obj.pk), child_id=child_id,
                       changes=changes, request_id=current_request_id.get())
@@ -388,7 +389,7 @@ def ssda903_job_run(*, job_id: int):
 
 
 def ssda903_catch_up(*, limit: int = 5) -> int:
-    from epep.jobs import queued_too_long
+    from core.jobs import queued_too_long
 
     from .models import Ssda903Import
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
 
-from accounts.forms_base import GovDateField, GovForm
+from core.forms import GovDateField, GovForm
 
 from .models import ChairRole, Invitee, Meeting
 

@@ -2,7 +2,7 @@
 audit event, and sends its emails (each with an .ics invitation) after the commit.
 
 Business rules live here and are raised as `ValidationError({field: message})`, so a view
-can show them against its form's fields; `MeetingRefused` is for a request that makes no
+can show them against its form's fields; `Refused` is for a request that makes no
 sense in the meeting's current state (cancelling a held meeting, say).
 """
 
@@ -20,11 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import Role, User
-from accounts.text_limits import require_text_limits
 from children.models import TeamMembership, TeamRole
 from children.policies import relationship
+from core.audit import Verb, audit_record, diff, snapshot
+from core.refusals import Refused
+from core.text_limits import require_text_limits
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
 
@@ -34,12 +35,6 @@ from .models import ChairRole, Invitee, Meeting, MeetingSettings
 MEETING_FIELDS = ("starts_at", "duration_minutes", "format", "location", "chair", "status", "sequence")
 RECORD_FIELDS = ("status", "held_on", "child_participation", "going_well", "difficulties", "support_in_place",
                  "pp_plus_impact", "next_meeting_on")
-
-
-class MeetingRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -110,7 +105,7 @@ def _locked_pep(pep_id: int) -> Pep:
 def _require(actor: User | None, pep: Pep, action: str) -> None:
     if actor is None:  # the system (demo data)
         if not pep.is_open:
-            raise MeetingRefused("This PEP is not open, so its meeting cannot be changed.")
+            raise Refused("This PEP is not open, so its meeting cannot be changed.")
         return
     rel = relationship(actor, pep.child)
     if rel is None or not rel_allows(rel, pep, action):
@@ -192,10 +187,10 @@ def meeting_schedule(*, actor: User | None, pep: Pep, starts_at: dt.datetime, du
     if not chair_candidates(pep).filter(pk=chair.pk).exists():
         raise ValidationError({"chair": "Select who will chair the meeting"})
     if live_meeting(pep) is not None:
-        raise MeetingRefused("This PEP already has a meeting. Reschedule or cancel it instead.")
+        raise Refused("This PEP already has a meeting. Reschedule or cancel it instead.")
     named_others = [o for o in others or [] if (o.get("name") or "").strip()]
     if len(set(team_user_ids or []) | {chair.pk}) + len(named_others) > MAX_INVITEES:
-        raise MeetingRefused(f"A meeting can have at most {MAX_INVITEES} people invited. Invite fewer people.")
+        raise Refused(f"A meeting can have at most {MAX_INVITEES} people invited. Invite fewer people.")
     for n, other in enumerate(named_others, start=1):
         require_text_limits(Invitee, {"name": other.get("name", "").strip(), "role": other.get("role", "").strip()},
                             field_names={"name": f"other_{n}_name", "role": f"other_{n}_role"})
@@ -233,7 +228,7 @@ def meeting_reschedule(*, actor: User | None, meeting: Meeting, starts_at: dt.da
     _require(actor, pep, PepAction.SCHEDULE_MEETING)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.SCHEDULED:
-        raise MeetingRefused(f"This meeting is {meeting.get_status_display().lower()}, so it cannot be moved.")
+        raise Refused(f"This meeting is {meeting.get_status_display().lower()}, so it cannot be moved.")
     duration_minutes = meeting.duration_minutes if duration_minutes is None else duration_minutes
     format = meeting.format if format is None else format
     location = meeting.location if location is None else location.strip()
@@ -263,7 +258,7 @@ def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str) -> Meet
     require_text_limits(Meeting, {"cancelled_reason": reason}, field_names={"cancelled_reason": "reason"})
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.SCHEDULED:
-        raise MeetingRefused(f"This meeting is {meeting.get_status_display().lower()}, so it cannot be cancelled.")
+        raise Refused(f"This meeting is {meeting.get_status_display().lower()}, so it cannot be cancelled.")
     before = snapshot(meeting, (*MEETING_FIELDS, "cancelled_reason"))
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancelled_reason = reason
@@ -310,7 +305,7 @@ def meeting_record(*, actor: User | None, meeting: Meeting, held_on: dt.date, ch
     _require(actor, pep, PepAction.RECORD_MEETING)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == Meeting.Status.CANCELLED:
-        raise MeetingRefused("This meeting was cancelled, so it cannot be recorded. Schedule a new one.")
+        raise Refused("This meeting was cancelled, so it cannot be recorded. Schedule a new one.")
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "The date the meeting was held must be today or in the past"})
     if child_participation not in Meeting.Participation.values:
@@ -358,7 +353,7 @@ def meeting_record(*, actor: User | None, meeting: Meeting, held_on: dt.date, ch
     old_held_on = pep.meeting_held_on
     if Pep.objects.filter(pk=pep.pk, status__in=[Pep.Status.DRAFT, Pep.Status.RETURNED]) \
             .update(meeting_held_on=held_on) == 0:
-        raise MeetingRefused("This PEP is no longer open, so its meeting cannot be recorded.")
+        raise Refused("This PEP is no longer open, so its meeting cannot be recorded.")
     pep.meeting_held_on = held_on
     if old_held_on != held_on:
         changes["pep.meeting_held_on"] = [old_held_on, held_on]

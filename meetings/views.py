@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms_base import form_service_call
 from children.services import child_record_viewed
+from core.forms import form_service_call
 from peps.policies import PepAction, get_pep_for
 
 from . import ical, services
@@ -45,7 +45,6 @@ def meeting_schedule(request: HttpRequest, pep_pk: int) -> HttpResponse:
                 duration_minutes=form.cleaned_data["duration_minutes"], format=form.cleaned_data["format"],
                 location=form.cleaned_data["location"], chair=form.cleaned_data["chair"],
                 team_user_ids=form.team_user_ids(), others=form.others()),
-            refused=services.MeetingRefused,
             success="The meeting has been scheduled and the invitations sent.",
             done=lambda meeting: reverse("meeting_detail", kwargs={"pk": meeting.pk}),
             refused_to=reverse("pep_detail", kwargs={"pk": pep.pk}))
@@ -89,7 +88,6 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: services.meeting_reschedule(actor=request.user, meeting=meeting, starts_at=form.starts_at(),
                                             duration_minutes=form.cleaned_data["duration_minutes"],
                                             format=form.cleaned_data["format"], location=form.cleaned_data["location"]),
-            refused=services.MeetingRefused,
             success="The meeting has been moved and the invitations updated.",
             done=reverse("meeting_detail", kwargs={"pk": meeting.pk}))
         if response:
@@ -106,7 +104,6 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         response = form_service_call(
             request, form,
             lambda: services.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]),
-            refused=services.MeetingRefused,
             success="The meeting has been cancelled and everyone invited has been told.",
             done=reverse("meeting_detail", kwargs={"pk": meeting.pk}))
         if response:
@@ -133,7 +130,6 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
                 going_well=data["going_well"], difficulties=data["difficulties"],
                 support_in_place=data["support_in_place"], pp_plus_impact=data["pp_plus_impact"],
                 next_meeting_on=data["next_meeting_on"]),
-            refused=services.MeetingRefused,
             success="The meeting has been recorded.",
             done=reverse("meeting_detail", kwargs={"pk": meeting.pk}))
         if response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
-from accounts.forms_base import GovForm
+from core.forms import GovForm
 
 from .models import EditorRole, Pep, SectionConfig, SupportingDocument
 

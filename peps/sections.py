@@ -20,8 +20,8 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from accounts.forms_base import GovDateField, GovForm
 from children.models import YEAR_GROUP_CHOICES, Child, Phase
+from core.forms import GovDateField, GovForm
 
 from .models import EditorRole
 

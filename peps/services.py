@@ -37,12 +37,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, User
-from accounts.text_limits import require_text_limits
 from children.models import Child, Phase, phase_for_year_group
 from children.policies import relationship
 from children.selectors import current_placement, team_of
+from core.audit import Verb, audit_record, diff, snapshot
+from core.text_limits import require_text_limits
 
 from . import record_link
 from . import sections as defs

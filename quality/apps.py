@@ -7,7 +7,7 @@ class QualityConfig(AppConfig):
     verbose_name = "Quality assurance, dashboards and PDF copies"
 
     def ready(self) -> None:
-        from accounts.audit import on_write
+        from core.audit import on_write
 
         from . import warm
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString
 
-from accounts.audit import cached_until_write
 from accounts.models import User
+from core.audit import cached_until_write
 
 from . import selectors
 from .terms import TermRef
@@ -19,7 +19,7 @@ from .terms import TermRef
 def dashboard_figures(user: User, term: TermRef) -> SafeString:
     """The rendered figures of the person's dashboard for a term, from the cache or made now.
 
-    Kept per scope, term, day and version of the data (accounts.audit.cached_until_write),
+    Kept per scope, term, day and version of the data (core.audit.cached_until_write),
     and per role: only the role changes the HTML (the Virtual School's links go to the QA
     review). The whole board (a row per child) is not cached here: the page needs only the
     rendered figures, and storing the board would cost more than they take to render. The
@@ -41,7 +41,7 @@ def dashboard_figures(user: User, term: TermRef) -> SafeString:
         })
 
     key = f"{selectors.dashboard_cache_key(user, term, today)}:html:{user.role}"
-    return cached_until_write(key, render)
+    return cached_until_write(key, render, local_authority_id=selectors.scope_la(user))
 
 
 def _pp_rows(pp) -> list[tuple[str, object, str]]:

@@ -7,7 +7,7 @@ import datetime as dt
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from accounts.forms_base import GovForm, GovModelForm
+from core.forms import GovForm, GovModelForm
 
 from .models import QaCriterion, QaRating, QaReview, Rag
 from .terms import TermRef, last_terms

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import LocalAuthority
-from epep.jobs import FileJob
+from core.jobs import FileJob
 from peps.models import Pep, Term
 
 

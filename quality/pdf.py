@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.pdf import render_pdf
 from education.chronology import chronology_of
 from peps.models import Pep
-from peps.pdf import render_pdf
 
 from . import integrations
 from .models import QaReview

@@ -42,10 +42,10 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from accounts.audit import cached_until_write
 from accounts.models import Role, User
 from children.models import YEAR_GROUP_CHOICES, CareEpisode, Child, Phase, SchoolPlacement, phase_for_year_group
 from children.policies import children_visible_to
+from core.audit import cached_until_write
 from education.models import (
     PERSISTENT_ABSENCE_BELOW,
     SEVERE_ABSENCE_BELOW,
@@ -396,7 +396,7 @@ def report_for(user: User, start_year: int, filters: dict[str, str] | None = Non
 
 def report_cache_key(user: User, start_year: int, filters: dict[str, str], today: dt.date) -> str:
     """The LA (the scope of every person who may see reporting), year, filters and day;
-    accounts.audit.cached_until_write adds the version of the data."""
+    core.audit.cached_until_write adds the version of the data."""
     chosen = "&".join(f"{k}={v}" for k, v in sorted(filters.items()) if k in FILTERS and v)
     return f"quality:reporting:la{user.local_authority_id}:{start_year}:{today.isoformat()}:{chosen}"
 
@@ -436,7 +436,8 @@ def summary_cached(user: User, start_year: int, filters: dict[str, str] | None =
     today = timezone.localdate()
     filters = filters or {}
     return cached_until_write(report_cache_key(user, start_year, filters, today) + ":summary",
-                              lambda: summary_of(report_for(user, start_year, filters, today)))
+                              lambda: summary_of(report_for(user, start_year, filters, today)),
+                              local_authority_id=user.local_authority_id)
 
 
 def children_cached(user: User, start_year: int, filters: dict[str, str], figure: str) -> tuple[Summary, list]:
@@ -448,7 +449,7 @@ def children_cached(user: User, start_year: int, filters: dict[str, str], figure
         report = report_for(user, start_year, filters, today)
         return summary_of(report), children_behind(report.year, figure)
 
-    return cached_until_write(f"{key}:children:{figure}", compute)
+    return cached_until_write(f"{key}:children:{figure}", compute, local_authority_id=user.local_authority_id)
 
 
 def _at(rows, day):

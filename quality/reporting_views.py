@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
-from accounts.spreadsheets import spreadsheet_safe
+from core.spreadsheets import spreadsheet_safe
 
 from . import reporting, services, warm
 from .forms import ReportingForm
@@ -149,7 +149,7 @@ def reporting_pdf(request: HttpRequest) -> HttpResponse:
     """The printable page as a PDF (WeasyPrint), for the annual report's appendix."""
     from django.template.loader import render_to_string
 
-    from peps.pdf import render_pdf
+    from core.pdf import render_pdf
 
     _require_reporting(request)
     context = {**_context(request, links=False), "for_pdf": True}  # pdf.css prints the marking on every page

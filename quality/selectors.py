@@ -18,7 +18,6 @@ from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from accounts.audit import cached_until_write
 from accounts.models import Role, User
 from children.models import (
     YEAR_GROUP_CHOICES,
@@ -31,7 +30,8 @@ from children.models import (
     phase_for_year_group,
 )
 from children.policies import children_visible_to
-from epep.jobs import CATCH_UP_AFTER
+from core.audit import cached_until_write
+from core.jobs import CATCH_UP_AFTER
 from peps.deadlines import add_working_days, working_days_between
 from peps.models import Pep
 
@@ -286,16 +286,24 @@ def scope_key(user: User) -> str:
     return f"user{user.pk}"
 
 
+def scope_la(user: User) -> int | None:
+    """The LA whose data version a scope's cached figures follow: the LA of an LA-wide
+    scope; None (any write) for a caseload, whose children may be in several LAs."""
+    return user.local_authority_id if user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN) else None
+
+
 def dashboard_cache_key(user: User, term: TermRef, today: dt.date) -> str:
-    """Scope, term and day of a dashboard; accounts.audit.cached_until_write adds the
-    version of the data, so any audited write makes the next request compute afresh."""
+    """Scope, term and day of a dashboard; core.audit.cached_until_write adds the
+    version of the data (the LA's, for an LA-wide scope: scope_la), so an audited write
+    that may change it makes the next request compute afresh."""
     return f"quality:dashboard:{scope_key(user)}:{term.key}:{today.isoformat()}"
 
 
 def dashboard_cached(user: User, term: TermRef) -> Dashboard:
     """dashboard_for, computed once per scope, term, day and version of the data."""
     today = timezone.localdate()
-    return cached_until_write(dashboard_cache_key(user, term, today), lambda: dashboard_for(user, term, today))
+    return cached_until_write(dashboard_cache_key(user, term, today), lambda: dashboard_for(user, term, today),
+                              local_authority_id=scope_la(user))
 
 
 def dashboard_for(user: User, term: TermRef, today: dt.date | None = None) -> Dashboard:

@@ -20,11 +20,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, User
-from accounts.text_limits import text_limit_errors
 from children.policies import relationship
-from epep.jobs import files_expire, queued_too_long
+from core.audit import Verb, audit_record, diff, snapshot
+from core.jobs import files_expire, queued_too_long
+from core.text_limits import text_limit_errors
 from peps import services as workflow
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
@@ -256,7 +256,7 @@ def pep_pdf_rendered(pep: Pep, *, show_pp_plus: bool, professional: bool) -> tup
     """The PDF of a PEP that is not approved, and whether it came from the cache."""
     from django.core.cache import cache
 
-    from peps.pdf import render_pdf
+    from core.pdf import render_pdf
 
     from .pdf import pdf_title, pep_pdf_html
 
@@ -397,7 +397,7 @@ def quality_catch_up(*, now: dt.datetime | None = None, limit: int = 50) -> tupl
 
 
 def export_files_expire(*, now: dt.datetime | None = None) -> int:
-    """Delete the term exports' ZIPs a week after they were built (epep.jobs.KEEP_FILES_FOR)."""
+    """Delete the term exports' ZIPs a week after they were built (core.jobs.KEEP_FILES_FOR)."""
     return files_expire(ExportJob, now=now)
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
-from accounts.spreadsheets import spreadsheet_safe
-from epep.jobs import job_file_response
+from core.jobs import job_file_response
+from core.spreadsheets import spreadsheet_safe
 from peps.models import Pep
 from peps.policies import PepAction, get_pep_for
 

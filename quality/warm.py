@@ -1,7 +1,7 @@
 """Dashboards kept ready: after a write, a worker computes the dashboards people have been
 looking at, so that their next look finds the figures in the cache (refresh-ahead).
 
-The figures are keyed on the version of the data (accounts.audit.cached_until_write), so a page
+The figures are keyed on the version of the data (core.audit.cached_until_write), so a page
 never shows figures older than the data: it finds the ones computed for the current
 version or computes them itself. This module only makes the first case the usual one:
 without it, in an LA where somebody saves something every few seconds, nearly every look
@@ -9,7 +9,7 @@ at the dashboard would follow a write and compute 2,500 children's figures itsel
 
 - The dashboard view calls `dashboard_viewed`: the scope, role and term looked at in the
   last hour are remembered (one small cache entry).
-- Every audited write calls `data_changed` after its commit (accounts.audit.on_write):
+- Every audited write calls `data_changed` after its commit (core.audit.on_write):
   at most one refresh task is waiting at a time.
 - The task (`refresh_dashboards`) computes each remembered dashboard for the version the
   data has when it runs, and the LA's deadlines for the Virtual School's home page, then

@@ -8,7 +8,7 @@ from decimal import Decimal
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
-from accounts.forms_base import GovDateField, GovForm
+from core.forms import GovDateField, GovForm
 from meetings.forms import style_dates
 
 from .models import Area, Category, Outcome

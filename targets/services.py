@@ -2,7 +2,7 @@
 
 Each public service runs in one transaction and writes exactly one audit event. Business
 rules are raised as `ValidationError({field: message})` so a view can show them against its
-form's fields; `TargetRefused` is for a request that makes no sense in the current state.
+form's fields; `Refused` is for a request that makes no sense in the current state.
 
 `targets_carry_forward(new_pep, actor)` is the exception: peps.services.pep_start calls it
 inside its own transaction, and the PEP's "created" event (with `rolled_over_from`) is the
@@ -22,11 +22,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts.audit import Verb, audit_record, diff, snapshot
 from accounts.models import LocalAuthority, User
-from accounts.spreadsheets import spreadsheet_safe
-from accounts.text_limits import require_text_limits, text_limit_errors
 from children.policies import relationship
+from core.audit import Verb, audit_record, diff, snapshot
+from core.refusals import Refused
+from core.spreadsheets import spreadsheet_safe
+from core.text_limits import require_text_limits, text_limit_errors
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
 
@@ -56,12 +57,6 @@ _MEASURE = re.compile(
 FY_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class TargetRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 # What one PEP can hold. A real plan has a handful of SMART targets and PP+ requests; the
 # limits stop one PEP growing without bound (its page and PDF show every one of them).
 MAX_TARGETS_PER_PEP = 50
@@ -70,7 +65,7 @@ MAX_PP_PLUS_REQUESTS_PER_PEP = 50
 
 def _require_room_for_a_target(pep: Pep) -> None:
     if Target.objects.filter(pep=pep).count() >= MAX_TARGETS_PER_PEP:
-        raise TargetRefused(f"This PEP already has {MAX_TARGETS_PER_PEP} targets, the most one PEP can hold. "
+        raise Refused(f"This PEP already has {MAX_TARGETS_PER_PEP} targets, the most one PEP can hold. "
                             "Remove a target you no longer need before adding another.")
 
 
@@ -93,7 +88,7 @@ def _require(actor: User | None, pep: Pep, action: str) -> None:
 
 def _require_open(pep: Pep) -> None:
     if not pep.is_open:
-        raise TargetRefused(f"This PEP is {pep.get_status_display().lower()}, so its targets cannot be changed.")
+        raise Refused(f"This PEP is {pep.get_status_display().lower()}, so its targets cannot be changed.")
 
 
 def target_reference_date(pep: Pep) -> dt.date:
@@ -183,10 +178,10 @@ def target_delete(*, actor: User | None, target: Target) -> None:
     _require_open(pep)
     target = Target.objects.select_for_update().get(pk=target.pk)
     if target.carried_from_id is not None:
-        raise TargetRefused("This target was carried forward from the previous PEP. To remove it, change the "
+        raise Refused("This target was carried forward from the previous PEP. To remove it, change the "
                             "review of the previous target instead.")
     if target.pp_plus_requests.exists():
-        raise TargetRefused("This target has a Pupil Premium Plus request, so it cannot be deleted.")
+        raise Refused("This target has a Pupil Premium Plus request, so it cannot be deleted.")
     before = snapshot(target, TARGET_FIELDS)
     pk = target.pk
     target.delete()
@@ -241,7 +236,7 @@ def target_review(*, actor: User | None, pep: Pep, target: Target, outcome: str,
     _require_open(pep)
     target = Target.objects.select_for_update().filter(pk=target.pk, pep_id=pep.previous_id).first()
     if target is None:
-        raise TargetRefused("That target is not one of the previous PEP's targets.")
+        raise Refused("That target is not one of the previous PEP's targets.")
     comment = (comment or "").strip()
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": "Select whether the target was achieved"})
@@ -261,7 +256,7 @@ def target_review(*, actor: User | None, pep: Pep, target: Target, outcome: str,
     elif review.carried_to_id is not None:
         copy = review.carried_to
         if copy.pp_plus_requests.exists():
-            raise TargetRefused("The carried-forward copy of this target has a Pupil Premium Plus request, so "
+            raise Refused("The carried-forward copy of this target has a Pupil Premium Plus request, so "
                                 "it must stay carried forward.")
         review.carried_to = None
         copy.delete()
@@ -313,7 +308,7 @@ def pp_plus_request(*, actor: User | None, pep: Pep, amount, what_it_buys: str, 
     if target is not None and target.pep_id != pep.pk:
         raise ValidationError({"target": "Select one of this PEP's targets"})
     if PpPlusRequest.objects.filter(pep=pep).count() >= MAX_PP_PLUS_REQUESTS_PER_PEP:
-        raise TargetRefused(f"This PEP already has {MAX_PP_PLUS_REQUESTS_PER_PEP} Pupil Premium Plus requests, the "
+        raise Refused(f"This PEP already has {MAX_PP_PLUS_REQUESTS_PER_PEP} Pupil Premium Plus requests, the "
                             "most one PEP can hold. Ask the Virtual School about the requests already made.")
     now = timezone.now()
     financial_year = financial_year_for(timezone.localtime(now).date())
@@ -364,7 +359,7 @@ def pp_plus_withdraw(*, actor: User, request: PpPlusRequest) -> PpPlusRequest:
     updated = PpPlusRequest.objects.filter(pk=request.pk, status=PpPlusRequest.Status.REQUESTED).update(
         status=PpPlusRequest.Status.WITHDRAWN)
     if updated == 0:
-        raise TargetRefused("This request has already been decided, so it can no longer be withdrawn.")
+        raise Refused("This request has already been decided, so it can no longer be withdrawn.")
     audit_record(actor=actor, verb=Verb.UPDATED, obj=request, child_id=request.child_id,
                  changes={"status": [PpPlusRequest.Status.REQUESTED, PpPlusRequest.Status.WITHDRAWN]})
     request.status = PpPlusRequest.Status.WITHDRAWN
@@ -390,7 +385,7 @@ def pp_plus_decide(*, actor: User | None, request: PpPlusRequest, decision: str,
     _require(actor, pep, PepAction.DECIDE_PP_PLUS)
     request = PpPlusRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != PpPlusRequest.Status.REQUESTED:
-        raise TargetRefused(f"This request has already been decided ({request.get_status_display().lower()}).")
+        raise Refused(f"This request has already been decided ({request.get_status_display().lower()}).")
     reason = (reason or "").strip()
     if decision == Decision.APPROVE:
         status, amount = PpPlusRequest.Status.APPROVED, request.amount
@@ -417,7 +412,7 @@ def pp_plus_decide(*, actor: User | None, request: PpPlusRequest, decision: str,
         status=status, approved_amount=amount, reason=reason, decided_at=now,
         decided_by=actor if getattr(actor, "pk", None) else None)
     if updated == 0:
-        raise TargetRefused("Someone else decided this request first.")
+        raise Refused("Someone else decided this request first.")
     request.refresh_from_db()
     audit_record(actor=actor, verb=Verb.APPROVED if status != PpPlusRequest.Status.DECLINED else Verb.DECLINED,
                  obj=request, child_id=pep.child_id, changes=diff(before, snapshot(request, REQUEST_FIELDS)))

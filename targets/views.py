@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms_base import form_service_call, show_rule_errors
 from children.services import child_record_viewed
+from core.forms import form_service_call, show_rule_errors
+from core.refusals import Refused
 from peps.policies import PepAction, get_pep_for
 
 from . import selectors, services
@@ -52,7 +53,6 @@ def target_add(request: HttpRequest, pep_pk: int) -> HttpResponse:
         response = form_service_call(
             request, form,
             lambda: services.target_add(actor=request.user, pep=access.pep, **_target_fields(form)),
-            refused=services.TargetRefused,
             success="The target has been added.",
             done=reverse("pep_targets", kwargs={"pep_pk": access.pep.pk}))
         if response:
@@ -70,7 +70,6 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
         response = form_service_call(
             request, form,
             lambda: services.target_update(actor=request.user, target=target, **_target_fields(form)),
-            refused=services.TargetRefused,
             success="The target has been changed.",
             done=reverse("pep_targets", kwargs={"pep_pk": access.pep.pk}))
         if response:
@@ -85,7 +84,7 @@ def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.target_delete(actor=request.user, target=target)
-        except services.TargetRefused as exc:
+        except Refused as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, "The target has been deleted.")
@@ -112,7 +111,6 @@ def target_review(request: HttpRequest, pep_pk: int, target_pk: int) -> HttpResp
             lambda: services.target_review(actor=request.user, pep=pep, target=target,
                                            outcome=form.cleaned_data["outcome"], comment=form.cleaned_data["comment"],
                                            new_by_when=form.cleaned_data.get("new_by_when")),
-            refused=services.TargetRefused,
             success="The review of the target has been saved.",
             done=reverse("pep_targets", kwargs={"pep_pk": pep.pk}))
         if response:
@@ -141,7 +139,6 @@ def pp_plus_request_new(request: HttpRequest, pep_pk: int) -> HttpResponse:
                                              what_it_buys=data["what_it_buys"], category=data["category"],
                                              target=data["target"],
                                              over_allocation_reason=data.get("over_allocation_reason") or ""),
-            refused=services.TargetRefused,
             success="The Pupil Premium Plus request has been sent to the Virtual School.",
             done=reverse("pep_targets", kwargs={"pep_pk": pep.pk}))
         if response:
@@ -160,7 +157,7 @@ def pp_plus_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.pp_plus_withdraw(actor=request.user, request=pp_request)
-        except services.TargetRefused as exc:
+        except Refused as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, "The Pupil Premium Plus request has been withdrawn.")
@@ -185,7 +182,6 @@ def pp_plus_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda: services.pp_plus_decide(actor=request.user, request=pp_request, decision=data["decision"],
                                                 approved_amount=data.get("approved_amount"),
                                                 reason=data.get("reason", "")),
-                refused=services.TargetRefused,
                 success="Your decision has been saved.",
                 done=reverse("pp_plus_ledger", kwargs={"child_pk": pp_request.child_id}),
                 refused_to=reverse("pp_plus_decide", kwargs={"pk": pp_request.pk}))

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accounts import services
-from accounts.models import AuditEvent, LegalDetails
+from accounts.models import LegalDetails
+from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

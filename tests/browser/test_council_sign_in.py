@@ -9,7 +9,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from accounts.models import AuditEvent, CouncilSignIn
+from accounts.models import CouncilSignIn
+from core.models import AuditEvent
 from tests.browser.conftest import sign_in, sign_out, submit_and_wait
 from tests.conftest import build_world
 from tests.factories import PASSWORD

@@ -15,10 +15,10 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from accounts.models import AuditEvent
 from children import data_protection
 from children import services as child_services
 from children.models import Child, SubjectAccessExport
+from core.models import AuditEvent
 from tests.browser.conftest import sign_in, sign_out, submit_and_wait
 from tests.conftest import build_world
 from tests.data_protection.conftest import fill_record

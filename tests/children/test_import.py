@@ -9,11 +9,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accounts.models import AuditEvent, Role
+from accounts.models import Role
 from children import services
 from children.importer import COLUMNS
 from children.models import CareEpisode, Child, SchoolPlacement, TeamMembership, TeamRole
 from children.policies import relationship
+from core.models import AuditEvent
 from tests.children.factories import csv_bytes, import_row
 from tests.factories import SchoolFactory, UserFactory
 

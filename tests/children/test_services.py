@@ -8,9 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Role
+from accounts.models import Role
 from children import services
 from children.models import ChildUserObjectPermission, TeamRole
+from core.models import AuditEvent
 from tests.factories import SchoolFactory, UserFactory
 
 TODAY = timezone.localdate()

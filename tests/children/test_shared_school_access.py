@@ -18,10 +18,11 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent, LoginRequest, Role, User
+from accounts.models import LoginRequest, Role, User
 from children import services
 from children.models import AccessRequest, ChildUserObjectPermission, TeamMembership, TeamRole
 from children.policies import children_visible_to, relationship
+from core.models import AuditEvent
 from tests.access import OK, Row
 from tests.factories import PASSWORD, ChildFactory, UserFactory
 from tests.test_access_matrix import ROWS, _is_login_redirect

@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Role
+from accounts.models import Role
 from children import services
 from children.models import Child, TeamRole
 from children.policies import relationship
+from core.models import AuditEvent
 from tests.children.factories import many_children
 from tests.factories import SchoolFactory, UserFactory
 

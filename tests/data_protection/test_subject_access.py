@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from pypdf import PdfReader
 
-from accounts.models import AuditEvent
 from children import data_protection
 from children.models import SubjectAccessExport
 from children.policies import Action, can
+from core.models import AuditEvent
 from tests.data_protection.conftest import PDF, SECTION_TEXT, fill_record
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.models import AuditEvent, LocalAuthority
+from accounts.models import LocalAuthority
+from core.models import AuditEvent
 from deadlines.demo import term_dates_csv
 from deadlines.models import ConcernRequest, DeadlineSettings, TermDates
 

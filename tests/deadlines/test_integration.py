@@ -24,7 +24,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from deadlines import services
 from deadlines.models import Notice, Outbox
 from deadlines.outbox import outbox_enqueue

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from deadlines import services
 from deadlines.engine import compute_deadlines
 from deadlines.models import ConcernRequest, DeadlineSettings, Notice, Outbox, TermDates

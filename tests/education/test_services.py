@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from education import services
 from education.models import Attendance, Exclusion, SenStatus, absence_flag, add_months
 from tests.education import helpers

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from education.models import Attendance, Exclusion, SenStatus
 from tests.education import helpers
 

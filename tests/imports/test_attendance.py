@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import AuditEvent
 from children.upn import with_check_letter
+from core.models import AuditEvent
 from education.models import Attendance
 from imports import services
 from imports.readers import FileProblem
@@ -40,7 +40,7 @@ def test_a_designated_teacher_records_their_childrens_attendance_from_sims_heade
 def test_the_figures_land_in_the_education_record_and_a_row_that_does_not_add_up_is_refused(upns):
     """The attendance upload writes the child's education record through its own service,
     so the record's checks hold: sessions that do not add up are reported, not written."""
-    from accounts.models import AuditEvent
+    from core.models import AuditEvent
 
     before = AuditEvent.objects.count()
     data = _csv("UPN,Possible,Present,Authorised,Unauthorised", f"{UPN_RUBY},120,100,8,2")

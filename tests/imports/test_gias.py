@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from accounts.models import AuditEvent, LocalAuthority, School
+from accounts.models import LocalAuthority, School
+from core.models import AuditEvent
 from imports import services
 from imports.readers import FileProblem
 from tests.imports.gias_files import COLUMNS, gias_bytes, row

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from accounts.models import AuditEvent
 from children.models import CareEpisode, CareHistoryEpisode, Child
+from core.models import AuditEvent
 from imports import services
 from imports.readers import FileProblem
 

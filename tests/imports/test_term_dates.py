@@ -87,7 +87,7 @@ def test_a_published_year_with_inset_days_has_190_school_days(world):
 
 
 def test_reloading_the_same_file_writes_no_audit_event(world):
-    from accounts.models import AuditEvent
+    from core.models import AuditEvent
 
     services.term_dates_file_import(actor=None, local_authority=world.la, data=YEAR_CSV.encode())
     count = AuditEvent.objects.count()

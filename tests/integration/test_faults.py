@@ -53,7 +53,7 @@ from django.db import close_old_connections, connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from epep.cache import FailSoftRedisCache
 from epep.celery import app
 from peps import services

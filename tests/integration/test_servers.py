@@ -6,7 +6,9 @@ import pytest
 from django.db import connection, connections
 
 from accounts import services
-from accounts.models import AuditEvent, Role
+from accounts.models import Role
+from core.models import AuditEvent
+from core.refusals import Refused
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +39,7 @@ def test_two_people_using_one_invitation_link_at_once_set_one_password(postgres,
             barrier.wait()
             services.invitation_accept(token=token, password=password)
             outcomes.append("set")
-        except services.InvitationProblem:
+        except Refused:
             outcomes.append("refused")
         finally:
             connections.close_all()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from meetings import terms
 from meetings.models import Invitee, Meeting
 from peps.models import Pep

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from peps.models import SupportingDocument
 
 pytestmark = pytest.mark.django_db

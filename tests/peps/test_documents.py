@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from peps import services
 from peps.models import Pep, SupportingDocument
 from tests.peps.factories import set_status

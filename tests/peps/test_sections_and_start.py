@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from accounts.models import AuditEvent
 from children import services as child_services
 from children.models import Phase
+from core.models import AuditEvent
 from peps import sections as defs
 from peps import services
 from peps.demo import sample_answers

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from peps import services as workflow
 from peps.models import Pep, SupersededPdf
 from quality import services

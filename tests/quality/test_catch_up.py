@@ -76,7 +76,7 @@ def test_a_built_export_is_deleted_a_week_later_and_says_so(world, vs_officer, c
     from django.core.files.storage import default_storage
     from django.urls import reverse
 
-    from accounts.models import AuditEvent
+    from core.models import AuditEvent
 
     job = ExportJob.objects.create(requested_by=vs_officer, la=world.la, academic_year="2025/26", term="summer")
     job = services.export_job_build(job_id=job.pk)

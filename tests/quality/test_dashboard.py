@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Role
+from accounts.models import Role
 from children.models import CareEpisode, Child, SchoolPlacement, TeamMembership, TeamRole
+from core.models import AuditEvent
 from peps.models import Pep
 from quality import selectors
 from quality.models import QaReview, Rag

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from peps.models import Pep
 from quality.models import ExportJob
 from tests.quality.factories import PepFactory, SectionFactory

@@ -9,8 +9,8 @@ import pypdf
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
-from peps import pdf as pdf_module
+from core import pdf as pdf_module
+from core.models import AuditEvent
 from peps.models import Pep
 from quality import services
 from quality.pdf import pep_pdf_bytes, pep_pdf_html

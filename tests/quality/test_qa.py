@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from peps.models import Pep
 from quality import services
 from quality.defaults import DEFAULT_CRITERIA

@@ -24,9 +24,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, School, User
+from accounts.models import School, User
 from bench.reporting_cohort import build_cohort
 from children.models import Child
+from core.models import AuditEvent
 from quality import reporting
 from tests.factories import SchoolFactory
 
@@ -393,7 +394,7 @@ def test_out_of_area_is_the_schools_la(cohort, vs_officer):
 
 
 def test_the_page_is_computed_again_after_an_audited_write(cohort, vs_officer, client):
-    from accounts.audit import audit_record
+    from core.audit import audit_record
 
     client.force_login(vs_officer)
     first = client.get(reverse("quality_reporting_children"), {"figure": "cohort"}).content.decode()
@@ -410,7 +411,7 @@ def test_the_page_is_computed_again_after_an_audited_write(cohort, vs_officer, c
 
 
 def test_a_reporting_page_looked_at_is_computed_again_by_the_refresh_after_a_write(cohort, vs_officer, client):
-    from accounts.audit import audit_record
+    from core.audit import audit_record
     from quality import warm
 
     client.force_login(vs_officer)

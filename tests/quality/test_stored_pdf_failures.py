@@ -65,7 +65,7 @@ def test_a_copy_stored_meanwhile_is_kept_and_the_second_render_dropped(world, me
     monkeypatch.setattr(quality_pdf, "pep_pdf_bytes", render_while_another_stores)
     stored = services.approved_pdf_store(pep_id=pep.pk)
     assert stored.approved_pdf.read() != b"%PDF- the second render"
-    from accounts.models import AuditEvent
+    from core.models import AuditEvent
 
     assert AuditEvent.objects.filter(object_type="peps.pep.approved_pdf", object_id=str(pep.pk)).count() == 1
 

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import Verb, audit_record
 from children import services as child_services
+from core.audit import Verb, audit_record
 from quality import warm
 
 pytestmark = pytest.mark.django_db

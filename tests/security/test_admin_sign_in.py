@@ -14,7 +14,7 @@ from accounts.models import Role
 from tests.factories import PASSWORD, UserFactory
 from tests.security.helpers import activate_totp, sign_in, totp_code
 
-ADMIN_PAGES = ["/django-admin/", "/django-admin/accounts/user/", "/django-admin/accounts/auditevent/"]
+ADMIN_PAGES = ["/django-admin/", "/django-admin/accounts/user/", "/django-admin/core/auditevent/"]
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from peps import pdf as pdf_module
+from core import pdf as pdf_module
+from core.refusals import Refused
 from peps.models import Pep, SupportingDocument
 from targets.models import PpPlusRequest, Target
 from tests.meetings.factories import make_pep
@@ -33,7 +34,7 @@ def renders():
         calls.append(1)
         return real(*args, **kwargs)
 
-    with mock.patch("peps.pdf.render_pdf", counting), mock.patch("quality.pdf.render_pdf", counting):
+    with mock.patch("core.pdf.render_pdf", counting), mock.patch("quality.pdf.render_pdf", counting):
         yield calls
 
 
@@ -58,7 +59,7 @@ def test_a_draft_peps_pdf_is_rendered_once_per_version_of_what_it_shows(world, c
     # Someone else with the same view gets the same bytes; every download is audited.
     client.force_login(world.people["social_worker"])
     assert client.get(url).content == first.content and len(renders) == 1
-    from accounts.models import AuditEvent
+    from core.models import AuditEvent
 
     assert AuditEvent.objects.filter(verb=AuditEvent.Verb.DOWNLOADED, object_id=str(pep.pk)).count() == 3
 
@@ -105,7 +106,7 @@ def test_a_pep_holds_a_bounded_number_of_targets(world, client):
                                        success_criteria="Scores 45 out of 50", strategy_what="Practice",
                                        by_when=timezone.localdate() + dt.timedelta(days=90))
                                 for n in range(MAX_TARGETS_PER_PEP)])
-    with pytest.raises(services.TargetRefused) as exc:
+    with pytest.raises(Refused) as exc:
         services.target_add(actor=world.people["designated_teacher"], pep=pep, area="english",
                             what="One too many", success_criteria="Reads 12 books by March",
                             strategy_what="Library", by_when=timezone.localdate() + dt.timedelta(days=30))
@@ -130,7 +131,7 @@ def test_a_pep_holds_a_bounded_number_of_pp_plus_requests(world):
     PpPlusRequest.objects.bulk_create([
         PpPlusRequest(pep=pep, child=pep.child, amount=Decimal("10"), what_it_buys="Books", category="resources",
                       financial_year="2026-27") for _ in range(MAX_PP_PLUS_REQUESTS_PER_PEP)])
-    with pytest.raises(services.TargetRefused) as exc:
+    with pytest.raises(Refused) as exc:
         services.pp_plus_request(actor=world.people["designated_teacher"], pep=pep, amount="100",
                                  what_it_buys="Tuition", category="tuition")
     assert f"already has {MAX_PP_PLUS_REQUESTS_PER_PEP} Pupil Premium Plus requests" in exc.value.message
@@ -144,7 +145,7 @@ def test_a_meeting_invites_a_bounded_number_of_people(world):
 
     pep = make_pep(world.child)
     others = [{"name": f"Guest {n}", "role": "Other professional"} for n in range(MAX_INVITEES)]
-    with pytest.raises(services.MeetingRefused) as exc:
+    with pytest.raises(Refused) as exc:
         services.meeting_schedule(actor=world.people["designated_teacher"], pep=pep,
                                   starts_at=timezone.now() + dt.timedelta(days=14), format="in_school",
                                   location="Room 4", chair=world.people["designated_teacher"], others=others)

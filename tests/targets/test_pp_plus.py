@@ -12,7 +12,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
+from core.refusals import Refused
 from peps.models import Pep
 from targets import selectors, services
 from targets.models import PpPlusAllocation, PpPlusRequest, financial_year_for
@@ -110,7 +111,7 @@ def test_the_vs_declines_with_a_reason_in_one_audit_event(world, pep):
 def test_a_decision_is_taken_once(world, pep):
     request = make_request(pep)
     services.pp_plus_decide(actor=world.people["vs_officer"], request=request, decision="approve")
-    with pytest.raises(services.TargetRefused):
+    with pytest.raises(Refused):
         services.pp_plus_decide(actor=world.people["vs_officer"], request=request, decision="decline", reason="x")
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from targets import selectors, services
 from targets.models import PpPlusAllocation, PpPlusRequest
 from tests.targets.factories import make_request

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent
+from core.models import AuditEvent
 from peps.models import Pep
 from peps.policies import get_pep_for
 from targets.models import Target, TargetReview

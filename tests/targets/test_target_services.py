@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts.models import AuditEvent
 from children.models import Phase
+from core.models import AuditEvent
+from core.refusals import Refused
 from peps.models import Pep
 from targets import services
 from targets.checks import NEEDS_ACADEMIC, NEEDS_REVIEW, problems_before_submit
@@ -100,7 +101,7 @@ def test_targets_of_a_submitted_or_approved_pep_cannot_change(world):
             services.target_add(actor=world.people["designated_teacher"], pep=pep, **target_fields())
         with pytest.raises(PermissionDenied):
             services.target_update(actor=world.people["designated_teacher"], target=target, what="New")
-        with pytest.raises(services.TargetRefused):
+        with pytest.raises(Refused):
             services.target_add(actor=None, pep=pep, **target_fields())
         Pep.objects.filter(pk=pep.pk).update(status=Pep.Status.APPROVED)
 
@@ -134,7 +135,7 @@ def test_deleting_a_target_writes_one_audit_event(world, pep):
 def test_a_target_with_a_pp_plus_request_cannot_be_deleted(world, pep):
     target = make_target(pep)
     make_request(pep, target=target)
-    with pytest.raises(services.TargetRefused):
+    with pytest.raises(Refused):
         services.target_delete(actor=world.people["designated_teacher"], target=target)
 
 
@@ -259,7 +260,7 @@ def test_carrying_forward_copies_the_target_into_the_new_pep_and_undoing_removes
     services.target_review(actor=dt_user, pep=current, target=targets[2], outcome="achieved", comment="Yes")
     assert problems_before_submit(current) == []
     # The carried-forward copy is removed through the review, not deleted directly.
-    with pytest.raises(services.TargetRefused):
+    with pytest.raises(Refused):
         services.target_delete(actor=dt_user, target=copy)
     services.target_review(actor=dt_user, pep=current, target=targets[1], outcome="not_achieved", comment="No")
     assert not Target.objects.filter(pk=copy.pk).exists()
@@ -269,7 +270,7 @@ def test_carrying_forward_copies_the_target_into_the_new_pep_and_undoing_removes
 def test_only_the_previous_peps_targets_can_be_reviewed(world, rollover):
     _previous, current, _targets = rollover
     stranger = make_target(current)
-    with pytest.raises(services.TargetRefused):
+    with pytest.raises(Refused):
         services.target_review(actor=world.people["designated_teacher"], pep=current, target=stranger,
                                outcome="achieved", comment="x")
 

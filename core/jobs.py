@@ -115,7 +115,7 @@ def files_expire(model: type[FileJob], *, now: dt.datetime | None = None) -> int
     download answers 404 from then on. One audit event for the sweep; the files go after
     the commit.
     """
-    from accounts.audit import Verb, audit_record
+    from core.audit import Verb, audit_record
 
     cutoff = (now or timezone.now()) - KEEP_FILES_FOR
     jobs = model.objects.select_for_update(skip_locked=True).filter(

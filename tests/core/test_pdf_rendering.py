@@ -1,4 +1,4 @@
-"""PDF rendering (peps/pdf.py): content, protective marking, URL lockdown, tagging.
+"""PDF rendering (core/pdf.py): content, protective marking, URL lockdown, tagging.
 
 No database: these only need Django settings (for STATIC_URL and the staticfiles
 finders) and the template engine, both from the real test settings.
@@ -15,8 +15,8 @@ import pytest
 from django.template import Context, Template
 from weasyprint.urls import URLFetchingError
 
-from peps import pdf as pdf_module
-from peps.pdf import (
+from core import pdf as pdf_module
+from core.pdf import (
     PDF_BASE_URL,
     RefusedURLError,
     SafeStaticURLFetcher,

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.html import conditional_escape
 
+from .refusals import Refused, show_refusal
+
 
 def _escaped(text: Any) -> Any:
     """Text as HTML-safe text: escaped unless it was marked safe on purpose (mark_safe,
@@ -147,7 +149,7 @@ def show_rule_errors(form: forms.Form, exc) -> None:
             form.add_error(field if field in form.fields else None, problem)
 
 
-def form_service_call(request, form: forms.Form, call: Callable[[], Any], *, refused: type[Exception],
+def form_service_call(request, form: forms.Form, call: Callable[[], Any], *,
                       success: str, done: str | Callable[[Any], str], refused_to: str | None = None):
     """Call the service behind a valid form and answer the request (post/redirect/get).
 
@@ -155,16 +157,15 @@ def form_service_call(request, form: forms.Form, call: Callable[[], Any], *, ref
       what the service returned);
     - a ValidationError (a rule the form could not check): on the form, and None is
       returned so the view shows the form again with its error summary;
-    - the service refused outright (`refused`, an exception with a `.message`, e.g. the
-      PEP was closed meanwhile): the message and a redirect to `refused_to` (or `done`).
+    - the service refused outright (core.refusals.Refused, e.g. the PEP was closed
+      meanwhile): the message and a redirect to `refused_to` (or `done`).
     """
     try:
         result = call()
     except ValidationError as exc:
         show_rule_errors(form, exc)
         return None
-    except refused as exc:
-        messages.error(request, exc.message)
-        return redirect(refused_to or (done if isinstance(done, str) else "home"))
+    except Refused as exc:
+        return show_refusal(request, exc, refused_to or (done if isinstance(done, str) else "home"))
     messages.success(request, success)
     return redirect(done(result) if callable(done) else done)
