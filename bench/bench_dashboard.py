@@ -64,10 +64,10 @@ def build() -> None:
 
     from accounts.models import LocalAuthority, Role, School, User
     from children.models import CareEpisode, Child, SchoolPlacement, TeamMembership, TeamRole, phase_for_year_group
+    from core.calendar import last_terms
     from peps.models import Pep
     from quality.models import QaRating, QaReview, Rag
     from quality.services import active_criteria
-    from quality.terms import last_terms
 
     la, _ = LocalAuthority.objects.get_or_create(code="BENCH", defaults={"name": "Benchmarkshire County Council"})
     if Pep.objects.filter(child__local_authority=la).count() >= CHILDREN * PEPS_PER_CHILD:
@@ -192,8 +192,8 @@ def main() -> None:
     AuditEvent.objects.create(verb=AuditEvent.Verb.UPDATED, object_type="bench.write", object_id="1")
     computed_queries, cached_queries = queries_of_one_request(), queries_of_one_request()
     AuditEvent.objects.filter(object_type="bench.write").delete()
+    from core.calendar import TermRef
     from quality.selectors import dashboard_for
-    from quality.terms import TermRef
 
     board = dashboard_for(vs, TermRef.containing(timezone.localdate()))
     start = time.perf_counter()

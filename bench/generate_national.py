@@ -124,9 +124,9 @@ def main() -> None:
 
     from accounts.models import LocalAuthority, Role, School, User
     from children.models import CareEpisode, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership
+    from core import calendar as school_calendar
     from deadlines.demo import term_dates_csv
     from deadlines.models import ConcernRequest, DeadlineSettings, TermDates
-    from peps import deadlines
     from peps.models import Pep
 
     rng = random.Random(args.seed)
@@ -134,7 +134,7 @@ def main() -> None:
     n_children = int(CHILDREN * args.scale)
     n_schools = max(LAS * 2, int(SCHOOLS * args.scale))
     copy = Copier(connection)
-    terms = deadlines.parse_term_dates_csv(term_dates_csv([2023, 2024, 2025, 2026, 2027]))
+    terms = school_calendar.parse_term_dates_csv(term_dates_csv([2023, 2024, 2025, 2026, 2027]))
     history = [t for t in terms if t.starts_on <= TODAY]  # autumn 2023/24 .. autumn 2026/27
     current = history[-1]
     now = dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC)

@@ -8,6 +8,7 @@ import random
 from django.utils import timezone
 
 from accounts.models import Role, School, User
+from core.calendar import academic_year_start
 
 from . import services
 from .models import Child, TeamRole
@@ -23,16 +24,12 @@ LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "D
         "Ward", "Morris", "King"]
 
 
-def _academic_year_start(today: dt.date) -> int:
-    return today.year if today.month >= 9 else today.year - 1
-
-
 def seed(la, schools: list[School], people: dict[str, User]) -> list[Child]:
     if Child.objects.filter(local_authority=la).exists():
         return list(Child.objects.filter(local_authority=la))
     rng = random.Random(2026)
     today = timezone.localdate()
-    year0 = _academic_year_start(today)
+    year0 = academic_year_start(today)
     sw, vs = people["sw@demo.test"], people["vs@demo.test"]
     children = []
     # Year groups spread across early years (-2, -1), school age and post-16.

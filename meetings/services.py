@@ -25,10 +25,12 @@ from accounts.models import Role, User
 from accounts.text_limits import require_text_limits
 from children.models import TeamMembership, TeamRole
 from children.policies import relationship
+from core import calendar as school_calendar
+from deadlines.selectors import calendar_for
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
 
-from . import ical, terms
+from . import ical
 from .models import ChairRole, Invitee, Meeting, MeetingSettings
 
 MEETING_FIELDS = ("starts_at", "duration_minutes", "format", "location", "chair", "status", "sequence")
@@ -292,7 +294,7 @@ def check_next_meeting(pep: Pep, held_on: dt.date, next_meeting_on: dt.date | No
         raise ValidationError({"next_meeting_on": "The next PEP meeting must be after this one"})
     if pep.kind == Pep.Kind.CONCERN:
         return
-    term = terms.next_term(pep.child.local_authority, held_on)
+    term = school_calendar.next_term(held_on, calendar_for(pep.child.local_authority))
     if next_meeting_on not in term:
         raise ValidationError({"next_meeting_on": (
             f"The next PEP meeting must be in the next term (the {term.label}, "

@@ -31,13 +31,12 @@ from children.models import (
     phase_for_year_group,
 )
 from children.policies import children_visible_to
+from core.calendar import TermRef, add_working_days, last_terms, working_days_between
 from epep.jobs import CATCH_UP_AFTER
-from peps.deadlines import add_working_days, working_days_between
 from peps.models import Pep
 
 from . import integrations
 from .models import QaReview, Rag
-from .terms import TermRef, last_terms
 
 QA_DUE_WORKING_DAYS = 10
 DUE_SOON_WORKING_DAYS = 10

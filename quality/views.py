@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
 from accounts.spreadsheets import spreadsheet_safe
+from core.calendar import TermRef
 from epep.jobs import job_file_response
 from peps.models import Pep
 from peps.policies import PepAction, get_pep_for
@@ -23,7 +24,6 @@ from . import integrations, selectors, services, warm
 from .figures import dashboard_figures
 from .forms import CriterionForm, ExportForm, QaReviewForm, TermForm
 from .models import ExportJob, QaCriterion, QaReview
-from .terms import TermRef
 
 
 def pep_page_url(pep: Pep) -> str:

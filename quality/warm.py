@@ -93,10 +93,10 @@ def data_changed() -> None:
 
 def refresh_dashboards() -> int:
     """Compute the remembered dashboards for the current version; returns how many."""
+    from core.calendar import TermRef
     from deadlines.selectors import deadlines_for_user
 
     from .figures import dashboard_figures
-    from .terms import TermRef
 
     cache.delete(PENDING_KEY)  # writes from now on ask for the next refresh
     now = time.time()

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Role
 from children.models import CareEpisode, Child, SchoolPlacement, TeamMembership, TeamRole
+from core.calendar import TermRef, last_terms
 from peps.models import Pep
 from quality import selectors
 from quality.models import QaReview, Rag
-from quality.terms import TermRef, last_terms
 from tests.factories import SchoolFactory
 from tests.quality.factories import PepFactory, qa_review
 
