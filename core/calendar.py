@@ -64,6 +64,7 @@ __all__ = [
     "academic_year_start",
     "four_terms_start",
     "last_terms",
+    "loaded_term",
     "next_term",
     "term_containing",
     "term_span",
@@ -746,12 +747,19 @@ def term_containing(d: date, calendar: SchoolCalendar | None = None) -> TermRef:
     return TermRef.containing(d, calendar)
 
 
+def loaded_term(term: TermRef, calendar: SchoolCalendar | None) -> Term | None:
+    """The LA's loaded ``Term`` of that academic year and name, or None if it has not loaded it."""
+    for loaded in calendar.terms if calendar is not None else ():
+        if loaded.academic_year == term.academic_year and loaded.name == term.term:
+            return loaded
+    return None
+
+
 def term_span(term: TermRef, calendar: SchoolCalendar | None = None) -> TermSpan:
     """``term`` with its dates: the LA's loaded term of that name and year, else the default window."""
-    if calendar is not None:
-        for loaded in calendar.terms:
-            if loaded.academic_year == term.academic_year and loaded.name == term.term:
-                return TermSpan(loaded.name, loaded.academic_year, loaded.starts_on, loaded.ends_on)
+    loaded = loaded_term(term, calendar)
+    if loaded is not None:
+        return TermSpan(loaded.name, loaded.academic_year, loaded.starts_on, loaded.ends_on)
     starts_on, ends_on = term.window()
     return TermSpan(term.term, term.academic_year, starts_on, ends_on)
 

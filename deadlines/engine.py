@@ -32,8 +32,11 @@ under school age not in a setting, have no deadlines.
 later, or never met with no meeting at all since entering care; changes of school that
 started this term or in the last 20 working days; this term's review(s); concern
 requests made this term or still without a meeting; QA of PEPs still waiting for it or
-met this term. The current term is the one containing today or, in a holiday, the term
-that has just ended; without term dates, scope starts 13 weeks ago.
+met this term. The current term is the LA's loaded term that today belongs to by
+core.calendar (a holiday day belongs to the term the default pattern gives it: Christmas
+and the summer holiday to the term just ended, 1 September and April's Easter days to the
+term about to start); if the LA has not loaded that term, or has loaded no term dates,
+there is no current term and scope starts 13 weeks ago.
 """
 
 from __future__ import annotations
@@ -63,9 +66,6 @@ SHORT_DAYS = 10  # concern review and quality assurance
 DUE_SOON_DAYS = 10
 NO_CALENDAR_SCOPE = dt.timedelta(weeks=13)
 DEEP_LOOKBACK = dt.timedelta(days=150)
-# A holiday longer than this after the last loaded term means the LA has not loaded its
-# next term yet: there is no current term rather than a stale one.
-MAX_HOLIDAY = dt.timedelta(days=60)
 RI_RATINGS = frozenset({School.Ofsted.REQUIRES_IMPROVEMENT, School.Ofsted.INADEQUATE})
 STAFFORDSHIRE_POST16 = frozenset({(12, "autumn"), (12, "summer"), (13, "spring")})
 
@@ -159,13 +159,8 @@ class LaRules:
 
 
 def _current_term(calendar: school_calendar.SchoolCalendar, today: dt.date) -> school_calendar.Term | None:
-    term = calendar.term_on(today)
-    if term is not None:
-        return term
-    ended = [t for t in calendar if t.ends_on < today]
-    if ended and today - ended[-1].ends_on <= MAX_HOLIDAY:
-        return ended[-1]
-    return None
+    """The loaded term today belongs to (core.calendar), or None when the LA has not loaded it."""
+    return school_calendar.loaded_term(school_calendar.term_containing(today, calendar), calendar)
 
 
 def _load_rules(today: dt.date, la_filter: Q) -> dict[int, LaRules]:

@@ -22,7 +22,6 @@ from . import sections as defs
 from .models import Pep, Section, Term
 
 
-
 def sample_answers(phase: str, letter: str, *, year_group: int | None = None) -> dict[str, str]:
     """Answers (as a browser would post them) that complete a section of the given phase."""
     next_term = (timezone.localdate() + dt.timedelta(days=90)).strftime("%d/%m/%Y")
