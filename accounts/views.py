@@ -22,6 +22,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.roles import Role
+
 from . import council_sign_in, plugins, policies, services, signed_in_browser
 from .forms import (
     ApproveForm,
@@ -35,7 +37,7 @@ from .forms import (
     SetPasswordForm,
 )
 from .forms_base import show_rule_errors
-from .models import CouncilSignIn, LegalDetails, LoginRequest, Role
+from .models import CouncilSignIn, LegalDetails, LoginRequest
 
 log = logging.getLogger("epep.security")
 

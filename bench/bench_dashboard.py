@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from core.roles import Role
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -62,8 +64,8 @@ def build() -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from accounts.models import LocalAuthority, Role, School, User
-    from children.models import CareEpisode, Child, SchoolPlacement, TeamMembership, TeamRole, phase_for_year_group
+    from accounts.models import LocalAuthority, School, User
+    from children.models import CareEpisode, Child, SchoolPlacement, TeamMembership, phase_for_year_group
     from core.calendar import last_terms
     from peps.models import Pep
     from quality.models import QaRating, QaReview, Rag
@@ -97,7 +99,7 @@ def build() -> None:
             SchoolPlacement(child=c, school=rng.choice(schools), year_group=year_groups[c.pk],
                             started_on=today - dt.timedelta(days=400)) for c in children)
         TeamMembership.objects.bulk_create(
-            TeamMembership(user=rng.choice(sws), child=c, role=TeamRole.SOCIAL_WORKER) for c in children)
+            TeamMembership(user=rng.choice(sws), child=c, role=Role.SOCIAL_WORKER) for c in children)
         peps = []
         for c in children:
             for t in terms:

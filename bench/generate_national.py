@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+from core.roles import Role
+
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)  # A Monday in the autumn term of 2026/27; the benchmark uses it too.
 CHILDREN = 85_000
@@ -122,7 +124,7 @@ def main() -> None:
     from django.contrib.auth.models import Permission
     from django.db import connection, transaction
 
-    from accounts.models import LocalAuthority, Role, School, User
+    from accounts.models import LocalAuthority, School, User
     from children.models import CareEpisode, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership
     from core import calendar as school_calendar
     from deadlines.demo import term_dates_csv

@@ -36,10 +36,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import Verb, audit_record
-from accounts.models import AuditEvent, LocalAuthority, Role, User
+from accounts.models import AuditEvent, LocalAuthority, User
+from core.roles import Role
 from epep.jobs import files_expire, queued_too_long
 
-from .models import Child, RetentionReview, SubjectAccessExport, TeamRole
+from .models import Child, RetentionReview, SubjectAccessExport
 from .policies import Action, can
 
 security_log = logging.getLogger("epep.security")
@@ -212,7 +213,7 @@ def child_record(child: Child) -> dict[str, Any]:
                        "starts_on": link.starts_on, "ends_on": link.ends_on}
                       for link in child.team.select_related("user").order_by("starts_on", "pk")],
             "designated_teachers": [{"name": m["name"], "email": m["email"], "since": m["since"]}
-                                    for m in team_of(child) if m["link"].role == TeamRole.DESIGNATED_TEACHER],
+                                    for m in team_of(child) if m["link"].role == Role.DESIGNATED_TEACHER],
         },
     }
     # Everything under the PEPs in one query per kind (not per PEP), each in a stable order.

@@ -8,10 +8,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.audit import cached_until_write
-from accounts.models import LocalAuthority, Role, User
+from accounts.models import LocalAuthority, User
 from children.models import Child
 from children.policies import children_visible_to
 from core import calendar as school_calendar
+from core.roles import Role
 
 from .engine import Deadline, compute_deadlines, record_deadlines
 from .models import DayOff, DeadlineSettings, TermDates

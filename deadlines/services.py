@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import Verb, audit_record, diff, snapshot
-from accounts.models import LocalAuthority, Role, User
+from accounts.models import LocalAuthority, User
 from accounts.text_limits import require_text_limits
-from children.models import Child, ChildUserObjectPermission, TeamMembership, TeamRole
+from children.models import Child, ChildUserObjectPermission, TeamMembership
 from children.policies import VIEW_PERMISSION
 from core import calendar as school_calendar
+from core.roles import Role
 
 from .bulk import copy_insert
 from .engine import Deadline, Status, compute_deadlines
@@ -33,7 +34,7 @@ TERM_FIELDS = ("academic_year", "term", "starts_on", "ends_on", "half_term_start
 SETTINGS_FIELDS = ("count_school_days", "half_termly_for_ri_schools", "post16_pattern")
 # Team links whose people get the daily digest. Carers, young people and read-only members
 # are not sent it: organising the PEP meeting is the professionals' job.
-DIGEST_TEAM_ROLES = (TeamRole.SOCIAL_WORKER, TeamRole.DESIGNATED_TEACHER, TeamRole.VIRTUAL_SCHOOL)
+DIGEST_TEAM_ROLES = (Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL)
 # A digest lists at most this many deadlines per section and links to the rest.
 DIGEST_MAX_ITEMS = 100
 # Any constant: flag_overdue holds this PostgreSQL advisory lock for its transaction, so

@@ -21,17 +21,18 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.audit import Verb, audit_record, diff, snapshot
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.text_limits import require_text_limits
-from children.models import TeamMembership, TeamRole
+from children.models import TeamMembership
 from children.policies import relationship
 from core import calendar as school_calendar
+from core.roles import CHAIR_ROLES, Role
 from deadlines.selectors import calendar_for
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
 
 from . import ical
-from .models import ChairRole, Invitee, Meeting, MeetingSettings
+from .models import Invitee, Meeting, MeetingSettings
 
 MEETING_FIELDS = ("starts_at", "duration_minutes", "format", "location", "chair", "status", "sequence")
 RECORD_FIELDS = ("status", "held_on", "child_participation", "going_well", "difficulties", "support_in_place",
@@ -69,11 +70,11 @@ def chair_candidates(pep: Pep) -> QuerySet[User]:
     """Who may chair this PEP's meeting, by the LA's setting: the school's designated
     teachers, or the LA's Virtual School officers."""
     active = User.objects.filter(is_active=True).order_by("full_name", "pk")
-    if settings_for(pep.child.local_authority).chair_role == ChairRole.VIRTUAL_SCHOOL:
+    if settings_for(pep.child.local_authority).chair_role == Role.VIRTUAL_SCHOOL:
         return active.filter(role=Role.VIRTUAL_SCHOOL, local_authority_id=pep.child.local_authority_id)
     # The designated teachers the child's LA linked to the child (children.policies decides
     # who they are; a teacher at the same school whom the LA did not link is not one).
-    linked = TeamMembership.objects.filter(child_id=pep.child_id, role=TeamRole.DESIGNATED_TEACHER,
+    linked = TeamMembership.objects.filter(child_id=pep.child_id, role=Role.DESIGNATED_TEACHER,
                                            ends_on__isnull=True, starts_on__lte=timezone.localdate())
     return active.filter(role=Role.DESIGNATED_TEACHER, team_links__in=linked).distinct()
 
@@ -372,7 +373,7 @@ def meeting_record(*, actor: User | None, meeting: Meeting, held_on: dt.date, ch
 
 @transaction.atomic
 def meeting_settings_set(*, actor: User, local_authority, chair_role: str) -> MeetingSettings:
-    if chair_role not in ChairRole.values:
+    if chair_role not in CHAIR_ROLES:
         raise ValidationError({"chair_role": "Select who chairs PEP meetings"})
     row, _created = MeetingSettings.objects.select_for_update().get_or_create(local_authority=local_authority)
     before = snapshot(row, ("chair_role",))

@@ -43,10 +43,11 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.audit import cached_until_write
-from accounts.models import Role, User
+from accounts.models import User
 from children.models import YEAR_GROUP_CHOICES, CareEpisode, Child, Phase, SchoolPlacement, phase_for_year_group
 from children.policies import children_visible_to
 from core.calendar import TermRef, academic_year_bounds, academic_year_label, academic_year_start
+from core.roles import Role
 from education.models import (
     PERSISTENT_ABSENCE_BELOW,
     SEVERE_ABSENCE_BELOW,

@@ -13,9 +13,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Role
 from accounts.spreadsheets import spreadsheet_safe
 from core.calendar import TermRef
+from core.roles import Role
 from epep.jobs import job_file_response
 from peps.models import Pep
 from peps.policies import PepAction, get_pep_for

@@ -22,7 +22,8 @@ import time
 
 from django.core.cache import cache
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.roles import Role
 
 VIEWERS_KEY = "quality:dashboard:viewers"
 # Dashboards not looked at for an hour are not kept ready.

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from accounts import council_sign_in, services
 from accounts.adapters import SocialAccountAdapter
-from accounts.models import AuditEvent, CouncilSignIn, Invitation, Role, User
+from accounts.models import AuditEvent, CouncilSignIn, Invitation, User
+from core.roles import Role
 from tests.factories import UserFactory
 
 SECRET = "a-long-client-secret-WXYZ"  # noqa: S105 - a test value

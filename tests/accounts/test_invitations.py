@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import AuditEvent, Invitation, LoginRequest, Role, User
+from accounts.models import AuditEvent, Invitation, LoginRequest, User
+from core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,11 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from accounts.models import AuditEvent, Role, User
+from accounts.models import AuditEvent, User
 from children.models import CareEpisode, Child, Phase, SchoolPlacement, TeamMembership
 from children.policies import children_visible_to, relationship
 from children.selectors import children_for_user
+from core.roles import Role
 
 
 def _seed():

@@ -13,9 +13,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Role
+from accounts.models import AuditEvent
 from children import data_protection
 from children.models import CareEpisode, Child, RetentionReview, SubjectAccessExport
+from core.roles import Role
 from peps.models import Pep, SupportingDocument
 from peps.services import document_path
 from targets.models import Target

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection, connections
 
 from accounts import services
-from accounts.models import AuditEvent, Role
+from accounts.models import AuditEvent
+from core.roles import Role
 
 pytestmark = pytest.mark.integration
 
