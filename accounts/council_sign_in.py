@@ -21,7 +21,9 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.http import HttpRequest
 
-from .models import STAFF_ROLES, CouncilSignIn, CouncilSignInDomain, User
+from core.roles import STAFF_ROLES
+
+from .models import CouncilSignIn, CouncilSignInDomain, User
 
 PROVIDER = "openid_connect"
 PROVIDER_ID_PREFIX = "council-"

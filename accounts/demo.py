@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .models import LegalDetails, LocalAuthority, Role, School, User
+from core.roles import Role
+
+from .models import LegalDetails, LocalAuthority, School, User
 
 DEMO_LOGINS = [
     ("admin@demo.test", "Alex Admin", Role.LA_ADMIN),

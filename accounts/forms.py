@@ -7,8 +7,9 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
 from core.forms import GovForm, GovModelForm
+from core.roles import LOGIN_ROLES, Role, role_choices
 
-from .models import LegalDetails, LocalAuthority, Role, School
+from .models import LegalDetails, LocalAuthority, School
 
 
 class PersonForm(GovForm):
@@ -25,7 +26,7 @@ class PersonForm(GovForm):
         },
     )
     role = forms.ChoiceField(
-        label="Role", choices=Role.choices, widget=forms.RadioSelect,
+        label="Role", choices=role_choices(LOGIN_ROLES), widget=forms.RadioSelect,
         error_messages={"required": "Select a role", "invalid_choice": "Select a role from the list"},
     )
     school = forms.ModelChoiceField(
@@ -95,7 +96,7 @@ class LoginRequestForm(GovForm):
     )
     role = forms.ChoiceField(
         label="What is your role?", widget=forms.RadioSelect,
-        choices=[c for c in Role.choices if c[0] != Role.LA_ADMIN],
+        choices=[c for c in role_choices(LOGIN_ROLES) if c[0] != Role.LA_ADMIN],
         error_messages={"required": "Select your role", "invalid_choice": "Select your role"},
     )
     local_authority = forms.ModelChoiceField(

@@ -34,8 +34,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 
+from core.roles import STAFF_ROLES
+
 from .council_sign_in import mfa_done_by_provider
-from .models import STAFF_ROLES
 
 log = logging.getLogger("epep.security")
 

@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from core.roles import LOGIN_ROLES, STAFF_ROLES, Role, role_choices
+
 
 class LocalAuthority(models.Model):
     name = models.CharField(max_length=200, unique=True)
@@ -104,21 +106,6 @@ class School(models.Model):
         return self.ofsted_rating in {self.Ofsted.REQUIRES_IMPROVEMENT, self.Ofsted.INADEQUATE}
 
 
-class Role(models.TextChoices):
-    SOCIAL_WORKER = "social_worker", "Social worker"
-    DESIGNATED_TEACHER = "designated_teacher", "Designated teacher"
-    CARER = "carer", "Carer"
-    YOUNG_PERSON = "young_person", "Young person"
-    VIRTUAL_SCHOOL = "virtual_school", "Virtual School officer"
-    LA_ADMIN = "la_admin", "Local authority admin"
-    OTHER = "other", "Other (read only)"
-
-
-STAFF_ROLES = frozenset(
-    {Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL, Role.LA_ADMIN}
-)
-
-
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -153,7 +140,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
-    role = models.CharField(max_length=24, choices=Role.choices)
+    role = models.CharField(max_length=24, choices=role_choices(LOGIN_ROLES))
     local_authority = models.ForeignKey(
         LocalAuthority,
         on_delete=models.PROTECT,
@@ -239,7 +226,7 @@ class LoginRequest(models.Model):
 
     full_name = models.CharField(max_length=200)
     email = models.EmailField()
-    role = models.CharField(max_length=24, choices=Role.choices)
+    role = models.CharField(max_length=24, choices=role_choices(LOGIN_ROLES))
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE)
     school_urn = models.CharField(max_length=8, blank=True)
     reason = models.TextField(max_length=2000)

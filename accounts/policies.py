@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import LocalAuthority, LoginRequest, Role, User
+from core.roles import Role
+
+from .models import LocalAuthority, LoginRequest, User
 
 
 def can_manage_people(user: User) -> bool:

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from core.audit import Verb, audit_record, diff, snapshot
 from core.refusals import Refused
+from core.roles import LOGIN_ROLES, Role, role_choices
 from core.text_limits import require_text_limits
 
 from . import plugins
@@ -31,7 +32,6 @@ from .models import (
     LegalDetails,
     LocalAuthority,
     LoginRequest,
-    Role,
     School,
     User,
 )
@@ -72,7 +72,7 @@ def _clean_person(
             errors["email"] = "A person with this email address is already registered"
     if not (full_name or "").strip():
         errors["full_name"] = "Enter the person's full name"
-    if role not in Role.values:
+    if role not in LOGIN_ROLES:
         errors["role"] = "Select a role from the list"
     elif role == Role.DESIGNATED_TEACHER and school is None:
         errors["school"] = "Select the designated teacher's school"
@@ -228,14 +228,14 @@ def people_bulk_invite(*, actor: User, local_authority: LocalAuthority, data: by
     if not rows:
         result.errors.append(RowError(1, "The file has no people in it"))
         return result
-    role_by_label = {label.lower(): value for value, label in Role.choices}
+    role_by_label = {label.lower(): value for value, label in role_choices(LOGIN_ROLES)}
     schools = {s.urn: s for s in School.objects.filter(urn__in={(r.get("school_urn") or "").strip() for r in rows})}
     seen: set[str] = set()
     cleaned = []
     for number, row in enumerate(rows, start=2):
         email = (row.get("email") or "").strip().lower()
         role_text = (row.get("role") or "").strip()
-        role = role_text if role_text in Role.values else role_by_label.get(role_text.lower(), role_text)
+        role = role_text if role_text in LOGIN_ROLES else role_by_label.get(role_text.lower(), role_text)
         urn = (row.get("school_urn") or "").strip()
         school = schools.get(urn)
         if urn and school is None:
@@ -248,8 +248,8 @@ def people_bulk_invite(*, actor: User, local_authority: LocalAuthority, data: by
         if email in seen:
             errors["email"] = "This email address appears more than once in the file"
         seen.add(email)
-        if role not in Role.values:
-            errors["role"] = f"'{role_text}' is not a role (use one of: {', '.join(Role.values)})"
+        if role not in LOGIN_ROLES:
+            errors["role"] = f"'{role_text}' is not a role (use one of: {', '.join(LOGIN_ROLES)})"
         for message in errors.values():
             result.errors.append(RowError(number, message))
         if not errors:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.forms import show_rule_errors
 from core.refusals import Refused, show_refusal
+from core.roles import Role
 
 from . import council_sign_in, plugins, policies, services, signed_in_browser
 from .forms import (
@@ -37,7 +38,7 @@ from .forms import (
     PersonForm,
     SetPasswordForm,
 )
-from .models import CouncilSignIn, LegalDetails, LoginRequest, Role
+from .models import CouncilSignIn, LegalDetails, LoginRequest
 
 log = logging.getLogger("epep.security")
 

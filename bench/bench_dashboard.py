@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from core.roles import Role
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -62,12 +64,12 @@ def build() -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from accounts.models import LocalAuthority, Role, School, User
-    from children.models import CareEpisode, Child, SchoolPlacement, TeamMembership, TeamRole, phase_for_year_group
+    from accounts.models import LocalAuthority, School, User
+    from children.models import CareEpisode, Child, SchoolPlacement, TeamMembership, phase_for_year_group
+    from core.calendar import last_terms
     from peps.models import Pep
     from quality.models import QaRating, QaReview, Rag
     from quality.services import active_criteria
-    from quality.terms import last_terms
 
     la, _ = LocalAuthority.objects.get_or_create(code="BENCH", defaults={"name": "Benchmarkshire County Council"})
     if Pep.objects.filter(child__local_authority=la).count() >= CHILDREN * PEPS_PER_CHILD:
@@ -97,7 +99,7 @@ def build() -> None:
             SchoolPlacement(child=c, school=rng.choice(schools), year_group=year_groups[c.pk],
                             started_on=today - dt.timedelta(days=400)) for c in children)
         TeamMembership.objects.bulk_create(
-            TeamMembership(user=rng.choice(sws), child=c, role=TeamRole.SOCIAL_WORKER) for c in children)
+            TeamMembership(user=rng.choice(sws), child=c, role=Role.SOCIAL_WORKER) for c in children)
         peps = []
         for c in children:
             for t in terms:
@@ -192,8 +194,8 @@ def main() -> None:
     AuditEvent.objects.create(verb=AuditEvent.Verb.UPDATED, object_type="bench.write", object_id="1")
     computed_queries, cached_queries = queries_of_one_request(), queries_of_one_request()
     AuditEvent.objects.filter(object_type="bench.write").delete()
+    from core.calendar import TermRef
     from quality.selectors import dashboard_for
-    from quality.terms import TermRef
 
     board = dashboard_for(vs, TermRef.containing(timezone.localdate()))
     start = time.perf_counter()

@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from core.roles import Role
+
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = 20
 
@@ -54,7 +56,7 @@ def build(children: int):
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from accounts.models import LocalAuthority, Role, School, User
+    from accounts.models import LocalAuthority, School, User
     from bench.reporting_cohort import build_cohort
     from children.models import Child
 

@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+from core.roles import Role
+
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)  # A Monday in the autumn term of 2026/27; the benchmark uses it too.
 CHILDREN = 85_000
@@ -122,11 +124,11 @@ def main() -> None:
     from django.contrib.auth.models import Permission
     from django.db import connection, transaction
 
-    from accounts.models import LocalAuthority, Role, School, User
+    from accounts.models import LocalAuthority, School, User
     from children.models import CareEpisode, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership
+    from core import calendar as school_calendar
     from deadlines.demo import term_dates_csv
     from deadlines.models import ConcernRequest, DeadlineSettings, TermDates
-    from peps import deadlines
     from peps.models import Pep
 
     rng = random.Random(args.seed)
@@ -134,7 +136,7 @@ def main() -> None:
     n_children = int(CHILDREN * args.scale)
     n_schools = max(LAS * 2, int(SCHOOLS * args.scale))
     copy = Copier(connection)
-    terms = deadlines.parse_term_dates_csv(term_dates_csv([2023, 2024, 2025, 2026, 2027]))
+    terms = school_calendar.parse_term_dates_csv(term_dates_csv([2023, 2024, 2025, 2026, 2027]))
     history = [t for t in terms if t.starts_on <= TODAY]  # autumn 2023/24 .. autumn 2026/27
     current = history[-1]
     now = dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC)

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from core.roles import Role
+
 ROOT = Path(__file__).resolve().parent.parent
 CHILDREN = 2_000
 SCHOOLS = 150
@@ -117,7 +119,7 @@ def build():
 
     from django.db import transaction
 
-    from accounts.models import LocalAuthority, Role, School, User
+    from accounts.models import LocalAuthority, School, User
     from children.models import Child
     from children.upn import with_check_letter
 

@@ -35,12 +35,13 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import LocalAuthority, Role, User
+from accounts.models import LocalAuthority, User
 from core.audit import Verb, audit_record
 from core.jobs import files_expire, queued_too_long
 from core.models import AuditEvent
+from core.roles import Role
 
-from .models import Child, RetentionReview, SubjectAccessExport, TeamRole
+from .models import Child, RetentionReview, SubjectAccessExport
 from .policies import Action, can
 
 security_log = logging.getLogger("epep.security")
@@ -213,7 +214,7 @@ def child_record(child: Child) -> dict[str, Any]:
                        "starts_on": link.starts_on, "ends_on": link.ends_on}
                       for link in child.team.select_related("user").order_by("starts_on", "pk")],
             "designated_teachers": [{"name": m["name"], "email": m["email"], "since": m["since"]}
-                                    for m in team_of(child) if m["link"].role == TeamRole.DESIGNATED_TEACHER],
+                                    for m in team_of(child) if m["link"].role == Role.DESIGNATED_TEACHER],
         },
     }
     # Everything under the PEPs in one query per kind (not per PEP), each in a stable order.

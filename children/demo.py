@@ -7,10 +7,12 @@ import random
 
 from django.utils import timezone
 
-from accounts.models import Role, School, User
+from accounts.models import School, User
+from core.calendar import academic_year_start
+from core.roles import Role
 
 from . import services
-from .models import Child, TeamRole
+from .models import Child
 from .upn import with_check_letter
 
 # Index 13 is the first Year 9 child: the young person's own record, so it has yp@demo.test's name.
@@ -23,16 +25,12 @@ LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "D
         "Ward", "Morris", "King"]
 
 
-def _academic_year_start(today: dt.date) -> int:
-    return today.year if today.month >= 9 else today.year - 1
-
-
 def seed(la, schools: list[School], people: dict[str, User]) -> list[Child]:
     if Child.objects.filter(local_authority=la).exists():
         return list(Child.objects.filter(local_authority=la))
     rng = random.Random(2026)
     today = timezone.localdate()
-    year0 = _academic_year_start(today)
+    year0 = academic_year_start(today)
     sw, vs = people["sw@demo.test"], people["vs@demo.test"]
     children = []
     # Year groups spread across early years (-2, -1), school age and post-16.
@@ -64,15 +62,15 @@ def seed(la, schools: list[School], people: dict[str, User]) -> list[Child]:
             school = schools[0]
         services.placement_start(actor=None, child=child, school=school, year_group=year_group,
                                  started_on=max(entered, dt.date(year0, 9, 3)) if i % 5 else entered)
-        services.team_link(actor=None, child=child, user=sw, role=TeamRole.SOCIAL_WORKER)
-        services.team_link(actor=None, child=child, user=vs, role=TeamRole.VIRTUAL_SCHOOL)
+        services.team_link(actor=None, child=child, user=sw, role=Role.SOCIAL_WORKER)
+        services.team_link(actor=None, child=child, user=vs, role=Role.VIRTUAL_SCHOOL)
         children.append(child)
     # The young person's own record is a Year 9 child; carer@ cares for two, carer2@ for one other.
     yp_child = next(c for c, yg in zip(children, year_groups, strict=True) if yg == 9)
-    services.team_link(actor=None, child=yp_child, user=people["yp@demo.test"], role=TeamRole.YOUNG_PERSON)
-    services.team_link(actor=None, child=yp_child, user=people["carer@demo.test"], role=TeamRole.CARER)
-    services.team_link(actor=None, child=children[7], user=people["carer@demo.test"], role=TeamRole.CARER)
-    services.team_link(actor=None, child=children[8], user=people["carer2@demo.test"], role=TeamRole.CARER)
+    services.team_link(actor=None, child=yp_child, user=people["yp@demo.test"], role=Role.YOUNG_PERSON)
+    services.team_link(actor=None, child=yp_child, user=people["carer@demo.test"], role=Role.CARER)
+    services.team_link(actor=None, child=children[7], user=people["carer@demo.test"], role=Role.CARER)
+    services.team_link(actor=None, child=children[8], user=people["carer2@demo.test"], role=Role.CARER)
     # Professional-only fields on a child whose carer can sign in, to show that carers never see them.
     services.child_update(
         actor=None, child=children[7],

@@ -11,9 +11,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import LocalAuthority, Role, School, User
-from children.models import YEAR_GROUP_CHOICES, Child, TeamRole, upn_validator
+from accounts.models import LocalAuthority, School, User
+from children.models import YEAR_GROUP_CHOICES, Child, upn_validator
 from core.forms import GovDateField, GovForm
+from core.roles import TEAM_ROLES, Role, role_choices
 
 
 class ChildSearchForm(GovForm):
@@ -156,7 +157,8 @@ class TeamLinkForm(GovForm):
         error_messages={"required": "Enter the email address of the person to link",
                         "invalid": "Enter an email address in the correct format, like name@example.com"},
     )
-    role = forms.ChoiceField(label="Their role for this child", choices=TeamRole.choices, widget=forms.RadioSelect,
+    role = forms.ChoiceField(label="Their role for this child", choices=role_choices(TEAM_ROLES),
+                             widget=forms.RadioSelect,
                              error_messages={"required": "Select their role for this child",
                                              "invalid_choice": "Select a role from the list"})
 
@@ -174,12 +176,12 @@ class TeamLinkForm(GovForm):
         # logins; except designated teachers at the child's current school, whichever LA registered
         # them (children go to school out of area, and the child's LA grants them access).
         user = User.objects.filter(email__iexact=email, local_authority=self.la).first()
-        if user is None and cleaned.get("role") == TeamRole.DESIGNATED_TEACHER and self.school is not None:
+        if user is None and cleaned.get("role") == Role.DESIGNATED_TEACHER and self.school is not None:
             user = User.objects.filter(email__iexact=email, role=Role.DESIGNATED_TEACHER,
                                        school=self.school).first()
         if user is None:
             where = f"a login in {self.la.name}"
-            if cleaned.get("role") == TeamRole.DESIGNATED_TEACHER and self.school is not None:
+            if cleaned.get("role") == Role.DESIGNATED_TEACHER and self.school is not None:
                 where += f" or a designated teacher's login at {self.school.name}"
             self.add_error("email", f"No one with {where} has this email address")
         else:

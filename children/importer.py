@@ -34,9 +34,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import LocalAuthority, Role, School, User
+from accounts.models import LocalAuthority, School, User
+from core.roles import Role
 
-from .models import YEAR_GROUP_CHOICES, CareEpisode, Child, SchoolPlacement, TeamMembership, TeamRole
+from .models import YEAR_GROUP_CHOICES, CareEpisode, Child, SchoolPlacement, TeamMembership
 from .policies import team_link_problem
 
 COLUMNS = [
@@ -211,7 +212,7 @@ def _load_existing(la: LocalAuthority, refs: list[str]) -> dict[str, Existing]:
         for placement in SchoolPlacement.objects.filter(child_id__in=children, ended_on__isnull=True):
             by_child[placement.child_id].placement = placement
         for link in TeamMembership.objects.filter(
-            child_id__in=children, ends_on__isnull=True, role__in=[TeamRole.SOCIAL_WORKER, TeamRole.CARER]
+            child_id__in=children, ends_on__isnull=True, role__in=[Role.SOCIAL_WORKER, Role.CARER]
         ).select_related("user"):
             by_child[link.child_id].links.append(link)
         for existing in by_child.values():
@@ -351,7 +352,7 @@ def _check_row(row: _Row, *, la: LocalAuthority, today: dt.date, existing: dict[
     elif sw_emails:
         social_worker = _user(row, "social_worker_email", sw_emails[0], users)
         if social_worker is not None:
-            problem = team_link_problem(la=la, user=social_worker, role=TeamRole.SOCIAL_WORKER)
+            problem = team_link_problem(la=la, user=social_worker, role=Role.SOCIAL_WORKER)
             if problem:
                 row.problem(f"social_worker_email: {problem}")
     dt_emails = _emails(row.text("designated_teacher_email"))
@@ -374,7 +375,7 @@ def _check_row(row: _Row, *, la: LocalAuthority, today: dt.date, existing: dict[
     for email in _emails(row.text("carer_emails")):
         carer = _user(row, "carer_emails", email, users)
         if carer is not None:
-            problem = team_link_problem(la=la, user=carer, role=TeamRole.CARER)
+            problem = team_link_problem(la=la, user=carer, role=Role.CARER)
             if problem:
                 row.problem(f"carer_emails: {problem}")
             else:

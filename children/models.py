@@ -11,6 +11,7 @@ from guardian.models import UserObjectPermissionBase
 
 from accounts.models import LocalAuthority, School
 from core.jobs import FileJob
+from core.roles import TEAM_ROLES, role_choices
 
 from .upn import validate_upn
 
@@ -202,20 +203,6 @@ class SchoolPlacement(models.Model):
         return self.ended_on is None
 
 
-class TeamRole(models.TextChoices):
-    SOCIAL_WORKER = "social_worker", "Social worker"
-    DESIGNATED_TEACHER = "designated_teacher", "Designated teacher"
-    CARER = "carer", "Carer"
-    YOUNG_PERSON = "young_person", "Young person"
-    VIRTUAL_SCHOOL = "virtual_school", "Virtual School officer"
-    IRO = "iro", "Independent reviewing officer"
-    PARENT = "parent", "Parent"
-    PERSONAL_ADVISER = "personal_adviser", "Post-16 personal adviser"
-
-
-READ_ONLY_TEAM_ROLES = frozenset({TeamRole.IRO, TeamRole.PARENT, TeamRole.PERSONAL_ADVISER})
-
-
 class TeamMembership(models.Model):
     """A person linked to a child in a role, from a date and until a date.
 
@@ -227,7 +214,7 @@ class TeamMembership(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_links")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="team")
-    role = models.CharField(max_length=20, choices=TeamRole.choices)
+    role = models.CharField(max_length=20, choices=role_choices(TEAM_ROLES))
     starts_on = models.DateField(default=timezone.localdate)
     ends_on = models.DateField(null=True, blank=True)
 

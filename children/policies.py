@@ -23,9 +23,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.roles import Role
 
-from .models import Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership, TeamRole
+from .models import Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership
 
 security_log = logging.getLogger("epep.security")
 
@@ -56,9 +57,9 @@ _RIGHTS: dict[str, frozenset[str]] = {
     Role.DESIGNATED_TEACHER: frozenset({Action.VIEW_PROFESSIONAL, Action.REQUEST_CONCERN_REVIEW}),
     Role.CARER: frozenset({Action.REQUEST_CONCERN_REVIEW}),
     Role.YOUNG_PERSON: frozenset(),
-    TeamRole.IRO: frozenset({Action.VIEW_PROFESSIONAL}),
-    TeamRole.PERSONAL_ADVISER: frozenset({Action.VIEW_PROFESSIONAL}),
-    TeamRole.PARENT: frozenset(),
+    Role.IRO: frozenset({Action.VIEW_PROFESSIONAL}),
+    Role.PERSONAL_ADVISER: frozenset({Action.VIEW_PROFESSIONAL}),
+    Role.PARENT: frozenset(),
 }
 
 
@@ -167,14 +168,14 @@ def require_retention_admin(user: User) -> None:
 # Which kind of login may hold which role in a child's team. A carer linked as a social
 # worker would gain the professional-only fields, so a mismatch is refused.
 TEAM_ROLE_USER_ROLES: dict[str, frozenset[str]] = {
-    TeamRole.SOCIAL_WORKER: frozenset({Role.SOCIAL_WORKER}),
-    TeamRole.DESIGNATED_TEACHER: frozenset({Role.DESIGNATED_TEACHER}),
-    TeamRole.CARER: frozenset({Role.CARER}),
-    TeamRole.YOUNG_PERSON: frozenset({Role.YOUNG_PERSON}),
-    TeamRole.VIRTUAL_SCHOOL: frozenset({Role.VIRTUAL_SCHOOL}),
-    TeamRole.IRO: frozenset({Role.OTHER, Role.SOCIAL_WORKER}),
-    TeamRole.PERSONAL_ADVISER: frozenset({Role.OTHER, Role.SOCIAL_WORKER}),
-    TeamRole.PARENT: frozenset({Role.OTHER}),
+    Role.SOCIAL_WORKER: frozenset({Role.SOCIAL_WORKER}),
+    Role.DESIGNATED_TEACHER: frozenset({Role.DESIGNATED_TEACHER}),
+    Role.CARER: frozenset({Role.CARER}),
+    Role.YOUNG_PERSON: frozenset({Role.YOUNG_PERSON}),
+    Role.VIRTUAL_SCHOOL: frozenset({Role.VIRTUAL_SCHOOL}),
+    Role.IRO: frozenset({Role.OTHER, Role.SOCIAL_WORKER}),
+    Role.PERSONAL_ADVISER: frozenset({Role.OTHER, Role.SOCIAL_WORKER}),
+    Role.PARENT: frozenset({Role.OTHER}),
 }
 
 
@@ -189,13 +190,13 @@ def team_link_problem(*, la, user: User, role: str, child: Child | None = None) 
         return "Select a role from the list"
     if not user.is_active:
         return f"{user.email}'s login is switched off"
-    if user.role == Role.DESIGNATED_TEACHER and role != TeamRole.DESIGNATED_TEACHER:
-        return (f"Designated teachers are not linked as {TeamRole(role).label.lower()}: select the role "
+    if user.role == Role.DESIGNATED_TEACHER and role != Role.DESIGNATED_TEACHER:
+        return (f"Designated teachers are not linked as {Role(role).label.lower()}: select the role "
                 f"designated teacher")
     if user.role not in TEAM_ROLE_USER_ROLES[role]:
         return (f"{user.email} has the role {user.get_role_display()}, so they cannot be linked as "
-                f"{TeamRole(role).label.lower()}")
-    if role == TeamRole.DESIGNATED_TEACHER:
+                f"{Role(role).label.lower()}")
+    if role == Role.DESIGNATED_TEACHER:
         at_school = child is not None and user.school_id is not None and SchoolPlacement.objects.filter(
             child=child, school_id=user.school_id, ended_on__isnull=True).exists()
         if not at_school:

@@ -10,8 +10,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import School, User
 from core.models import AuditEvent
+from core.roles import TEAM_ROLES, Role, role_choices
 
-from .models import YEAR_GROUP_CHOICES, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership, TeamRole
+from .models import YEAR_GROUP_CHOICES, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership
 from .policies import VIEW_PERMISSION, children_visible_to
 
 
@@ -37,7 +38,7 @@ def children_for_user(
     if year_group is not None:
         qs = qs.filter(placements__year_group=year_group, placements__ended_on__isnull=True)
     if social_worker_id:
-        qs = qs.filter(team__user_id=social_worker_id, team__role=TeamRole.SOCIAL_WORKER,
+        qs = qs.filter(team__user_id=social_worker_id, team__role=Role.SOCIAL_WORKER,
                        team__ends_on__isnull=True)
     return qs.select_related("local_authority").prefetch_related(
         Prefetch(
@@ -48,7 +49,7 @@ def children_for_user(
         Prefetch(
             "team",
             queryset=TeamMembership.objects.filter(
-                role=TeamRole.SOCIAL_WORKER, ends_on__isnull=True
+                role=Role.SOCIAL_WORKER, ends_on__isnull=True
             ).select_related("user"),
             to_attr="social_workers",
         ),
@@ -145,7 +146,7 @@ class AuditRow:
 
 _CHOICE_LABELS: dict[str, dict] = {
     "year_group": dict(YEAR_GROUP_CHOICES),
-    "role": dict(TeamRole.choices),
+    "role": dict(role_choices(TEAM_ROLES)),
     "gender": dict(Child.Gender.choices),
     "legal_status": dict(Child.LegalStatus.choices),
 }

@@ -18,22 +18,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import LocalAuthority, Role, School, User
+from accounts.models import LocalAuthority, School, User
 from core.audit import Verb, audit_record, diff, snapshot
 from core.models import AuditEvent
 from core.request_context import current_request_id
+from core.roles import Role
 from core.text_limits import require_text_limits
 
 from .importer import ImportResult, RowError, RowPlan, check_file
-from .models import (
-    AccessRequest,
-    CareEpisode,
-    Child,
-    ChildUserObjectPermission,
-    SchoolPlacement,
-    TeamMembership,
-    TeamRole,
-)
+from .models import AccessRequest, CareEpisode, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership
 from .policies import VIEW_PERMISSION, team_link_problem
 
 CHILD_FIELDS = (
@@ -254,7 +247,7 @@ def _designated_teachers_follow(*, child: Child, placement: SchoolPlacement | No
     The changes, for the placement's one audit event (nothing when nothing changed)."""
     keep_school_id = placement.school_id if placement is not None else None
     unlinked = []
-    for link in TeamMembership.objects.filter(child=child, role=TeamRole.DESIGNATED_TEACHER,
+    for link in TeamMembership.objects.filter(child=child, role=Role.DESIGNATED_TEACHER,
                                               ends_on__isnull=True).select_related("user"):
         if keep_school_id is None or link.user.school_id != keep_school_id:
             _end_link(link)
@@ -263,7 +256,7 @@ def _designated_teachers_follow(*, child: Child, placement: SchoolPlacement | No
     if placement is not None:
         for teacher in _designated_teachers_registered_by(la_id=child.local_authority_id,
                                                           school_id=placement.school_id):
-            if _link(child=child, user=teacher, role=TeamRole.DESIGNATED_TEACHER,
+            if _link(child=child, user=teacher, role=Role.DESIGNATED_TEACHER,
                      starts_on=_dt_link_start(placement)) is not None:
                 linked.append(teacher.pk)
     changes = {}
@@ -289,7 +282,7 @@ def designated_teacher_registered(*, actor: User | None, user: User) -> dict:
                                                  child__local_authority_id=user.local_authority_id)
                   .select_related("child__local_authority").order_by("child_id"))
     linked = [p.child_id for p in placements
-              if _link(child=p.child, user=user, role=TeamRole.DESIGNATED_TEACHER,
+              if _link(child=p.child, user=user, role=Role.DESIGNATED_TEACHER,
                        starts_on=_dt_link_start(p)) is not None]
     return {"linked_children": [None, linked]} if linked else {}
 
@@ -330,13 +323,13 @@ def access_request_approve(*, actor: User, access_request: AccessRequest, child:
     if child.local_authority_id != access_request.local_authority_id:
         raise ValidationError({"child": "Select one of your local authority's children"})
     _decide(access_request, actor, AccessRequest.Status.APPROVED, child)
-    link = _link(child=child, user=access_request.requester, role=TeamRole.DESIGNATED_TEACHER)
+    link = _link(child=child, user=access_request.requester, role=Role.DESIGNATED_TEACHER)
     if link is None:
         link = TeamMembership.objects.get(user=access_request.requester, child=child,
-                                          role=TeamRole.DESIGNATED_TEACHER, ends_on__isnull=True)
+                                          role=Role.DESIGNATED_TEACHER, ends_on__isnull=True)
     audit_record(actor=actor, verb=Verb.APPROVED, obj=access_request, child_id=child.pk,
                  changes={"status": ["pending", "approved"], "user": [None, access_request.requester_id],
-                          "role": [None, TeamRole.DESIGNATED_TEACHER], "link": [None, link.pk]})
+                          "role": [None, Role.DESIGNATED_TEACHER], "link": [None, link.pk]})
     return link
 
 
@@ -376,7 +369,7 @@ def _link(*, child: Child, user: User, role: str, starts_on: dt.date | None = No
     problem = team_link_problem(la=child.local_authority, user=user, role=role, child=child)
     if problem:
         raise ValidationError({"user": problem})
-    if role == TeamRole.YOUNG_PERSON and child.team.filter(role=TeamRole.YOUNG_PERSON,
+    if role == Role.YOUNG_PERSON and child.team.filter(role=Role.YOUNG_PERSON,
                                                            ends_on__isnull=True).exists():
         raise ValidationError({"user": "This child already has a young person's login linked: unlink it first"})
     link = TeamMembership(user=user, child=child, role=role, starts_on=starts_on or timezone.localdate())
@@ -503,8 +496,8 @@ def _import_new(actor: User | None, la: LocalAuthority, plans: list[RowPlan], re
         if plan.school is not None:
             placements.append(SchoolPlacement(child=child, school=plan.school, year_group=plan.year_group,
                                               started_on=plan.school_started_on))
-        people = [(plan.social_worker, TeamRole.SOCIAL_WORKER)] if plan.social_worker else []
-        people += [(carer, TeamRole.CARER) for carer in plan.carers]
+        people = [(plan.social_worker, Role.SOCIAL_WORKER)] if plan.social_worker else []
+        people += [(carer, Role.CARER) for carer in plan.carers]
         for user, role in people:
             links.append(TeamMembership(user=user, child=child, role=role, starts_on=today))
             grants[(user.pk, child.pk)] = ChildUserObjectPermission(user=user, content_object=child,
@@ -519,7 +512,7 @@ def _import_new(actor: User | None, la: LocalAuthority, plans: list[RowPlan], re
     for placement in placements:
         for teacher in teachers.get(placement.school_id, []):
             dt_links.append(TeamMembership(user=teacher, child=placement.child,
-                                           role=TeamRole.DESIGNATED_TEACHER, starts_on=_dt_link_start(placement)))
+                                           role=Role.DESIGNATED_TEACHER, starts_on=_dt_link_start(placement)))
             grants[(teacher.pk, placement.child.pk)] = ChildUserObjectPermission(
                 user=teacher, content_object=placement.child, permission=permission)
     CareEpisode.objects.bulk_create(episodes, batch_size=BATCH)
@@ -602,8 +595,8 @@ def _import_changes(actor: User | None, plan: RowPlan, result: ImportResult, bul
             current.year_group = plan.year_group
             result.placements_updated += 1
             touched = True
-    for role, wanted in ((TeamRole.SOCIAL_WORKER, [plan.social_worker] if plan.social_worker else []),
-                         (TeamRole.CARER, plan.carers)):
+    for role, wanted in ((Role.SOCIAL_WORKER, [plan.social_worker] if plan.social_worker else []),
+                         (Role.CARER, plan.carers)):
         if not wanted:
             continue  # a blank cell leaves the links as they are
         linked = [link for link in stored.links if link.role == role]

@@ -12,7 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Role, School, User
+from accounts.models import School, User
+from core.roles import Role
 
 from . import selectors, services
 from .forms import (

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from children.models import Child
+from core.calendar import academic_year_label, academic_year_start
 
 from . import services
 from .models import ConcernRequest, DeadlineSettings, TermDates
@@ -29,16 +30,12 @@ EXAMPLE_TERM_DATES = """\
 """
 
 
-def academic_year(first_year: int) -> str:
-    return f"{first_year}/{(first_year + 1) % 100:02d}"
-
-
 def _shifted(line: str, years: int) -> str:
     """A row moved by whole weeks close to ``years`` years, so terms still start on the same weekday."""
     year, term, *dates = line.split(",")
     shift = dt.timedelta(weeks=round(years * 365.25 / 7))
     moved = [(dt.date.fromisoformat(d) + shift).isoformat() for d in dates]
-    return ",".join([academic_year(int(year[:4]) + years), term, *moved])
+    return ",".join([academic_year_label(int(year[:4]) + years), term, *moved])
 
 
 def term_dates_csv(first_years: list[int]) -> str:
@@ -48,21 +45,21 @@ def term_dates_csv(first_years: list[int]) -> str:
         rows[line.split(",")[0]].append(line)
     out = [HEADER]
     for first in first_years:
-        wanted = academic_year(first)
+        wanted = academic_year_label(first)
         if wanted in rows:
             out.extend(rows[wanted])
         else:
             base = 2027 if first > 2027 else 2025
-            out.extend(_shifted(line, first - base) for line in rows[academic_year(base)])
+            out.extend(_shifted(line, first - base) for line in rows[academic_year_label(base)])
     return "\n".join(out) + "\n"
 
 
 def seed(la, schools, people: dict[str, User]) -> None:
     today = timezone.localdate()
-    first = today.year if today.month >= 9 else today.year - 1
+    first = academic_year_start(today)
     wanted = [first, first + 1]
     loaded = set(TermDates.objects.filter(local_authority=la).values_list("academic_year", flat=True))
-    missing = [year for year in wanted if academic_year(year) not in loaded]
+    missing = [year for year in wanted if academic_year_label(year) not in loaded]
     if missing:
         services.term_dates_import(actor=None, local_authority=la, text=term_dates_csv(missing))
     # Brook Lane Primary "requires improvement": the demo LA asks for half-termly PEPs there.

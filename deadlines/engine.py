@@ -1,6 +1,6 @@
 """The deadline engine: every child's current PEP deadlines, in a fixed number of queries.
 
-The rules (issue 6; the arithmetic is in peps/deadlines.py):
+The rules (issue 6; the arithmetic is in core/calendar.py):
 
 - initial: 20 working days (or school days, per LA) after the day the child entered
   care, that day not counted; met by a meeting of an *initial* PEP held from that day
@@ -32,8 +32,11 @@ under school age not in a setting, have no deadlines.
 later, or never met with no meeting at all since entering care; changes of school that
 started this term or in the last 20 working days; this term's review(s); concern
 requests made this term or still without a meeting; QA of PEPs still waiting for it or
-met this term. The current term is the one containing today or, in a holiday, the term
-that has just ended; without term dates, scope starts 13 weeks ago.
+met this term. The current term is the LA's loaded term that today belongs to by
+core.calendar (a holiday day belongs to the term the default pattern gives it: Christmas
+and the summer holiday to the term just ended, 1 September and April's Easter days to the
+term about to start); if the LA has not loaded that term, or has loaded no term dates,
+there is no current term and scope starts 13 weeks ago.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ from django.utils import timezone
 
 from accounts.models import School
 from children.models import CareEpisode, SchoolPlacement
-from peps import deadlines
+from core import calendar as school_calendar
 from peps.models import Pep
 
 from .models import ConcernRequest, DayOff, DeadlineSettings, TermDates
@@ -63,9 +66,6 @@ SHORT_DAYS = 10  # concern review and quality assurance
 DUE_SOON_DAYS = 10
 NO_CALENDAR_SCOPE = dt.timedelta(weeks=13)
 DEEP_LOOKBACK = dt.timedelta(days=150)
-# A holiday longer than this after the last loaded term means the LA has not loaded its
-# next term yet: there is no current term rather than a stale one.
-MAX_HOLIDAY = dt.timedelta(days=60)
 RI_RATINGS = frozenset({School.Ofsted.REQUIRES_IMPROVEMENT, School.Ofsted.INADEQUATE})
 STAFFORDSHIRE_POST16 = frozenset({(12, "autumn"), (12, "summer"), (13, "spring")})
 
@@ -149,33 +149,28 @@ class Deadline:
 
 @dataclass(frozen=True, slots=True)
 class LaRules:
-    calendar: deadlines.SchoolCalendar
+    calendar: school_calendar.SchoolCalendar
     count_school_days: bool
     half_termly_for_ri_schools: bool
     post16_pattern: str
-    current_term: deadlines.Term | None
+    current_term: school_calendar.Term | None
     scope_start: dt.date
     change_of_school_cutoff: dt.date
 
 
-def _current_term(calendar: deadlines.SchoolCalendar, today: dt.date) -> deadlines.Term | None:
-    term = calendar.term_on(today)
-    if term is not None:
-        return term
-    ended = [t for t in calendar if t.ends_on < today]
-    if ended and today - ended[-1].ends_on <= MAX_HOLIDAY:
-        return ended[-1]
-    return None
+def _current_term(calendar: school_calendar.SchoolCalendar, today: dt.date) -> school_calendar.Term | None:
+    """The loaded term today belongs to (core.calendar), or None when the LA has not loaded it."""
+    return school_calendar.loaded_term(school_calendar.term_containing(today, calendar), calendar)
 
 
 def _load_rules(today: dt.date, la_filter: Q) -> dict[int, LaRules]:
     """Three queries: every LA's term dates, days off and deadline settings."""
-    terms: dict[int, list[deadlines.Term]] = defaultdict(list)
+    terms: dict[int, list[school_calendar.Term]] = defaultdict(list)
     for pk, la_id, *fields in TermDates.objects.filter(la_filter).order_by("starts_on").values_list(
             "pk", "local_authority_id", "academic_year", "term", "starts_on", "ends_on", "half_term_starts_on",
             "half_term_ends_on"):
         try:
-            terms[la_id].append(deadlines.Term(*fields))
+            terms[la_id].append(school_calendar.Term(*fields))
         except ValueError:
             log.warning("impossible term dates ignored", extra={"event": "term_dates_invalid", "object_id": pk})
     days_off: dict[int, list[dt.date]] = defaultdict(list)
@@ -184,16 +179,16 @@ def _load_rules(today: dt.date, la_filter: Q) -> dict[int, LaRules]:
     settings_by_la = {s.local_authority_id: s for s in DeadlineSettings.objects.filter(la_filter)}
     la_ids = set(terms) | set(settings_by_la)
     defaults = DeadlineSettings()
-    cutoff_20 = deadlines.subtract_working_days(today, RULE_DAYS)
+    cutoff_20 = school_calendar.subtract_working_days(today, RULE_DAYS)
     rules = {}
     for la_id in la_ids:
         try:
-            calendar = deadlines.SchoolCalendar(terms.get(la_id, []), days_off.get(la_id, ()))
+            calendar = school_calendar.SchoolCalendar(terms.get(la_id, []), days_off.get(la_id, ()))
         except ValueError:
             log.warning("overlapping term dates ignored", extra={"event": "term_dates_overlap", "object_id": la_id})
-            calendar = deadlines.SchoolCalendar([])
+            calendar = school_calendar.SchoolCalendar([])
         rules[la_id] = _rules_for(calendar, settings_by_la.get(la_id, defaults), today, cutoff_20)
-    rules[0] = _rules_for(deadlines.SchoolCalendar([]), defaults, today, cutoff_20)  # LAs with neither
+    rules[0] = _rules_for(school_calendar.SchoolCalendar([]), defaults, today, cutoff_20)  # LAs with neither
     return rules
 
 
@@ -232,7 +227,7 @@ class _Counter:
     def working(self, start: dt.date, n: int) -> dt.date:
         key = (start, n)
         if key not in self._working:
-            self._working[key] = deadlines.add_working_days(start, n)
+            self._working[key] = school_calendar.add_working_days(start, n)
         return self._working[key]
 
     def rule_days(self, start: dt.date, rules: LaRules) -> dt.date:
@@ -241,7 +236,7 @@ class _Counter:
         key = (id(rules), start, RULE_DAYS)
         if key not in self._school:
             try:
-                self._school[key] = deadlines.add_school_days(start, RULE_DAYS, rules.calendar)
+                self._school[key] = school_calendar.add_school_days(start, RULE_DAYS, rules.calendar)
             except ValueError:
                 # The LA's term dates run out: working days give the earlier (safer) date.
                 self._school[key] = self.working(start, RULE_DAYS)
@@ -253,7 +248,7 @@ class _Counter:
         if self.today > due_on:
             return Status.OVERDUE
         if due_on not in self._soon:
-            self._soon[due_on] = deadlines.working_days_between(self.today, due_on) <= DUE_SOON_DAYS
+            self._soon[due_on] = school_calendar.working_days_between(self.today, due_on) <= DUE_SOON_DAYS
         return Status.DUE_SOON if self._soon[due_on] else Status.ON_TRACK
 
 
@@ -281,7 +276,7 @@ def _review_category(rules: LaRules, year_group: int, rating: str, term_name: st
     return Kind.TERMLY
 
 
-def _review_windows(category: str, term: deadlines.Term) -> list[tuple[str, dt.date, dt.date, str, str]]:
+def _review_windows(category: str, term: school_calendar.Term) -> list[tuple[str, dt.date, dt.date, str, str]]:
     """(kind, window start, due date, key part, detail) of each review due this term."""
     ident = f"{term.academic_year}:{term.name}"
     label = f"{term.name} term {term.academic_year}"
@@ -306,7 +301,7 @@ def _first(peps: list[tuple], kind: str, since: dt.date) -> dt.date | None:
 def _last_working_day(d: dt.date) -> dt.date:
     """``d`` or the working day before it: the first half of a term "ends" on the Sunday
     before half-term, but the meeting has to be held by the Friday."""
-    while not deadlines.is_working_day(d):
+    while not school_calendar.is_working_day(d):
         d -= dt.timedelta(days=1)
     return d
 

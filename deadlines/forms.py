@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from core import calendar as school_calendar
 from core.forms import GovDateField, GovForm, GovModelForm
-from peps import deadlines
 
 from .models import DeadlineSettings, TermDates
 
@@ -34,7 +34,7 @@ class TermDatesForm(GovModelForm):
         names = ("academic_year", "term", "starts_on", "ends_on", "half_term_starts_on", "half_term_ends_on")
         if all(data.get(n) for n in names):
             try:
-                deadlines.Term(*(data[n] for n in names))
+                school_calendar.Term(*(data[n] for n in names))
             except ValueError as exc:
                 raise forms.ValidationError(str(exc)[:1].upper() + str(exc)[1:]) from exc
         return data

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import LocalAuthority
 from children.models import Child
-from peps import deadlines
+from core import calendar as school_calendar
 from peps.models import Term as TermName
 
 
@@ -34,9 +34,9 @@ class TermDates(models.Model):
     def __str__(self) -> str:
         return f"{self.get_term_display()} term {self.academic_year}"
 
-    def as_term(self) -> deadlines.Term:
+    def as_term(self) -> school_calendar.Term:
         """The plain-Python term the deadline arithmetic works with (validates it too)."""
-        return deadlines.Term(self.academic_year, self.term, self.starts_on, self.ends_on,
+        return school_calendar.Term(self.academic_year, self.term, self.starts_on, self.ends_on,
                               self.half_term_starts_on, self.half_term_ends_on)
 
 

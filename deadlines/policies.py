@@ -7,7 +7,8 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.models import LocalAuthority, Role, User
+from accounts.models import LocalAuthority, User
+from core.roles import Role
 
 from .models import TermDates
 

@@ -7,11 +7,12 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import LocalAuthority, Role, User
+from accounts.models import LocalAuthority, User
 from children.models import Child
 from children.policies import children_visible_to
+from core import calendar as school_calendar
 from core.audit import cached_until_write
-from peps import deadlines
+from core.roles import Role
 
 from .engine import Deadline, compute_deadlines, record_deadlines
 from .models import DayOff, DeadlineSettings, TermDates
@@ -24,10 +25,10 @@ def term_dates_for(local_authority: LocalAuthority) -> QuerySet[TermDates]:
     return TermDates.objects.filter(local_authority=local_authority).order_by("starts_on")
 
 
-def calendar_for(local_authority: LocalAuthority) -> deadlines.SchoolCalendar:
+def calendar_for(local_authority: LocalAuthority) -> school_calendar.SchoolCalendar:
     """The LA's school calendar, INSET and closure days included (two queries)."""
     days_off = DayOff.objects.filter(local_authority=local_authority).values_list("day", flat=True)
-    return deadlines.SchoolCalendar((row.as_term() for row in term_dates_for(local_authority)), days_off)
+    return school_calendar.SchoolCalendar((row.as_term() for row in term_dates_for(local_authority)), days_off)
 
 
 def deadline_settings_for(local_authority: LocalAuthority) -> DeadlineSettings:

@@ -15,12 +15,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import LocalAuthority, Role, User
-from children.models import Child, ChildUserObjectPermission, TeamMembership, TeamRole
+from accounts.models import LocalAuthority, User
+from children.models import Child, ChildUserObjectPermission, TeamMembership
 from children.policies import VIEW_PERMISSION
+from core import calendar as school_calendar
 from core.audit import Verb, audit_record, diff, snapshot
+from core.roles import Role
 from core.text_limits import require_text_limits
-from peps import deadlines
 
 from .bulk import copy_insert
 from .engine import Deadline, Status, compute_deadlines
@@ -33,7 +34,7 @@ TERM_FIELDS = ("academic_year", "term", "starts_on", "ends_on", "half_term_start
 SETTINGS_FIELDS = ("count_school_days", "half_termly_for_ri_schools", "post16_pattern")
 # Team links whose people get the daily digest. Carers, young people and read-only members
 # are not sent it: organising the PEP meeting is the professionals' job.
-DIGEST_TEAM_ROLES = (TeamRole.SOCIAL_WORKER, TeamRole.DESIGNATED_TEACHER, TeamRole.VIRTUAL_SCHOOL)
+DIGEST_TEAM_ROLES = (Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL)
 # A digest lists at most this many deadlines per section and links to the rest.
 DIGEST_MAX_ITEMS = 100
 # Any constant: flag_overdue holds this PostgreSQL advisory lock for its transaction, so
@@ -46,7 +47,7 @@ FLAG_OVERDUE_LOCK = 6_062_026
 # --------------------------------------------------------------------------------------
 
 
-def _overlap_problems(local_authority: LocalAuthority, terms: list[deadlines.Term],
+def _overlap_problems(local_authority: LocalAuthority, terms: list[school_calendar.Term],
                       replacing: set[int] | None = None) -> list[str]:
     """Problems with the LA's calendar once ``terms`` are added to (or replace) its rows."""
     replacing = replacing or set()
@@ -66,22 +67,22 @@ def term_dates_import(*, actor: User | None, local_authority: LocalAuthority, te
     """Load an LA's term dates from CSV: every row or none (TermDatesError lists each problem).
 
     A term already loaded for the same academic year is replaced by the file's dates; the
-    file's INSET and closure days are added (peps.deadlines.parse_calendar_csv).
+    file's INSET and closure days are added (core.calendar.parse_calendar_csv).
     """
-    terms, days_off = deadlines.parse_calendar_csv(text)
+    terms, days_off = school_calendar.parse_calendar_csv(text)
     return calendar_import(actor=actor, local_authority=local_authority, terms=terms, days_off=days_off)
 
 
 @transaction.atomic
-def calendar_import(*, actor: User | None, local_authority: LocalAuthority, terms: list[deadlines.Term],
-                    days_off: list[deadlines.DayOffSpan] = ()) -> list[TermDates]:
+def calendar_import(*, actor: User | None, local_authority: LocalAuthority, terms: list[school_calendar.Term],
+                    days_off: list[school_calendar.DayOffSpan] = ()) -> list[TermDates]:
     """Load terms and INSET/closure days already read (from CSV or iCalendar): all or none.
 
     One audit event; none when the terms and days are exactly those already loaded.
     """
     problems = _overlap_problems(local_authority, terms)
     if problems:
-        raise deadlines.TermDatesError([(0, problem) for problem in problems])
+        raise school_calendar.TermDatesError([(0, problem) for problem in problems])
     saved, created, updated = [], 0, 0
     stored = {(r.academic_year, r.term): r for r in TermDates.objects.filter(local_authority=local_authority)}
     for term in terms:
@@ -174,7 +175,7 @@ def concern_request_create(*, actor: User, child: Child, reason: str,
                                             requested_on=requested_on or timezone.localdate())
     audit_record(actor=actor, verb=Verb.CREATED, obj=request, child_id=child.pk,
                  changes={"reason": [None, reason], "requested_on": [None, request.requested_on]})
-    due_on = deadlines.add_working_days(request.requested_on, 10)
+    due_on = school_calendar.add_working_days(request.requested_on, 10)
     link = settings.SITE_URL + reverse("child_detail", args=[child.pk])
     for officer in User.objects.filter(role=Role.VIRTUAL_SCHOOL, local_authority_id=child.local_authority_id,
                                        is_active=True).exclude(pk=actor.pk):

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from children.policies import Action, get_child_for
-from peps.deadlines import TermDatesError
+from core.calendar import TermDatesError
 
 from . import selectors, services
 from .engine import Status

@@ -12,31 +12,27 @@ from django.utils import timezone
 
 from accounts.models import LocalAuthority, School, User
 from children.models import Child
+from core.calendar import TERM_NAMES, academic_year_label, academic_year_start
 
 from . import services
 from .models import Attainment, Attendance, EetStatus, Exclusion, SchoolMove, SenStatus, add_months
 
-TERMS = ("autumn", "spring", "summer")
 # The sessions a term usually has (190 school days a year, two sessions a day).
 TERM_SESSIONS = {"autumn": 140, "spring": 120, "summer": 120}
 TERM_STARTS = {"autumn": (9, 4), "spring": (1, 6), "summer": (4, 22)}
 PROGRESS = ["below", "working_towards", "at", "above"]
 
 
-def _year_start(day: dt.date) -> int:
-    return day.year if day.month >= 9 else day.year - 1
-
-
 def _terms_so_far(today: dt.date, years: int = 3) -> list[tuple[str, str, dt.date]]:
     """(academic year, term, its first day) for the last `years` academic years, up to today's term."""
     rows = []
-    first = _year_start(today) - (years - 1)
-    for start in range(first, _year_start(today) + 1):
-        for term in TERMS:
+    first = academic_year_start(today) - (years - 1)
+    for start in range(first, academic_year_start(today) + 1):
+        for term in TERM_NAMES:
             month, day = TERM_STARTS[term]
             begins = dt.date(start if term == "autumn" else start + 1, month, day)
             if begins <= today:
-                rows.append((f"{start}/{(start + 1) % 100:02d}", term, begins))
+                rows.append((academic_year_label(start), term, begins))
     return rows
 
 
@@ -68,11 +64,11 @@ def _termly(rng, child, terms, start_level: int) -> None:
 
 def _key_stage_results(rng, child, year_group: int, today: dt.date) -> None:
     """Statutory assessments the child has already taken (at the end of a past year group)."""
-    start = _year_start(today)
+    start = academic_year_start(today)
 
     def year_of(past_year_group: int) -> str:
         y = start - (year_group - past_year_group) + 0
-        return f"{y}/{(y + 1) % 100:02d}"
+        return academic_year_label(y)
 
     def save(**fields) -> None:
         fields.setdefault("term", "summer")
@@ -170,7 +166,7 @@ def seed(la: LocalAuthority, schools: list[School], people: dict[str, User]) -> 
                                                 hours_per_week=Decimal("6"), starts_on=today - dt.timedelta(days=45),
                                                 ends_on=None)
         if year_group >= 12:
-            start = dt.date(_year_start(today) - (year_group - 12), 9, 1)
+            start = dt.date(academic_year_start(today) - (year_group - 12), 9, 1)
             # Year 13s started two Septembers ago; a Year 12's first term is still short.
             neet_from = min(start + dt.timedelta(days=120), start + (today - start) / 2)
             services.eet_status_save(actor=None, child=child, status=EetStatus.Status.EDUCATION, starts_on=start,

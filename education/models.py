@@ -34,14 +34,6 @@ class Term(models.TextChoices):
     SUMMER = "summer", "Summer"
 
 
-TERM_ORDER = {Term.AUTUMN: 0, Term.SPRING: 1, Term.SUMMER: 2}
-
-
-def term_key(academic_year: str, term: str) -> tuple[int, int]:
-    """Sortable (start year, term index) of a term."""
-    return int(academic_year[:4]), TERM_ORDER.get(term, 0)
-
-
 def _check_academic_year(value: str) -> None:
     try:
         academic_year_validator(value)

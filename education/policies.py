@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
-from accounts.models import Role, User
+from accounts.models import User
 from children.models import Child
 from children.policies import Action, get_child_for
+from core.roles import Role
 
 
 class Part:

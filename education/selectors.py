@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q
 
 from children.models import CareEpisode, Child, SchoolPlacement
+from core.calendar import academic_year_bounds, term_order
 
 from .models import (
     AlternativeProvision,
@@ -27,7 +28,6 @@ from .models import (
     add_months,
     percent_of,
     plain_number,
-    term_key,
 )
 
 
@@ -73,7 +73,7 @@ def education_record_of(child: Child) -> EducationRecord:
         year.possible += row.sessions_possible
         year.present += row.sessions_present
     for year in years.values():
-        year.rows.sort(key=lambda r: (term_key(r.academic_year, r.term), r.half_term))
+        year.rows.sort(key=lambda r: (term_order(r.academic_year, r.term), r.half_term))
     return EducationRecord(
         child=child,
         attendance_years=sorted(years.values(), key=lambda y: y.academic_year, reverse=True),
@@ -82,7 +82,7 @@ def education_record_of(child: Child) -> EducationRecord:
         alternative_provision=list(AlternativeProvision.objects.filter(child=child)),
         sen=list(SenStatus.objects.filter(child=child).select_related("maintaining_la")),
         attainment=sorted(Attainment.objects.filter(child=child),
-                          key=lambda a: (term_key(a.academic_year, a.term), a.assessment, a.subject), reverse=True),
+                          key=lambda a: (term_order(a.academic_year, a.term), a.assessment, a.subject), reverse=True),
         placements=list(SchoolPlacement.objects.filter(child=child).select_related("school", "move")
                         .order_by("-started_on")),
         eet=list(EetStatus.objects.filter(child=child)),
@@ -90,8 +90,7 @@ def education_record_of(child: Child) -> EducationRecord:
 
 
 def academic_year_window(academic_year: str) -> tuple[dt.date, dt.date]:
-    start = int(academic_year[:4])
-    return dt.date(start, 9, 1), dt.date(start + 1, 8, 31)
+    return academic_year_bounds(int(academic_year[:4]))
 
 
 @dataclass
@@ -117,12 +116,12 @@ class TermFigures:
 def term_figures(child: Child, academic_year: str, term: str, *, on: dt.date | None = None) -> TermFigures:
     """The record's figures for one term: five queries."""
     figures = TermFigures(academic_year, term)
-    upto = term_key(academic_year, term)
+    upto = term_order(academic_year, term)
     start, end = academic_year_window(academic_year)
     on = on or min(end, dt.date.today())
     possible = present = 0
     for row in Attendance.objects.filter(child=child, academic_year=academic_year):
-        if term_key(row.academic_year, row.term) <= upto:
+        if term_order(row.academic_year, row.term) <= upto:
             possible += row.sessions_possible
             present += row.sessions_present
         if row.term == term and row.half_term == Attendance.HalfTerm.WHOLE:
@@ -151,7 +150,7 @@ def term_figures(child: Child, academic_year: str, term: str, *, on: dt.date | N
     figures.sen_status = sen.status if sen else None
     latest: dict[str, tuple] = {}
     for a in Attainment.objects.filter(child=child, assessment=Attainment.Assessment.TERMLY).order_by("pk"):
-        key = term_key(a.academic_year, a.term)
+        key = term_order(a.academic_year, a.term)
         if key <= upto and (a.subject not in latest or key >= latest[a.subject][0]):
             latest[a.subject] = (key, a.result)
     figures.termly = {subject: result for subject, (_k, result) in latest.items()}

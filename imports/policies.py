@@ -14,7 +14,8 @@ from typing import NoReturn
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.models import LocalAuthority, Role, User
+from accounts.models import LocalAuthority, User
+from core.roles import Role
 
 from .models import Ssda903Import
 

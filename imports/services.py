@@ -513,8 +513,8 @@ def term_dates_file_import(*, actor: User | None, local_authority: LocalAuthorit
     Writes through deadlines.services.calendar_import (one audit event, none when
     nothing changed). TermDatesError lists every problem.
     """
+    from core import calendar as school_calendar
     from deadlines.services import calendar_import
-    from peps import deadlines
 
     from .readers import decode
     from .termdates import parse_ics
@@ -522,7 +522,7 @@ def term_dates_file_import(*, actor: User | None, local_authority: LocalAuthorit
     if filename.lower().endswith((".ics", ".ical")) or data.lstrip().startswith(b"BEGIN:VCALENDAR"):
         terms, days_off = parse_ics(data)
     else:
-        terms, days_off = deadlines.parse_calendar_csv(decode(data))
+        terms, days_off = school_calendar.parse_calendar_csv(decode(data))
     saved = calendar_import(actor=actor, local_authority=local_authority, terms=terms, days_off=days_off)
     return saved, days_off
 

@@ -1,4 +1,4 @@
-"""Term dates as councils publish them: the CSV (peps.deadlines.parse_calendar_csv reads it)
+"""Term dates as councils publish them: the CSV (core.calendar.parse_calendar_csv reads it)
 and an iCalendar (.ics) file.
 
 In an .ics file each all-day event is read by its summary:
@@ -22,7 +22,7 @@ import re
 
 import icalendar
 
-from peps.deadlines import TERM_NAMES, DayOffSpan, Term, TermDatesError
+from core.calendar import TERM_NAMES, DayOffSpan, Term, TermDatesError
 
 TEMPLATE_CSV = (
     "academic_year,term,starts_on,ends_on,half_term_starts_on,half_term_ends_on,description\r\n"

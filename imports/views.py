@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from peps.deadlines import TermDatesError
+from core.calendar import TermDatesError
 
 from . import policies, services
 from .attendance import TEMPLATE_CSV as ATTENDANCE_TEMPLATE

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from accounts.models import Role, School, User
+from accounts.models import School, User
+from core.roles import Role
 from peps.models import Pep
 
 from .models import Invitee, Meeting

@@ -11,13 +11,17 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
 
 from core.forms import GovDateField, GovForm
+from core.roles import CHAIR_ROLES, Role, role_choices
 
-from .models import ChairRole, Invitee, Meeting
+from .models import Invitee, Meeting
 
 LONDON = ZoneInfo("Europe/London")
 
 DURATION_CHOICES = [(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1 hour 30 minutes"),
                     (120, "2 hours")]
+
+# How the settings page words who chairs (core.roles.CHAIR_ROLES).
+CHAIR_LABELS = {Role.DESIGNATED_TEACHER: "The designated teacher", Role.VIRTUAL_SCHOOL: "A Virtual School officer"}
 
 OTHER_ROLE_CHOICES = [
     ("", "Select a role"),
@@ -217,7 +221,7 @@ class RecordForm(GovForm):
 
 class MeetingSettingsForm(GovForm):
     chair_role = forms.ChoiceField(label="Who chairs PEP meetings in your local authority?",
-                                   choices=ChairRole.choices, widget=forms.RadioSelect,
+                                   choices=role_choices(CHAIR_ROLES, CHAIR_LABELS), widget=forms.RadioSelect,
                                    error_messages={"required": "Select who chairs PEP meetings"})
 
     def __init__(self, *args, **kwargs):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from children.policies import children_visible_to
+from core.roles import Role
 
 from .models import Meeting
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import LocalAuthority
+from core.roles import CHAIR_ROLES, Role, role_choices
 from peps.models import Pep
 
 
@@ -18,17 +19,12 @@ def new_uid() -> str:
     return f"{uuid.uuid4().hex}@epep"
 
 
-class ChairRole(models.TextChoices):
-    DESIGNATED_TEACHER = "designated_teacher", "The designated teacher"
-    VIRTUAL_SCHOOL = "virtual_school", "A Virtual School officer"
-
-
 class MeetingSettings(models.Model):
     """How one LA runs PEP meetings. An LA without a row uses the defaults (the DT chairs)."""
 
     local_authority = models.OneToOneField(LocalAuthority, on_delete=models.CASCADE,
                                            related_name="meeting_settings")
-    chair_role = models.CharField(max_length=20, choices=ChairRole.choices, default=ChairRole.DESIGNATED_TEACHER)
+    chair_role = models.CharField(max_length=20, choices=role_choices(CHAIR_ROLES), default=Role.DESIGNATED_TEACHER)
 
     class Meta:
         verbose_name_plural = "meeting settings"

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.models import LocalAuthority, Role, User
+from accounts.models import LocalAuthority, User
+from core.roles import Role
 from peps.policies import PepAccess, get_pep_for
 
 from .models import Meeting

@@ -20,17 +20,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts.models import Role, User
-from children.models import TeamMembership, TeamRole
+from accounts.models import User
+from children.models import TeamMembership
 from children.policies import relationship
+from core import calendar as school_calendar
 from core.audit import Verb, audit_record, diff, snapshot
 from core.refusals import Refused
+from core.roles import CHAIR_ROLES, Role
 from core.text_limits import require_text_limits
+from deadlines.selectors import calendar_for
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
 
-from . import ical, terms
-from .models import ChairRole, Invitee, Meeting, MeetingSettings
+from . import ical
+from .models import Invitee, Meeting, MeetingSettings
 
 MEETING_FIELDS = ("starts_at", "duration_minutes", "format", "location", "chair", "status", "sequence")
 RECORD_FIELDS = ("status", "held_on", "child_participation", "going_well", "difficulties", "support_in_place",
@@ -62,11 +65,11 @@ def chair_candidates(pep: Pep) -> QuerySet[User]:
     """Who may chair this PEP's meeting, by the LA's setting: the school's designated
     teachers, or the LA's Virtual School officers."""
     active = User.objects.filter(is_active=True).order_by("full_name", "pk")
-    if settings_for(pep.child.local_authority).chair_role == ChairRole.VIRTUAL_SCHOOL:
+    if settings_for(pep.child.local_authority).chair_role == Role.VIRTUAL_SCHOOL:
         return active.filter(role=Role.VIRTUAL_SCHOOL, local_authority_id=pep.child.local_authority_id)
     # The designated teachers the child's LA linked to the child (children.policies decides
     # who they are; a teacher at the same school whom the LA did not link is not one).
-    linked = TeamMembership.objects.filter(child_id=pep.child_id, role=TeamRole.DESIGNATED_TEACHER,
+    linked = TeamMembership.objects.filter(child_id=pep.child_id, role=Role.DESIGNATED_TEACHER,
                                            ends_on__isnull=True, starts_on__lte=timezone.localdate())
     return active.filter(role=Role.DESIGNATED_TEACHER, team_links__in=linked).distinct()
 
@@ -287,7 +290,7 @@ def check_next_meeting(pep: Pep, held_on: dt.date, next_meeting_on: dt.date | No
         raise ValidationError({"next_meeting_on": "The next PEP meeting must be after this one"})
     if pep.kind == Pep.Kind.CONCERN:
         return
-    term = terms.next_term(pep.child.local_authority, held_on)
+    term = school_calendar.next_term(held_on, calendar_for(pep.child.local_authority))
     if next_meeting_on not in term:
         raise ValidationError({"next_meeting_on": (
             f"The next PEP meeting must be in the next term (the {term.label}, "
@@ -365,7 +368,7 @@ def meeting_record(*, actor: User | None, meeting: Meeting, held_on: dt.date, ch
 
 @transaction.atomic
 def meeting_settings_set(*, actor: User, local_authority, chair_role: str) -> MeetingSettings:
-    if chair_role not in ChairRole.values:
+    if chair_role not in CHAIR_ROLES:
         raise ValidationError({"chair_role": "Select who chairs PEP meetings"})
     row, _created = MeetingSettings.objects.select_for_update().get_or_create(local_authority=local_authority)
     before = snapshot(row, ("chair_role",))

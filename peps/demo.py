@@ -15,12 +15,11 @@ from django.utils import timezone
 from accounts.models import School, User
 from children.models import Child, Phase
 from children.policies import relationship
+from core.calendar import TermRef
 
 from . import record_link, services
 from . import sections as defs
 from .models import Pep, Section, Term
-
-TERMS = [Term.AUTUMN, Term.SPRING, Term.SUMMER]
 
 
 def sample_answers(phase: str, letter: str, *, year_group: int | None = None) -> dict[str, str]:
@@ -98,14 +97,8 @@ def sample_answers(phase: str, letter: str, *, year_group: int | None = None) ->
 
 
 def _academic_term_back(year: str, term: str, steps: int) -> tuple[str, str]:
-    start = int(year[:4])
-    index = TERMS.index(term)
-    for _ in range(steps):
-        index -= 1
-        if index < 0:
-            index = 2
-            start -= 1
-    return f"{start}/{(start + 1) % 100:02d}", TERMS[index]
+    back = TermRef.of(year, term).shifted(-steps)
+    return back.academic_year, Term(back.term)
 
 
 def _editor_for(section: Section, child: Child, people: list[User]) -> User | None:

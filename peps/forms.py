@@ -6,8 +6,9 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
 from core.forms import GovForm
+from core.roles import EDITOR_ROLES, role_choices
 
-from .models import EditorRole, Pep, SectionConfig, SupportingDocument
+from .models import Pep, SectionConfig, SupportingDocument
 
 
 class PepStartForm(GovForm):
@@ -123,7 +124,7 @@ class SectionConfigForm(GovForm):
                 error_messages={"required": f"Enter a title for section {letter}"},
             )
             self.fields[f"editors_{letter}"] = forms.MultipleChoiceField(
-                label=f"Who edits section {letter}", choices=EditorRole.choices, required=False,
+                label=f"Who edits section {letter}", choices=role_choices(EDITOR_ROLES), required=False,
                 widget=forms.CheckboxSelectMultiple, initial=list(cfg.editor_roles),
             )
             blocks.append(Fieldset(

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.db import connection
 
-from accounts.models import Role, User
+from accounts.models import User
 from children.policies import children_visible_to
+from core.roles import EDITOR_ROLES, Role
 
 from .models import Pep, Section
 from .policies import can_configure_sections
 
 # The editor role a person has by their own role (the team link gives the same word).
-_EDITOR_ROLE = {Role.SOCIAL_WORKER: "social_worker", Role.DESIGNATED_TEACHER: "designated_teacher",
-                Role.CARER: "carer", Role.YOUNG_PERSON: "young_person", Role.VIRTUAL_SCHOOL: "virtual_school"}
+_EDITOR_ROLE = {role: role.value for role in EDITOR_ROLES}
 
 
 def sections_waiting_for(user: User, limit: int = 10) -> list[Section]:

@@ -16,16 +16,6 @@ class Term(models.TextChoices):
     SUMMER = "summer", "Summer"
 
 
-class EditorRole(models.TextChoices):
-    """Who may be given a section to edit (the LA's configuration chooses among these)."""
-
-    SOCIAL_WORKER = "social_worker", "Social worker"
-    DESIGNATED_TEACHER = "designated_teacher", "Designated teacher"
-    CARER = "carer", "Carer"
-    YOUNG_PERSON = "young_person", "Young person"
-    VIRTUAL_SCHOOL = "virtual_school", "Virtual School officer"
-
-
 class SectionConfig(models.Model):
     """Per LA and phase: which sections a PEP has, their titles, and who edits each.
 

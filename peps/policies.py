@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.models import Role, User
+from accounts.models import User
 from children.policies import relationship
+from core.roles import Role
 
 from .models import Pep, Section
 
@@ -41,7 +42,7 @@ class PepAction:
 _DT_VS = frozenset({Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL})
 _PROFESSIONALS = frozenset({Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL})
 # Who sees professional-only fields of a PEP (everyone but carers, the young person and parents).
-PROFESSIONAL_RELATIONSHIPS = frozenset({*_PROFESSIONALS, Role.LA_ADMIN, "iro", "personal_adviser"})
+PROFESSIONAL_RELATIONSHIPS = frozenset({*_PROFESSIONALS, Role.LA_ADMIN, Role.IRO, Role.PERSONAL_ADVISER})
 # Who may start a PEP (the social worker starts it as part of the care plan; the school and
 # the Virtual School may too, e.g. after a change of school or for a concern review).
 START_RELATIONSHIPS = frozenset({Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL})
@@ -65,9 +66,9 @@ _RIGHTS: dict[str, frozenset[str]] = {
     Role.CARER: frozenset({PepAction.DOWNLOAD}),
     Role.YOUNG_PERSON: frozenset({PepAction.DOWNLOAD}),
     Role.LA_ADMIN: frozenset({PepAction.DOWNLOAD}),
-    "iro": frozenset({PepAction.DOWNLOAD}),
-    "personal_adviser": frozenset({PepAction.DOWNLOAD}),
-    "parent": frozenset(),
+    Role.IRO: frozenset({PepAction.DOWNLOAD}),
+    Role.PERSONAL_ADVISER: frozenset({PepAction.DOWNLOAD}),
+    Role.PARENT: frozenset(),
 }
 
 # Actions that change a PEP's content need it open (draft or returned).

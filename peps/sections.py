@@ -22,8 +22,7 @@ from django.utils import timezone
 
 from children.models import YEAR_GROUP_CHOICES, Child, Phase
 from core.forms import GovDateField, GovForm
-
-from .models import EditorRole
+from core.roles import Role
 
 ATTENDANCE_THRESHOLD = Decimal("95")
 TERM_SESSIONS = ["term_sessions_possible", "term_sessions_present", "term_sessions_authorised",
@@ -639,11 +638,11 @@ DEFAULT_TITLES = {
 # The young person writes section C, and the designated teacher may type it in for them
 # (DOMAIN.md: "young person (with DT support)").
 DEFAULT_EDITORS: dict[str, list[str]] = {
-    "A": [EditorRole.SOCIAL_WORKER],
-    "B": [EditorRole.DESIGNATED_TEACHER],
-    "C": [EditorRole.YOUNG_PERSON, EditorRole.DESIGNATED_TEACHER],
-    "D": [EditorRole.CARER],
-    "E": [EditorRole.DESIGNATED_TEACHER, EditorRole.VIRTUAL_SCHOOL],
+    "A": [Role.SOCIAL_WORKER],
+    "B": [Role.DESIGNATED_TEACHER],
+    "C": [Role.YOUNG_PERSON, Role.DESIGNATED_TEACHER],
+    "D": [Role.CARER],
+    "E": [Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL],
 }
 
 

@@ -41,6 +41,7 @@ from accounts.models import LocalAuthority, User
 from children.models import Child, Phase, phase_for_year_group
 from children.policies import relationship
 from children.selectors import current_placement, team_of
+from core import calendar as school_calendar
 from core.audit import Verb, audit_record, diff, snapshot
 from core.text_limits import require_text_limits
 
@@ -141,23 +142,20 @@ def _optional_hook(module_name: str, attr: str) -> Callable | None:
 # --------------------------------------------------------------------------------------
 
 
-def academic_year_for(day: dt.date) -> str:
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
+def academic_year_for(day: dt.date, calendar: school_calendar.SchoolCalendar | None = None) -> str:
+    """The academic year of the term `day` is in (core.calendar)."""
+    return school_calendar.term_containing(day, calendar).academic_year
 
 
-def term_for(day: dt.date) -> str:
-    """September to December is autumn, January to March spring, April to August summer."""
-    if day.month >= 9:
-        return Term.AUTUMN
-    if day.month <= 3:
-        return Term.SPRING
-    return Term.SUMMER
+def term_for(day: dt.date, calendar: school_calendar.SchoolCalendar | None = None) -> str:
+    """The term `day` is in (core.calendar): the LA's loaded term, else September to December
+    autumn, January to March spring, April to August summer."""
+    return Term(school_calendar.term_containing(day, calendar).term)
 
 
 def year_group_by_age(child: Child, day: dt.date) -> int:
     """The national curriculum year group from the date of birth (age on 1 September, less 5)."""
-    start = dt.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+    start = school_calendar.academic_year_bounds(school_calendar.academic_year_start(day))[0]
     dob = child.date_of_birth
     age = start.year - dob.year - ((start.month, start.day) < (dob.month, dob.day))
     return max(-2, min(13, age - 5))

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from accounts.models import Role
 from children.models import Child
 from children.selectors import team_of
+from core.roles import Role
 
 from .models import Pep
 from .sections import form_class_for
@@ -116,6 +116,6 @@ def peps_of_young_person(user) -> list[Pep]:
     """The young person's own PEPs, newest first (they are the child of their team link)."""
     if user.role != Role.YOUNG_PERSON:
         return []
-    return list(Pep.objects.filter(child__team__user=user, child__team__role="young_person",
+    return list(Pep.objects.filter(child__team__user=user, child__team__role=Role.YOUNG_PERSON,
                                    child__team__ends_on__isnull=True)
                 .select_related("child").order_by("-created_at")[:5])

@@ -18,12 +18,11 @@ from django.utils import timezone
 
 from accounts.models import School, User
 from children.models import Child, phase_for_year_group
-from peps.deadlines import add_working_days, is_working_day
+from core.calendar import TermRef, add_working_days, is_working_day, last_terms
 from peps.models import Pep, Section
 
 from . import services
 from .models import QaCriterion, QaRating, QaReview, Rag
-from .terms import TermRef, last_terms
 
 # Share of children in care with a meeting, for each of the five past terms (oldest first).
 COMPLIANCE = [0.55, 0.62, 0.7, 0.78, 0.86]

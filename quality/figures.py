@@ -11,9 +11,9 @@ from django.utils.safestring import SafeString
 
 from accounts.models import User
 from core.audit import cached_until_write
+from core.calendar import TermRef
 
 from . import selectors
-from .terms import TermRef
 
 
 def dashboard_figures(user: User, term: TermRef) -> SafeString:

@@ -7,10 +7,10 @@ import datetime as dt
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
+from core.calendar import TermRef, academic_year_label, academic_year_start, last_terms
 from core.forms import GovForm, GovModelForm
 
 from .models import QaCriterion, QaRating, QaReview, Rag
-from .terms import TermRef, last_terms
 
 RATING_CHOICES = [(Rag.GREEN, "Green"), (Rag.AMBER, "Amber"), (Rag.RED, "Red")]
 
@@ -152,12 +152,12 @@ class ReportingForm(GovForm):
         from children.models import YEAR_GROUP_CHOICES, Child, Phase
         from education.models import SenStatus
 
-        from .reporting import KEY_STAGES, academic_year_of
+        from .reporting import KEY_STAGES
 
         super().__init__(*args, **kwargs)
-        current = int(academic_year_of(today)[:4])
+        current = academic_year_start(today)
         years = [current - i for i in range(6)]
-        self.fields["year"].choices = [(str(y), f"{y}/{(y + 1) % 100:02d}") for y in years]
+        self.fields["year"].choices = [(str(y), academic_year_label(y)) for y in years]
         self.fields["year"].error_messages["invalid_choice"] = "Select one of the last six academic years"
         anyone = [("", "Any")]
         self.fields["school"].choices = anyone + choices.get("school", [])

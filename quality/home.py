@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.roles import Role
 
 from . import selectors
 

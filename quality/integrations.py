@@ -240,8 +240,9 @@ def apply_deadlines(statuses, *, term, today, episodes, last_meeting, child_ids=
     LA's term dates and rules) decides; for earlier terms, which the engine does not
     cover, selectors.fallback_deadlines computes them from PEPs and care episodes.
     """
+    from core.calendar import TermRef
+
     from .selectors import fallback_deadlines
-    from .terms import TermRef
 
     if term == TermRef.containing(today) and apps.is_installed("deadlines") and (
             child_ids is not None or la_id is not None):

@@ -42,10 +42,12 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from children.models import YEAR_GROUP_CHOICES, CareEpisode, Child, Phase, SchoolPlacement, phase_for_year_group
 from children.policies import children_visible_to
 from core.audit import cached_until_write
+from core.calendar import TermRef, academic_year_bounds, academic_year_label, academic_year_start
+from core.roles import Role
 from education.models import (
     PERSISTENT_ABSENCE_BELOW,
     SEVERE_ABSENCE_BELOW,
@@ -94,25 +96,9 @@ def key_stage(year_group: int | None) -> str:
     return "ks5"
 
 
-def academic_year_of(day: dt.date) -> str:
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-def year_label(start: int) -> str:
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-def year_bounds(start: int) -> tuple[dt.date, dt.date]:
-    return dt.date(start, 9, 1), dt.date(start + 1, 8, 31)
-
-
-TERM_WINDOWS = (("autumn", (9, 1), (12, 31), 0), ("spring", (1, 1), (3, 31), 1), ("summer", (4, 1), (8, 31), 1))
-
-
 def term_windows(start: int) -> list[tuple[str, dt.date, dt.date]]:
-    return [(name, dt.date(start + a, m1, d1), dt.date(start + a, m2, d2))
-            for name, (m1, d1), (m2, d2), a in TERM_WINDOWS]
+    """Each term of the academic year starting `start` with its default-pattern dates."""
+    return [(ref.term, *ref.window()) for ref in (TermRef(start, i) for i in range(3))]
 
 
 # --------------------------------------------------------------------------------------
@@ -237,7 +223,7 @@ class YearFigures:
 
     @property
     def label(self) -> str:
-        return year_label(self.start)
+        return academic_year_label(self.start)
 
     def count(self, key: str) -> int:
         return len(self.sets[key])
@@ -328,9 +314,9 @@ def report_for(user: User, start_year: int, filters: dict[str, str] | None = Non
     today = today or timezone.localdate()
     filters = {k: v for k, v in (filters or {}).items() if k in FILTERS and v not in ("", None)}
     starts = [start_year - i for i in range(YEARS_SHOWN)]
-    first, _ = year_bounds(min(starts))
-    _, last = year_bounds(max(starts))
-    years_text = [year_label(s) for s in starts]
+    first, _ = academic_year_bounds(min(starts))
+    _, last = academic_year_bounds(max(starts))
+    years_text = [academic_year_label(s) for s in starts]
     scope = reporting_scope(user)
     ids = scope.values("pk")
 
@@ -463,9 +449,9 @@ def _at(rows, day):
 
 def _year(start, today, children, episodes, placements, sen, eet, attendance, exclusions, attainment, peps,
           qa, pp, allocation, fy, filters) -> YearFigures:
-    begin, end = year_bounds(start)
+    begin, end = academic_year_bounds(start)
     ref = min(end, today)
-    year = year_label(start)
+    year = academic_year_label(start)
     march = dt.date(start + 1, 3, 31)
     rows: dict[int, ChildYear] = {}
     for pk, (name, reference, gender, ethnicity) in children.items():
@@ -481,7 +467,7 @@ def _year(start, today, children, episodes, placements, sen, eet, attendance, ex
         if placement is not None:
             started, _ended, yg, school_id, school_name, school_la, child_la = placement
             row.school_id, row.school_name, row.in_area = school_id, school_name, school_la == child_la
-            moved_on = yg + (start - int(academic_year_of(started)[:4]))
+            moved_on = yg + (start - academic_year_start(started))
             row.year_group = moved_on if -2 <= moved_on <= 13 else None
         status = _at(sen.get(pk, ()), ref)
         row.sen = status[1] if status else SenStatus.Status.NONE

@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
+from core.calendar import academic_year_start
 from core.spreadsheets import spreadsheet_safe
 
 from . import reporting, services, warm
@@ -32,7 +33,7 @@ def _chosen(request: HttpRequest) -> tuple[ReportingForm, int, dict[str, str]]:
     form = ReportingForm(request.GET or None, today=today, choices=reporting.filter_choices(request.user))
     if form.is_bound and form.is_valid():
         return form, form.start_year(), form.filters()
-    return form, int(reporting.academic_year_of(today)[:4]), {}
+    return form, academic_year_start(today), {}
 
 
 def _query(start: int, filters: dict[str, str], **extra: str) -> str:

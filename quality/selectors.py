@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from children.models import (
     YEAR_GROUP_CHOICES,
     CareEpisode,
@@ -26,18 +26,17 @@ from children.models import (
     Phase,
     SchoolPlacement,
     TeamMembership,
-    TeamRole,
     phase_for_year_group,
 )
 from children.policies import children_visible_to
 from core.audit import cached_until_write
+from core.calendar import TermRef, add_working_days, last_terms, working_days_between
 from core.jobs import CATCH_UP_AFTER
-from peps.deadlines import add_working_days, working_days_between
+from core.roles import Role
 from peps.models import Pep
 
 from . import integrations
 from .models import QaReview, Rag
-from .terms import TermRef, last_terms
 
 QA_DUE_WORKING_DAYS = 10
 DUE_SOON_WORKING_DAYS = 10
@@ -332,7 +331,7 @@ def dashboard_for(user: User, term: TermRef, today: dt.date | None = None) -> Da
             status.phase = _phase(year_group)
 
     for child_id, user_id, name in TeamMembership.objects.filter(
-            child__in=ids, role=TeamRole.SOCIAL_WORKER, ends_on__isnull=True).values_list(
+            child__in=ids, role=Role.SOCIAL_WORKER, ends_on__isnull=True).values_list(
             "child_id", "user_id", "user__full_name").order_by("child_id", "starts_on"):
         if child_id in statuses:
             statuses[child_id].social_workers.append((user_id, name))

@@ -13,8 +13,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Role
+from core.calendar import TermRef
 from core.jobs import job_file_response
+from core.roles import Role
 from core.spreadsheets import spreadsheet_safe
 from peps.models import Pep
 from peps.policies import PepAction, get_pep_for
@@ -23,7 +24,6 @@ from . import integrations, selectors, services, warm
 from .figures import dashboard_figures
 from .forms import CriterionForm, ExportForm, QaReviewForm, TermForm
 from .models import ExportJob, QaCriterion, QaReview
-from .terms import TermRef
 
 
 def pep_page_url(pep: Pep) -> str:

@@ -22,7 +22,8 @@ import time
 
 from django.core.cache import cache
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.roles import Role
 
 VIEWERS_KEY = "quality:dashboard:viewers"
 # Dashboards not looked at for an hour are not kept ready.
@@ -93,10 +94,10 @@ def data_changed() -> None:
 
 def refresh_dashboards() -> int:
     """Compute the remembered dashboards for the current version; returns how many."""
+    from core.calendar import TermRef
     from deadlines.selectors import deadlines_for_user
 
     from .figures import dashboard_figures
-    from .terms import TermRef
 
     cache.delete(PENDING_KEY)  # writes from now on ask for the next refresh
     now = time.time()

@@ -3,7 +3,8 @@ admin's link to the PP+ allocation and meeting settings."""
 
 from __future__ import annotations
 
-from accounts.models import Role, User
+from accounts.models import User
+from core.roles import Role
 
 from .models import PpPlusRequest
 

@@ -9,9 +9,10 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.models import LocalAuthority, Role, User
+from accounts.models import LocalAuthority, User
 from children.models import Child
 from children.policies import relationship
+from core.roles import Role
 from peps.models import Pep
 from peps.policies import PepAccess, PepAction, get_pep_for, rel_allows
 

@@ -9,8 +9,9 @@ from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, Whe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import LocalAuthority, Role, User
+from accounts.models import LocalAuthority, User
 from children.models import Child
+from core.roles import Role
 from peps.models import Pep
 
 from .models import AREA_ORDER, PpPlusAllocation, PpPlusRequest, Target, TargetReview, financial_year_for

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from accounts.models import Role
 from children import services as child_services
-from children.models import TeamRole
+from core.roles import Role
 from tests.factories import (
     PASSWORD,
     ChildFactory,
@@ -94,12 +93,12 @@ def build_world() -> World:
         child_services.care_episode_start(actor=None, child=c, entered_care_on=dt.date(2024, 9, 2))
         child_services.placement_start(actor=None, child=c, school=s, year_group=9,
                                        started_on=dt.date(2024, 9, 2))
-        for key, role in (("social_worker", TeamRole.SOCIAL_WORKER), ("carer", TeamRole.CARER),
-                          ("young_person", TeamRole.YOUNG_PERSON)):
+        for key, role in (("social_worker", Role.SOCIAL_WORKER), ("carer", Role.CARER),
+                          ("young_person", Role.YOUNG_PERSON)):
             child_services.team_link(actor=None, child=c, user=people[prefix + key], role=role,
                                      starts_on=TEAM_SINCE)
     child_services.team_link(actor=None, child=child, user=people["vs_officer"],
-                             role=TeamRole.VIRTUAL_SCHOOL, starts_on=TEAM_SINCE)
+                             role=Role.VIRTUAL_SCHOOL, starts_on=TEAM_SINCE)
     return World(la=la, other_la=other_la, school=school, other_school=other_school, child=child,
                  other_child=other_child, people=people)
 

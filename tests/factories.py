@@ -7,8 +7,9 @@ import datetime as dt
 import factory
 from django.conf import settings
 
-from accounts.models import LocalAuthority, Role, School, User
+from accounts.models import LocalAuthority, School, User
 from children.models import CareEpisode, Child, SchoolPlacement
+from core.roles import Role
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -31,6 +31,8 @@ import random
 import sys
 from pathlib import Path
 
+from core.roles import Role
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 OUT = ROOT / "var" / "bench" / "load" / "users.json"
 PASSWORD = "load-test-pass-2026"  # nosec B105 - a benchmark login on a throwaway database
@@ -72,7 +74,7 @@ def totp_secret(email: str) -> str:
 def _people(la, schools):
     from django.contrib.auth.hashers import make_password
 
-    from accounts.models import Role, User
+    from accounts.models import User
 
     # One hash for everyone: scrypt is deliberately slow, and 100 identical passwords on a
     # throwaway database are fine.
@@ -109,7 +111,7 @@ def build() -> None:
 
     from accounts.models import LocalAuthority, School
     from children import services as child_services
-    from children.models import Child, TeamRole, phase_for_year_group
+    from children.models import Child, phase_for_year_group
     from peps import services as pep_services
     from peps.demo import _approved_history, sample_answers
 
@@ -149,11 +151,11 @@ def build() -> None:
             child_services.placement_start(actor=None, child=child, school=school, year_group=year_group,
                                            started_on=dt.date(year0 - 1, 9, 3))
             child_services.team_link(actor=None, child=child, user=sws[n // CHILDREN_PER_SCHOOL % SOCIAL_WORKERS],
-                                     role=TeamRole.SOCIAL_WORKER)
+                                     role=Role.SOCIAL_WORKER)
             if n < YOUNG_PEOPLE:
-                child_services.team_link(actor=None, child=child, user=yps[n], role=TeamRole.YOUNG_PERSON)
+                child_services.team_link(actor=None, child=child, user=yps[n], role=Role.YOUNG_PERSON)
             if n < len(carer_of):
-                child_services.team_link(actor=None, child=child, user=carer_of[n], role=TeamRole.CARER)
+                child_services.team_link(actor=None, child=child, user=carer_of[n], role=Role.CARER)
             # Last term's approved PEP, then this term's draft with every section filled in
             # (as the system: the benchmark's people then save over it).
             phase = phase_for_year_group(year_group)
@@ -179,7 +181,7 @@ def build() -> None:
 def write_users() -> None:
     from django.db.models import Q
 
-    from accounts.models import LocalAuthority, Role, User
+    from accounts.models import LocalAuthority, User
     from meetings.models import Meeting
     from peps.models import Pep
 

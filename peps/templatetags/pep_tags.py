@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from children.policies import relationship
+from core.roles import EDITOR_ROLES, role_choices
 
 from ..models import Pep, Section
 from ..policies import can_start_pep
@@ -47,9 +48,8 @@ def child_pep_history(context, child) -> dict:
 
 @register.filter
 def editor_labels(roles) -> str:
-    from ..models import EditorRole
 
-    labels = dict(EditorRole.choices)
+    labels = dict(role_choices(EDITOR_ROLES))
     return ", ".join(str(labels.get(r, r)) for r in roles or []) or "Nobody"
 
 

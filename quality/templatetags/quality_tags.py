@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django import template
 
-from accounts.models import Role
 from children.policies import relationship
+from core.roles import Role
 from peps.models import Pep
 from peps.policies import PROFESSIONAL_RELATIONSHIPS, PepAction, rel_allows
 

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from accounts import council_sign_in, services
 from accounts.adapters import SocialAccountAdapter
-from accounts.models import CouncilSignIn, Invitation, Role, User
+from accounts.models import CouncilSignIn, Invitation, User
 from core.models import AuditEvent
+from core.roles import Role
 from tests.factories import UserFactory
 
 SECRET = "a-long-client-secret-WXYZ"  # noqa: S105 - a test value

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import Invitation, LoginRequest, Role, User
+from accounts.models import Invitation, LoginRequest, User
 from core.models import AuditEvent
+from core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

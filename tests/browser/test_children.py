@@ -5,7 +5,8 @@ from django.core.management import call_command
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from children.models import Child, TeamRole
+from children.models import Child
+from core.roles import Role
 from tests.browser.conftest import sign_in, submit_and_wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +50,7 @@ def test_the_virtual_school_searches_opens_a_child_links_a_carer_and_edits_a_pla
     assert "Casey Carer has been linked to Olivia Taylor" in browser.page_source
     pages.check("carer linked")
     child = Child.objects.get(first_name="Olivia", last_name="Taylor")
-    assert child.team.filter(user__email="carer2@demo.test", role=TeamRole.CARER, ends_on__isnull=True).exists()
+    assert child.team.filter(user__email="carer2@demo.test", role=Role.CARER, ends_on__isnull=True).exists()
 
     browser.find_element(By.CSS_SELECTOR, "a[href$='/edit/'][href*='/placements/']").click()
     pages.check("change a placement")

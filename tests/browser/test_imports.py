@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from selenium.webdriver.common.by import By
 
-from accounts.models import Role, User
+from accounts.models import User
 from children.models import Child
+from core.roles import Role
 from education.models import Attendance
 from tests.browser.conftest import sign_in, submit_and_wait
 from tests.imports.gias_files import gias_bytes, row

@@ -13,7 +13,8 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from meetings import terms
+from core import calendar as school_calendar
+from deadlines.selectors import calendar_for
 from meetings.models import Meeting
 from peps.models import Pep
 from targets.models import PpPlusAllocation, PpPlusRequest, Target, TargetReview, financial_year_for
@@ -119,7 +120,7 @@ def test_a_meeting_is_scheduled_and_recorded_with_targets_and_pp_plus_part_appro
     fill(browser, "going_well", "Settled well and enjoying science")
     fill(browser, "difficulties", "Homework is often late")
     fill(browser, "support_in_place", "Homework club twice a week")
-    next_term = terms.next_term(world.la, today)
+    next_term = school_calendar.next_term(today, calendar_for(world.la))
     fill(browser, "next_meeting_on", ddmmyyyy(next_term.starts_on + dt.timedelta(days=20)))
     submit_and_wait(browser)
     assert "The meeting has been recorded" in browser.page_source

@@ -9,9 +9,10 @@ from django.core.management import call_command
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from accounts.models import LocalAuthority, Role, School, User
+from accounts.models import LocalAuthority, School, User
 from children.models import Child
 from children.policies import relationship
+from core.roles import Role
 from tests.browser.conftest import sign_in, submit_and_wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,10 +9,11 @@ import io
 import factory
 from django.contrib.auth.models import Permission
 
-from accounts.models import Role, User
+from accounts.models import User
 from children.importer import COLUMNS
-from children.models import Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership, TeamRole
+from children.models import Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership
 from children.policies import VIEW_PERMISSION
+from core.roles import Role
 from tests.factories import ChildFactory, UserFactory
 
 
@@ -24,7 +25,7 @@ class TeamMembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     child = factory.SubFactory(ChildFactory)
-    role = TeamRole.SOCIAL_WORKER
+    role = Role.SOCIAL_WORKER
 
 
 def many_children(n: int, *, la, school, social_worker=None, carer=None, prefix: str = "MANY") -> list[Child]:
@@ -38,13 +39,13 @@ def many_children(n: int, *, la, school, social_worker=None, carer=None, prefix:
         for i, c in enumerate(children))
     permission = Permission.objects.get(content_type__app_label="children", codename=VIEW_PERMISSION)
     links, grants = [], []
-    for user, role in ((social_worker, TeamRole.SOCIAL_WORKER), (carer, TeamRole.CARER)):
+    for user, role in ((social_worker, Role.SOCIAL_WORKER), (carer, Role.CARER)):
         if user is None:
             continue
         links += [TeamMembership(user=user, child=c, role=role, starts_on=dt.date(2024, 9, 2)) for c in children]
         grants += [ChildUserObjectPermission(user=user, content_object=c, permission=permission) for c in children]
     for teacher in User.objects.filter(role=Role.DESIGNATED_TEACHER, school=school, local_authority=la):
-        links += [TeamMembership(user=teacher, child=c, role=TeamRole.DESIGNATED_TEACHER,
+        links += [TeamMembership(user=teacher, child=c, role=Role.DESIGNATED_TEACHER,
                                  starts_on=dt.date(2024, 9, 2)) for c in children]
         grants += [ChildUserObjectPermission(user=teacher, content_object=c, permission=permission) for c in children]
     TeamMembership.objects.bulk_create(links)

@@ -7,11 +7,12 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from accounts.models import Role, User
+from accounts.models import User
 from children.models import CareEpisode, Child, Phase, SchoolPlacement, TeamMembership
 from children.policies import children_visible_to, relationship
 from children.selectors import children_for_user
 from core.models import AuditEvent
+from core.roles import Role
 
 
 def _seed():

@@ -9,12 +9,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accounts.models import Role
 from children import services
 from children.importer import COLUMNS
-from children.models import CareEpisode, Child, SchoolPlacement, TeamMembership, TeamRole
+from children.models import CareEpisode, Child, SchoolPlacement, TeamMembership
 from children.policies import relationship
 from core.models import AuditEvent
+from core.roles import Role
 from tests.children.factories import csv_bytes, import_row
 from tests.factories import SchoolFactory, UserFactory
 
@@ -54,11 +54,11 @@ def test_a_good_file_imports_every_child_with_school_team_and_grants(setup):
     assert kid.placements.get().school == school and kid.placements.get().year_group == 5
     # (Issue 12: the LA's own designated teacher at the school is linked with the placement.)
     assert set(kid.team.values_list("user__email", "role")) == {
-        ("sw.import@example.test", TeamRole.SOCIAL_WORKER), ("c1@example.test", TeamRole.CARER),
-        ("c2@example.test", TeamRole.CARER), ("dt.import@example.test", TeamRole.DESIGNATED_TEACHER)}
+        ("sw.import@example.test", Role.SOCIAL_WORKER), ("c1@example.test", Role.CARER),
+        ("c2@example.test", Role.CARER), ("dt.import@example.test", Role.DESIGNATED_TEACHER)}
     # The grants came with the links, and the school's designated teacher sees the child.
-    assert relationship(people["carer2"], kid) == TeamRole.CARER
-    assert relationship(people["sw"], kid) == TeamRole.SOCIAL_WORKER
+    assert relationship(people["carer2"], kid) == Role.CARER
+    assert relationship(people["sw"], kid) == Role.SOCIAL_WORKER
     assert relationship(people["dt"], kid) == Role.DESIGNATED_TEACHER
 
 

@@ -10,10 +10,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from children import services
-from children.models import TeamRole
 from children.policies import Action, children_visible_to, get_child_for, relationship
+from core.roles import Role
 from tests.factories import UserFactory
 
 OK, NO, GONE = "ok", 403, 404
@@ -129,10 +128,10 @@ def test_a_switched_off_login_sees_no_children(world):
 
 
 @pytest.mark.parametrize("user_role,team_role", [
-    (Role.CARER, TeamRole.SOCIAL_WORKER),
-    (Role.YOUNG_PERSON, TeamRole.CARER),
-    (Role.SOCIAL_WORKER, TeamRole.VIRTUAL_SCHOOL),
-    (Role.DESIGNATED_TEACHER, TeamRole.SOCIAL_WORKER),
+    (Role.CARER, Role.SOCIAL_WORKER),
+    (Role.YOUNG_PERSON, Role.CARER),
+    (Role.SOCIAL_WORKER, Role.VIRTUAL_SCHOOL),
+    (Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER),
 ])
 def test_a_person_cannot_be_linked_in_a_role_that_is_not_theirs(world, user_role, team_role):
     user = UserFactory(role=user_role, local_authority=world.la,
@@ -145,11 +144,11 @@ def test_a_person_cannot_be_linked_in_a_role_that_is_not_theirs(world, user_role
 def test_a_person_of_another_la_cannot_be_linked(world):
     far_away = UserFactory(role=Role.CARER, local_authority=world.other_la)
     with pytest.raises(ValidationError, match="does not work with"):
-        services.team_link(actor=None, child=world.child, user=far_away, role=TeamRole.CARER)
+        services.team_link(actor=None, child=world.child, user=far_away, role=Role.CARER)
 
 
 def test_a_link_starting_in_the_future_gives_no_access_yet(world):
     carer = UserFactory(role=Role.CARER, local_authority=world.la)
-    services.team_link(actor=None, child=world.child, user=carer, role=TeamRole.CARER,
+    services.team_link(actor=None, child=world.child, user=carer, role=Role.CARER,
                        starts_on=timezone.localdate() + dt.timedelta(days=3))
     assert relationship(carer, world.child) is None

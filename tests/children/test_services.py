@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import Role
 from children import services
-from children.models import ChildUserObjectPermission, TeamRole
+from children.models import ChildUserObjectPermission
 from core.models import AuditEvent
+from core.roles import Role
 from tests.factories import SchoolFactory, UserFactory
 
 TODAY = timezone.localdate()
@@ -141,7 +141,7 @@ def test_placement_end_writes_one_event_and_refuses_a_future_date(world, events)
 def test_team_link_writes_one_event_and_grants_the_permission(world, events):
     counter = events()
     carer = UserFactory(role=Role.CARER, local_authority=world.la)
-    services.team_link(actor=world.people["vs_officer"], child=world.child, user=carer, role=TeamRole.CARER)
+    services.team_link(actor=world.people["vs_officer"], child=world.child, user=carer, role=Role.CARER)
     [event] = counter.new()
     assert event.verb == "linked" and event.changes["user"] == [None, carer.pk]
     assert ChildUserObjectPermission.objects.filter(user=carer, content_object=world.child).exists()
@@ -149,14 +149,14 @@ def test_team_link_writes_one_event_and_grants_the_permission(world, events):
 
 def test_linking_someone_already_linked_changes_nothing(world, events):
     counter = events()
-    services.team_link(actor=None, child=world.child, user=world.people["carer"], role=TeamRole.CARER)
+    services.team_link(actor=None, child=world.child, user=world.people["carer"], role=Role.CARER)
     assert counter.new() == []
 
 
 def test_a_child_has_at_most_one_young_person_login(world):
     other = UserFactory(role=Role.YOUNG_PERSON, local_authority=world.la)
     with pytest.raises(ValidationError, match="already has a young person"):
-        services.team_link(actor=None, child=world.child, user=other, role=TeamRole.YOUNG_PERSON)
+        services.team_link(actor=None, child=world.child, user=other, role=Role.YOUNG_PERSON)
 
 
 def test_team_unlink_writes_one_event_and_revokes_the_grant(world, events):
@@ -170,8 +170,8 @@ def test_team_unlink_writes_one_event_and_revokes_the_grant(world, events):
 
 def test_unlinking_one_of_two_roles_keeps_the_grant_for_the_other(world):
     sw = UserFactory(role=Role.SOCIAL_WORKER, local_authority=world.la)
-    services.team_link(actor=None, child=world.child, user=sw, role=TeamRole.SOCIAL_WORKER)
-    iro_link = services.team_link(actor=None, child=world.child, user=sw, role=TeamRole.IRO)
+    services.team_link(actor=None, child=world.child, user=sw, role=Role.SOCIAL_WORKER)
+    iro_link = services.team_link(actor=None, child=world.child, user=sw, role=Role.IRO)
     services.team_unlink(actor=None, link=iro_link)
     assert ChildUserObjectPermission.objects.filter(user=sw, content_object=world.child).exists()
 

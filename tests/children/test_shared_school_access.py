@@ -18,11 +18,12 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import LoginRequest, Role, User
+from accounts.models import LoginRequest, User
 from children import services
-from children.models import AccessRequest, ChildUserObjectPermission, TeamMembership, TeamRole
+from children.models import AccessRequest, ChildUserObjectPermission, TeamMembership
 from children.policies import children_visible_to, relationship
 from core.models import AuditEvent
+from core.roles import Role
 from tests.access import OK, Row
 from tests.factories import PASSWORD, ChildFactory, UserFactory
 from tests.test_access_matrix import ROWS, _is_login_redirect
@@ -254,10 +255,10 @@ def test_the_childs_la_links_another_las_teacher_directly_from_the_team_page(wor
     client.force_login(world.people["vs_officer"])
     # Only a teacher at the child's school can be found this way.
     response = client.post(reverse("team_link_new", args=[world.other_child.pk]),
-                           {"email": teacher.email, "role": TeamRole.DESIGNATED_TEACHER})
+                           {"email": teacher.email, "role": Role.DESIGNATED_TEACHER})
     assert response.status_code == 200 and relationship(teacher, world.other_child) is None
     response = client.post(reverse("team_link_new", args=[world.child.pk]),
-                           {"email": teacher.email, "role": TeamRole.DESIGNATED_TEACHER})
+                           {"email": teacher.email, "role": Role.DESIGNATED_TEACHER})
     assert response.status_code == 302
     assert relationship(teacher, world.child) == Role.DESIGNATED_TEACHER
 
@@ -297,7 +298,7 @@ def test_approving_and_revoking_each_write_one_audit_event(world):
 
 def test_a_placement_links_our_teachers_at_the_new_school_and_unlinks_every_other(world):
     teacher = world.people["other_la_designated_teacher"]
-    services.team_link(actor=None, child=world.child, user=teacher, role=TeamRole.DESIGNATED_TEACHER)
+    services.team_link(actor=None, child=world.child, user=teacher, role=Role.DESIGNATED_TEACHER)
     start = _last_event_id()
     services.placement_start(actor=None, child=world.child, school=world.other_school, year_group=10,
                              started_on=dt.date(2025, 9, 3))
@@ -361,7 +362,7 @@ def test_the_data_migration_links_only_teachers_the_childs_la_registered(world):
     # As before the change: teachers registered at the school, but no links.
     late_ours = UserFactory(email="late.dt@example.test", role=Role.DESIGNATED_TEACHER, local_authority=world.la,
                             school=world.school)
-    TeamMembership.objects.filter(role=TeamRole.DESIGNATED_TEACHER).delete()
+    TeamMembership.objects.filter(role=Role.DESIGNATED_TEACHER).delete()
     ChildUserObjectPermission.objects.filter(user__role=Role.DESIGNATED_TEACHER).delete()
     migration.link_same_la_designated_teachers(apps, None)
     assert relationship(late_ours, world.child) == Role.DESIGNATED_TEACHER

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from children import services
-from children.models import Child, TeamRole
+from children.models import Child
 from children.policies import relationship
 from core.models import AuditEvent
+from core.roles import Role
 from tests.children.factories import many_children
 from tests.factories import SchoolFactory, UserFactory
 
@@ -214,16 +214,16 @@ def test_the_virtual_school_links_a_carer_by_email(world, client):
     carer = UserFactory(email="New.Carer@example.test", role=Role.CARER, local_authority=world.la)
     client.force_login(world.people["vs_officer"])
     response = client.post(url("team_link_new", pk=world.child.pk), {"email": "new.carer@EXAMPLE.test",
-                                                                     "role": TeamRole.CARER})
+                                                                     "role": Role.CARER})
     assert response.status_code == 302
-    assert relationship(carer, world.child) == TeamRole.CARER
+    assert relationship(carer, world.child) == Role.CARER
 
 
 @pytest.mark.parametrize("email,role,message", [
-    ("nobody@example.test", TeamRole.CARER, "No one with a login in Testshire County Council has this email"),
-    ("carer@example.test", TeamRole.SOCIAL_WORKER, "cannot be linked as social worker"),
-    ("other_la_vs@example.test", TeamRole.VIRTUAL_SCHOOL, "No one with a login in Testshire"),
-    ("designated_teacher@example.test", TeamRole.SOCIAL_WORKER, "Designated teachers are not linked"),
+    ("nobody@example.test", Role.CARER, "No one with a login in Testshire County Council has this email"),
+    ("carer@example.test", Role.SOCIAL_WORKER, "cannot be linked as social worker"),
+    ("other_la_vs@example.test", Role.VIRTUAL_SCHOOL, "No one with a login in Testshire"),
+    ("designated_teacher@example.test", Role.SOCIAL_WORKER, "Designated teachers are not linked"),
 ])
 def test_linking_the_wrong_person_shows_why_and_links_nobody(world, client, email, role, message):
     client.force_login(world.people["vs_officer"])
@@ -236,7 +236,7 @@ def test_linking_the_wrong_person_shows_why_and_links_nobody(world, client, emai
 def test_a_social_worker_cannot_link_people(world, client):
     client.force_login(world.people["social_worker"])
     response = client.post(url("team_link_new", pk=world.child.pk), {"email": "outsider_carer@example.test",
-                                                                     "role": TeamRole.CARER})
+                                                                     "role": Role.CARER})
     assert response.status_code == 403
     assert relationship(world.people["outsider_carer"], world.child) is None
 
@@ -258,7 +258,7 @@ def test_a_carer_cannot_unlink_anyone(world, client):
     link = world.child.team.get(user=world.people["social_worker"])
     client.force_login(world.people["carer"])
     assert client.post(url("team_unlink", pk=world.child.pk, link_pk=link.pk)).status_code == 403
-    assert relationship(world.people["social_worker"], world.child) == TeamRole.SOCIAL_WORKER
+    assert relationship(world.people["social_worker"], world.child) == Role.SOCIAL_WORKER
 
 
 # ---- audit history --------------------------------------------------------------------------------------

@@ -13,10 +13,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from children import data_protection
 from children.models import CareEpisode, Child, RetentionReview, SubjectAccessExport
 from core.models import AuditEvent
+from core.roles import Role
 from peps.models import Pep, SupportingDocument
 from peps.services import document_path
 from targets.models import Target

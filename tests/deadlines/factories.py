@@ -7,7 +7,7 @@ import datetime as dt
 import factory
 
 from children import services as child_services
-from children.models import TeamRole
+from core.roles import Role
 from deadlines import services
 from deadlines.demo import term_dates_csv
 from deadlines.models import ConcernRequest, DeadlineSettings
@@ -55,7 +55,7 @@ def child_in_care(la, *, entered: dt.date, school=None, year_group: int = 9, pla
         child_services.placement_start(actor=None, child=child, school=school, year_group=year_group,
                                        started_on=placed or entered)
     if social_worker is not None:
-        child_services.team_link(actor=None, child=child, user=social_worker, role=TeamRole.SOCIAL_WORKER,
+        child_services.team_link(actor=None, child=child, user=social_worker, role=Role.SOCIAL_WORKER,
                                   starts_on=entered)
     return child
 

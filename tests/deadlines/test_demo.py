@@ -25,7 +25,7 @@ def test_seed_demo_loads_this_and_next_years_term_dates_once():
 
 
 def test_term_dates_beyond_the_example_keep_their_weekdays():
-    from peps.deadlines import parse_term_dates_csv
+    from core.calendar import parse_term_dates_csv
 
     [autumn, spring, summer] = parse_term_dates_csv(term_dates_csv([2029]))
     assert autumn.academic_year == "2029/30" and autumn.starts_on.weekday() == 2  # a Wednesday, like 1 Sep 2027

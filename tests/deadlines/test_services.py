@@ -11,12 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core import calendar as school_calendar
 from core.models import AuditEvent
 from deadlines import services
 from deadlines.engine import compute_deadlines
 from deadlines.models import ConcernRequest, DeadlineSettings, Notice, Outbox, TermDates
 from deadlines.outbox import outbox_deliver, outbox_enqueue
-from peps import deadlines
 from peps.models import Pep
 from tests.deadlines.factories import ConcernRequestFactory, PepFactory, child_in_care, la_with_calendar, school_in
 from tests.factories import UserFactory
@@ -232,7 +232,7 @@ def test_importing_a_term_again_replaces_its_dates(world):
 def test_a_term_overlapping_one_already_loaded_is_refused_and_nothing_changes(world):
     services.term_dates_import(actor=None, local_authority=world.la, text=GOOD_CSV)
     clash = GOOD_CSV.splitlines()[0] + "\n2026/27,summer,2027-03-01,2027-07-20,2027-05-03,2027-05-07\n"
-    with pytest.raises(deadlines.TermDatesError) as caught:
+    with pytest.raises(school_calendar.TermDatesError) as caught:
         services.term_dates_import(actor=None, local_authority=world.la, text=clash)
     assert "overlaps the spring 2026/27 term" in str(caught.value)
     assert TermDates.objects.filter(local_authority=world.la).count() == 2

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
+from core.calendar import TermDatesError, parse_calendar_csv
 from deadlines.models import DayOff, TermDates
 from deadlines.selectors import calendar_for
 from imports import services
 from imports.termdates import TEMPLATE_CSV, parse_ics
-from peps.deadlines import TermDatesError, parse_calendar_csv
 
 # A published year: the term weekdays less half-terms, bank holidays, 4 INSET days and a polling-day closure.
 YEAR_CSV = (

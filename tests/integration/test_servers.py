@@ -6,9 +6,9 @@ import pytest
 from django.db import connection, connections
 
 from accounts import services
-from accounts.models import Role
 from core.models import AuditEvent
 from core.refusals import Refused
+from core.roles import Role
 
 pytestmark = pytest.mark.integration
 

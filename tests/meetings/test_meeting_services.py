@@ -11,12 +11,12 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.models import Role
 from core.models import AuditEvent
 from core.refusals import Refused
+from core.roles import Role
 from meetings import services
 from meetings.checks import problems_before_submit
-from meetings.models import ChairRole, Invitee, Meeting, MeetingSettings
+from meetings.models import Invitee, Meeting, MeetingSettings
 from peps.models import Pep
 from tests.factories import UserFactory
 from tests.meetings.factories import clock_change_dates, london, make_pep
@@ -221,7 +221,7 @@ def test_the_chair_is_the_schools_dt_by_default_and_a_vs_officer_when_the_la_say
         _schedule(world, pep, london(gmt_day), chair=world.people["vs_officer"])
     assert exc.value.message_dict == {"chair": ["Select who will chair the meeting"]}
 
-    MeetingSettings.objects.create(local_authority=world.la, chair_role=ChairRole.VIRTUAL_SCHOOL)
+    MeetingSettings.objects.create(local_authority=world.la, chair_role=Role.VIRTUAL_SCHOOL)
     assert list(services.chair_candidates(pep)) == [world.people["vs_officer"]]
     meeting = _schedule(world, pep, london(gmt_day), chair=world.people["vs_officer"])
     assert meeting.chair == world.people["vs_officer"]
@@ -232,16 +232,16 @@ def test_the_chair_is_the_schools_dt_by_default_and_a_vs_officer_when_the_la_say
 
 
 def test_another_las_vs_officer_cannot_chair(world, pep):
-    MeetingSettings.objects.create(local_authority=world.la, chair_role=ChairRole.VIRTUAL_SCHOOL)
+    MeetingSettings.objects.create(local_authority=world.la, chair_role=Role.VIRTUAL_SCHOOL)
     assert world.people["other_la_vs"] not in services.chair_candidates(pep)
 
 
 def test_meeting_settings_change_writes_one_audit_event(world):
     before = _audit_count()
     services.meeting_settings_set(actor=world.people["admin_user"], local_authority=world.la,
-                                  chair_role=ChairRole.VIRTUAL_SCHOOL)
+                                  chair_role=Role.VIRTUAL_SCHOOL)
     assert _audit_count() == before + 1
-    assert MeetingSettings.objects.get(local_authority=world.la).chair_role == ChairRole.VIRTUAL_SCHOOL
+    assert MeetingSettings.objects.get(local_authority=world.la).chair_role == Role.VIRTUAL_SCHOOL
 
 
 # --------------------------------------------------------------------------------------

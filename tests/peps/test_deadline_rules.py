@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from peps.deadlines import (
+from core.calendar import (
     SchoolCalendar,
     Term,
     TermDatesError,

@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
-from children.models import CareEpisode, Child, SchoolPlacement, TeamMembership, TeamRole
+from children.models import CareEpisode, Child, SchoolPlacement, TeamMembership
+from core.calendar import TermRef, last_terms
 from core.models import AuditEvent
+from core.roles import Role
 from peps.models import Pep
 from quality import selectors
 from quality.models import QaReview, Rag
-from quality.terms import TermRef, last_terms
 from tests.factories import SchoolFactory
 from tests.quality.factories import PepFactory, qa_review
 
@@ -115,7 +115,7 @@ def populate(la, n: int, sw) -> None:
     SchoolPlacement.objects.bulk_create(
         SchoolPlacement(child=c, school=schools[i % 20], year_group=i % 14, started_on=dt.date(2024, 1, 8))
         for i, c in enumerate(children))
-    TeamMembership.objects.bulk_create(TeamMembership(user=sw, child=c, role=TeamRole.SOCIAL_WORKER)
+    TeamMembership.objects.bulk_create(TeamMembership(user=sw, child=c, role=Role.SOCIAL_WORKER)
                                        for c in children)
     peps = Pep.objects.bulk_create(
         Pep(child=c, kind=Pep.Kind.TERMLY, phase="school_age", academic_year="2026/27", term="autumn",

@@ -7,10 +7,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
+from core.calendar import TermRef
 from peps.models import Pep
 from quality import selectors
 from quality.models import QaRating, QaReview, Rag
-from quality.terms import TermRef
 
 pytestmark = pytest.mark.django_db
 

@@ -63,7 +63,7 @@ def test_only_one_refresh_waits_at_a_time_and_old_views_are_forgotten(world, vs_
     # A view an hour old is not computed again.
     from django.core.cache import cache
 
-    from quality.terms import TermRef
+    from core.calendar import TermRef
 
     warm.dashboard_viewed(vs_officer, TermRef.containing(timezone.localdate()))
     assert warm.refresh_dashboards() == 1

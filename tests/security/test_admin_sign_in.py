@@ -10,7 +10,7 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role
+from core.roles import Role
 from tests.factories import PASSWORD, UserFactory
 from tests.security.helpers import activate_totp, sign_in, totp_code
 

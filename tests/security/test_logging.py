@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from accounts.logging import JsonFormatter, RequestIdFilter
 from children import services as child_services
+from core.roles import Role
 from tests.factories import PASSWORD
 from tests.security.helpers import sign_in
 
@@ -142,12 +143,11 @@ def test_the_logging_configuration_uses_the_json_formatter_and_request_ids():
 
 
 def test_permission_changes_are_security_events(world):
-    from children.models import TeamRole
 
     admin = world.people["admin_user"]
     with captured_logs() as stream:
         link = child_services.team_link(actor=admin, child=world.child, user=world.people["outsider_carer"],
-                                        role=TeamRole.CARER)
+                                        role=Role.CARER)
         child_services.team_unlink(actor=admin, link=link)
     events = {line.get("event"): line for line in lines(stream)}
     assert "audit_linked" in events and "audit_unlinked" in events

@@ -9,7 +9,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from accounts.models import Role
+from core.roles import Role
 from tests.factories import UserFactory
 from tests.security.helpers import activate_totp, sign_in, totp_code
 

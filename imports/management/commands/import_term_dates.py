@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import LocalAuthority
+from core.calendar import TermDatesError
 from imports import services
-from peps.deadlines import TermDatesError
 
 
 class Command(BaseCommand):

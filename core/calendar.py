@@ -1,4 +1,20 @@
-"""Working-day and school-day arithmetic for PEP deadlines.
+"""The school calendar, the one place for it: bank holidays, working days, school days,
+terms and academic years. Every app asks here; none keeps its own copy of a date rule.
+
+Which term a date is in: where an LA has loaded its term dates (a ``SchoolCalendar``; the
+database read is ``deadlines.selectors.calendar_for``) and the date falls in one of them,
+that term. Otherwise the default English pattern, which gives every day one term:
+
+- autumn: 1 September to 31 December
+- spring: 1 January to 31 March
+- summer: 1 April to 31 August
+
+The default covers the holidays at either end of a term (Christmas counts as autumn, the
+summer holiday as summer): August belongs to the summer term of the academic year that is
+ending, and the term after it is the autumn term. The academic year runs 1 September to
+31 August and is labelled "2026/27".
+
+Working-day and school-day arithmetic for PEP deadlines:
 
 Statutory guidance sets PEP deadlines in *working days* (Monday to Friday, less the
 England and Wales bank holidays) and some local authorities count *school days*
@@ -40,6 +56,18 @@ __all__ = [
     "parse_term_dates_csv",
     "subtract_working_days",
     "working_days_between",
+    "TermRef",
+    "TermSpan",
+    "academic_year_bounds",
+    "academic_year_label",
+    "academic_year_of",
+    "academic_year_start",
+    "four_terms_start",
+    "last_terms",
+    "loaded_term",
+    "next_term",
+    "term_containing",
+    "term_span",
 ]
 
 ONE_DAY = timedelta(days=1)
@@ -584,3 +612,170 @@ def parse_calendar_csv(text: str) -> tuple[list[Term], list[DayOffSpan]]:
         errors.sort(key=lambda item: item[0])
         raise TermDatesError(errors)
     return [term for _, term in good], days_off
+
+
+# --------------------------------------------------------------------------------------
+# Academic years and terms: one answer for every date
+# --------------------------------------------------------------------------------------
+
+#: How a term name reads on a page ("Autumn term 2026/27").
+TERM_LABELS: dict[str, str] = {"autumn": "Autumn", "spring": "Spring", "summer": "Summer"}
+
+
+def academic_year_start(d: date) -> int:
+    """The first calendar year of the academic year containing ``d`` (1 September to 31 August)."""
+    return d.year if d.month >= 9 else d.year - 1
+
+
+def academic_year_label(start_year: int) -> str:
+    """ "2026/27" for the academic year starting in September 2026."""
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def academic_year_of(d: date) -> str:
+    """The label of the academic year containing ``d``."""
+    return academic_year_label(academic_year_start(d))
+
+
+def academic_year_bounds(start_year: int) -> tuple[date, date]:
+    """1 September to 31 August of the academic year starting ``start_year``."""
+    return date(start_year, 9, 1), date(start_year + 1, 8, 31)
+
+
+def term_order(academic_year: str, name: str) -> tuple[int, int]:
+    """Sortable (start year, term index) of a term given by its academic year and name;
+    an unknown name sorts as autumn."""
+    return int(academic_year[:4]), TERM_NAMES.index(name) if name in TERM_NAMES else 0
+
+
+@dataclass(frozen=True, order=True)
+class TermRef:
+    """A term as a value: the academic year starting ``start_year`` and its term ``index``
+    (0 autumn, 1 spring, 2 summer). Ordered by date; ``key`` ("2026-autumn") round-trips
+    through ``parse``."""
+
+    start_year: int  # 2026 for 2026/27
+    index: int  # 0 autumn, 1 spring, 2 summer
+
+    @property
+    def academic_year(self) -> str:
+        return academic_year_label(self.start_year)
+
+    @property
+    def term(self) -> str:
+        return TERM_NAMES[self.index]
+
+    name = term
+
+    @property
+    def key(self) -> str:
+        return f"{self.start_year}-{self.term}"
+
+    @property
+    def label(self) -> str:
+        return f"{TERM_LABELS[self.term]} term {self.academic_year}"
+
+    @property
+    def short_label(self) -> str:
+        return f"{TERM_LABELS[self.term][:3]} {self.academic_year}"
+
+    def window(self) -> tuple[date, date]:
+        """The default pattern's bounds of this term (used when an LA has loaded no term
+        dates): every day of the year belongs to exactly one term."""
+        y = self.start_year
+        if self.index == 0:
+            return date(y, 9, 1), date(y, 12, 31)
+        if self.index == 1:
+            return date(y + 1, 1, 1), date(y + 1, 3, 31)
+        return date(y + 1, 4, 1), date(y + 1, 8, 31)
+
+    def shifted(self, n: int) -> TermRef:
+        """The term ``n`` terms later (earlier when ``n`` is negative)."""
+        position = self.start_year * 3 + self.index + n
+        return TermRef(position // 3, position % 3)
+
+    def previous(self) -> TermRef:
+        return self.shifted(-1)
+
+    def next(self) -> TermRef:
+        return self.shifted(1)
+
+    @classmethod
+    def containing(cls, d: date, calendar: SchoolCalendar | None = None) -> TermRef:
+        """The term ``d`` is in: the LA's loaded term containing it, else the default pattern."""
+        loaded = calendar.term_on(d) if calendar is not None else None
+        if loaded is not None:
+            return cls.of(loaded.academic_year, loaded.name)
+        if d.month >= 9:
+            return cls(d.year, 0)
+        if d.month <= 3:
+            return cls(d.year - 1, 1)
+        return cls(d.year - 1, 2)
+
+    @classmethod
+    def parse(cls, key: str | None) -> TermRef | None:
+        try:
+            year, name = (key or "").split("-", 1)
+            return cls(int(year), TERM_NAMES.index(name))
+        except (ValueError, TypeError):
+            return None
+
+    @classmethod
+    def of(cls, academic_year: str, term: str) -> TermRef:
+        return cls(int(academic_year[:4]), TERM_NAMES.index(term))
+
+
+@dataclass(frozen=True)
+class TermSpan:
+    """A term with its dates: the LA's loaded dates where it has them, else the default pattern's."""
+
+    name: str
+    academic_year: str
+    starts_on: date
+    ends_on: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} term {self.academic_year}"
+
+    def __contains__(self, d: object) -> bool:
+        return isinstance(d, date) and self.starts_on <= d <= self.ends_on
+
+
+def term_containing(d: date, calendar: SchoolCalendar | None = None) -> TermRef:
+    """The one term ``d`` belongs to (see the module docstring)."""
+    return TermRef.containing(d, calendar)
+
+
+def loaded_term(term: TermRef, calendar: SchoolCalendar | None) -> Term | None:
+    """The LA's loaded ``Term`` of that academic year and name, or None if it has not loaded it."""
+    for loaded in calendar.terms if calendar is not None else ():
+        if loaded.academic_year == term.academic_year and loaded.name == term.term:
+            return loaded
+    return None
+
+
+def term_span(term: TermRef, calendar: SchoolCalendar | None = None) -> TermSpan:
+    """``term`` with its dates: the LA's loaded term of that name and year, else the default window."""
+    loaded = loaded_term(term, calendar)
+    if loaded is not None:
+        return TermSpan(loaded.name, loaded.academic_year, loaded.starts_on, loaded.ends_on)
+    starts_on, ends_on = term.window()
+    return TermSpan(term.term, term.academic_year, starts_on, ends_on)
+
+
+def next_term(d: date, calendar: SchoolCalendar | None = None) -> TermSpan:
+    """The term after the one ``d`` is in, with its dates (after August: the autumn term)."""
+    return term_span(term_containing(d, calendar).next(), calendar)
+
+
+def last_terms(today: date, n: int = 6, calendar: SchoolCalendar | None = None) -> list[TermRef]:
+    """The current term and the n-1 before it, oldest first."""
+    current = term_containing(today, calendar)
+    return [current.shifted(-i) for i in range(n - 1, -1, -1)]
+
+
+def four_terms_start(today: date, calendar: SchoolCalendar | None = None) -> date:
+    """The first day of the term three terms before the current one: the current term and the
+    three before it are "the last four terms" (seed 003: face to face at least once every four terms)."""
+    return term_span(term_containing(today, calendar).shifted(-3), calendar).starts_on
