@@ -3,7 +3,9 @@ terms and academic years. Every app asks here; none keeps its own copy of a date
 
 Which term a date is in: where an LA has loaded its term dates (a ``SchoolCalendar``; the
 database read is ``deadlines.selectors.calendar_for``) and the date falls in one of them,
-that term. Otherwise the default English pattern, which gives every day one term:
+that term; in the holiday after a loaded term (up to 60 days), the term that has just
+ended (its PEP is what is now due or late, and the next term is the one about to start).
+Otherwise the default English pattern, which gives every day one term:
 
 - autumn: 1 September to 31 December
 - spring: 1 January to 31 March
@@ -366,6 +368,17 @@ class SchoolCalendar:
                 return term
         return None
 
+    def term_just_ended(self, d: date, within: timedelta) -> Term | None:
+        """In a holiday, the loaded term that ended last before ``d`` (at most ``within``
+        before it); None in a term or when no loaded term ended that recently."""
+        ended = None
+        for term in self._terms:
+            if term.starts_on <= d <= term.ends_on:
+                return None
+            if term.ends_on < d:
+                ended = term
+        return ended if ended is not None and d - ended.ends_on <= within else None
+
     def next_term_after(self, d: date) -> Term | None:
         """The first term starting after ``d``, or None if none has been loaded."""
         for term in self._terms:
@@ -618,6 +631,10 @@ def parse_calendar_csv(text: str) -> tuple[list[Term], list[DayOffSpan]]:
 # Academic years and terms: one answer for every date
 # --------------------------------------------------------------------------------------
 
+#: A holiday longer than this after the last loaded term means the LA has not loaded its
+#: next term yet: the days after it go by the default pattern, not a stale term.
+MAX_HOLIDAY = timedelta(days=60)
+
 #: How a term name reads on a page ("Autumn term 2026/27").
 TERM_LABELS: dict[str, str] = {"autumn": "Autumn", "spring": "Spring", "summer": "Summer"}
 
@@ -702,10 +719,14 @@ class TermRef:
 
     @classmethod
     def containing(cls, d: date, calendar: SchoolCalendar | None = None) -> TermRef:
-        """The term ``d`` is in: the LA's loaded term containing it, else the default pattern."""
-        loaded = calendar.term_on(d) if calendar is not None else None
-        if loaded is not None:
-            return cls.of(loaded.academic_year, loaded.name)
+        """The term ``d`` belongs to: the LA's loaded term containing it; in a holiday after
+        a loaded term (up to MAX_HOLIDAY, so a next term not yet loaded does not leave the
+        old one current for ever), the term that has just ended, whose PEP is what is now
+        due or late; else the default pattern."""
+        if calendar is not None:
+            loaded = calendar.term_on(d) or calendar.term_just_ended(d, MAX_HOLIDAY)
+            if loaded is not None:
+                return cls.of(loaded.academic_year, loaded.name)
         if d.month >= 9:
             return cls(d.year, 0)
         if d.month <= 3:

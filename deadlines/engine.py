@@ -33,10 +33,9 @@ later, or never met with no meeting at all since entering care; changes of schoo
 started this term or in the last 20 working days; this term's review(s); concern
 requests made this term or still without a meeting; QA of PEPs still waiting for it or
 met this term. The current term is the LA's loaded term that today belongs to by
-core.calendar (a holiday day belongs to the term the default pattern gives it: Christmas
-and the summer holiday to the term just ended, 1 September and April's Easter days to the
-term about to start); if the LA has not loaded that term, or has loaded no term dates,
-there is no current term and scope starts 13 weeks ago.
+core.calendar: the one containing today or, in a holiday, the term that has just ended;
+if the LA has not loaded that term (a holiday of more than 60 days after its last loaded
+term), or has loaded no term dates, there is no current term and scope starts 13 weeks ago.
 """
 
 from __future__ import annotations

@@ -159,5 +159,26 @@ def test_a_loaded_term_wins_over_the_default_pattern():
     calendar = SchoolCalendar([spring])
     assert term_containing(dt.date(2028, 4, 5), calendar) == TermRef(2027, 1)
     assert term_containing(dt.date(2028, 4, 5)) == TermRef(2027, 2)
-    assert term_containing(dt.date(2028, 4, 10), calendar) == TermRef(2027, 2)  # after it: the default
+    # In the holiday after it: the term that has just ended, whose PEP is now due or late.
+    assert term_containing(dt.date(2028, 4, 10), calendar) == TermRef(2027, 1)
+    assert next_term(dt.date(2028, 4, 10), calendar).name == "summer"
+    # More than 60 days after the last loaded term: the next term was never loaded, so the
+    # default pattern answers rather than a stale term.
+    assert term_containing(dt.date(2028, 6, 10), calendar) == TermRef(2027, 2)
     assert next_term(dt.date(2027, 12, 1), calendar).ends_on == dt.date(2028, 4, 7)
+
+
+def test_a_holiday_between_loaded_terms_belongs_to_the_term_just_ended():
+    from core.calendar import Term
+
+    autumn = Term("2026/27", "autumn", dt.date(2026, 9, 3), dt.date(2026, 12, 18), dt.date(2026, 10, 26),
+                  dt.date(2026, 10, 30))
+    spring = Term("2026/27", "spring", dt.date(2027, 1, 5), dt.date(2027, 3, 26), dt.date(2027, 2, 15),
+                  dt.date(2027, 2, 19))
+    summer = Term("2026/27", "summer", dt.date(2027, 4, 12), dt.date(2027, 7, 21), dt.date(2027, 5, 31),
+                  dt.date(2027, 6, 4))
+    calendar = SchoolCalendar([autumn, spring, summer])
+    assert term_containing(dt.date(2027, 4, 2), calendar) == TermRef(2026, 1)  # Easter: spring
+    assert term_containing(dt.date(2027, 1, 2), calendar) == TermRef(2026, 0)  # Christmas: autumn
+    assert term_containing(dt.date(2027, 8, 20), calendar) == TermRef(2026, 2)  # August: summer
+    assert next_term(dt.date(2027, 4, 2), calendar).starts_on == dt.date(2027, 4, 12)
