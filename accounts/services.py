@@ -19,8 +19,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from . import plugins
+from core import hooks
+
 from .audit import Verb, audit_record, diff, snapshot
+from .hooks import PERSON_REGISTERED
 from .models import (
     CouncilSignIn,
     CouncilSignInDomain,
@@ -109,7 +111,8 @@ def _create_invited_person(
                "school": [None, school.pk if school else None],
                "invitation": [None, invitation.pk]}
     # A designated teacher is linked to the registering LA's children at their school.
-    changes.update(plugins.person_registered(actor=actor, user=user))
+    for registered in hooks.get_hooks(PERSON_REGISTERED):
+        changes.update(registered(actor=actor, user=user) or {})
     audit_record(actor=actor, verb=Verb.INVITED, obj=user, changes=changes)
     return user, token
 
