@@ -17,7 +17,7 @@ from accounts.models import AuditEvent, Role
 from children import data_protection
 from children.models import CareEpisode, Child, RetentionReview, SubjectAccessExport
 from peps.models import Pep, SupportingDocument
-from peps.services import document_path
+from peps.services.documents import document_path
 from targets.models import Target
 from tests.data_protection.conftest import fill_record
 from tests.factories import ChildFactory, UserFactory
