@@ -119,7 +119,7 @@ def _stash_and_sign_in(request: HttpRequest, pk: int, letter: str) -> HttpRespon
             access = section = None
         if section is not None and ratelimit.consume(request, action="section_stash", user=person):
             token = section_services.section_post_stash(person=person, section=section,
-                                                professional=access.is_professional, data=request.POST)
+                                                        professional=access.is_professional, data=request.POST)
     if token is None:
         messages.info(request, "You were signed out, so your changes have not been saved. "
                                "Sign in and enter them again.")
@@ -163,12 +163,13 @@ def section_edit(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
         if version != section.version:
             # Someone saved meanwhile: whatever was typed, show their text and keep it.
             return _section_conflict(request, context, section, professional=professional)
-        form = section_services.section_form(pep=pep, section=section, data=request.POST, professional=professional,
-                                     mark_complete=mark_complete)
+        form = section_services.section_form(pep=pep, section=section, data=request.POST,
+                                             professional=professional, mark_complete=mark_complete)
         if form.is_valid():
             try:
-                saved = section_services.section_save(actor=request.user, section=section, data=form.cleaned_data,
-                                              version=version, mark_complete=mark_complete)
+                saved = section_services.section_save(actor=request.user, section=section,
+                                                      data=form.cleaned_data, version=version,
+                                                      mark_complete=mark_complete)
             except ValidationError as exc:
                 # Section B against the education record: on the fields it names.
                 show_rule_errors(form, exc)
@@ -325,8 +326,8 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             document = documents.document_upload(actor=request.user, pep=pep, upload=form.cleaned_data["file"],
-                                                description=form.cleaned_data.get("description") or "",
-                                                visibility=form.cleaned_data["visibility"])
+                                                 description=form.cleaned_data.get("description") or "",
+                                                 visibility=form.cleaned_data["visibility"])
         except Refused as exc:
             form.add_error("file", exc.message)
         else:
@@ -404,8 +405,8 @@ def section_config_edit(request: HttpRequest, phase: str) -> HttpResponse:
     form = SectionConfigForm(request.POST or None, configs=configs)
     if request.method == "POST" and form.is_valid():
         rows = [config.ConfigRow(letter=c.letter, enabled=form.cleaned_data[f"enabled_{c.letter}"],
-                                   title=form.cleaned_data[f"title_{c.letter}"],
-                                   editor_roles=form.cleaned_data[f"editors_{c.letter}"]) for c in configs]
+                                 title=form.cleaned_data[f"title_{c.letter}"],
+                                 editor_roles=form.cleaned_data[f"editors_{c.letter}"]) for c in configs]
         try:
             config.section_config_save(actor=request.user, la=la, phase=phase, rows=rows)
         except ValidationError as exc:

@@ -122,8 +122,8 @@ def pep_start(*, actor: User | None, child: Child, kind: str, concern_reason: st
 
     The sections come from the LA's configuration for the child's phase (from the current
     placement's year group), copied onto the PEP so later configuration changes never alter
-    it. Rollover copies section A (care and contacts) and the school; open targets are
-    carried forward by the targets app when it is installed.
+    it. Rollover copies section A (care and contacts) and the school; the peps.hooks.CARRY_FORWARD
+    hooks then take part (the targets app lists the previous PEP's open targets for review).
     """
     if actor is not None and not can_start_pep(relationship(actor, child)):
         raise PermissionDenied

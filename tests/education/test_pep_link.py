@@ -168,7 +168,7 @@ def test_a_transition_plan_is_checked_where_one_is_due(world):
     placement.save()
     pep = start_pep(world.child)
     save_answers(actor=None, section=_b(pep), answers={**sample_answers(pep.phase, "B", year_group=6),
-                                          "transition_planning": "None due"}, version=0)
+                                                       "transition_planning": "None due"}, version=0)
     assert {c.name: c.rating for c in pre_check(pep).criteria}["A transition plan (one is due)"] == "red"
 
 

@@ -154,10 +154,8 @@ def test_approve_locks_the_pep(client, world, vs_officer, social_worker):
 
 def test_carers_do_not_see_professional_only_fields(client, world, social_worker, carer):
     pep = start_pep(world.child)
-
-
     save_answers(actor=social_worker, section=pep.sections.get(letter="A"),
-                          answers={"health_summary": "Confidential health note", "carer_name": "Pat"}, version=0)
+                 answers={"health_summary": "Confidential health note", "carer_name": "Pat"}, version=0)
     client.force_login(carer)
     page = client.get(reverse("pep_section", args=[pep.pk, "A"])).text
     assert "Pat" in page and "Confidential health note" not in page
