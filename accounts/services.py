@@ -19,12 +19,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core import hooks
 from core.audit import Verb, audit_record, diff, snapshot
 from core.refusals import Refused
 from core.roles import LOGIN_ROLES, Role, role_choices
 from core.text_limits import require_text_limits
 
-from . import plugins
+from .hooks import PERSON_REGISTERED
 from .models import (
     CouncilSignIn,
     CouncilSignInDomain,
@@ -106,7 +107,8 @@ def _create_invited_person(
                "school": [None, school.pk if school else None],
                "invitation": [None, invitation.pk]}
     # A designated teacher is linked to the registering LA's children at their school.
-    changes.update(plugins.person_registered(actor=actor, user=user))
+    for registered in hooks.get_hooks(PERSON_REGISTERED):
+        changes.update(registered(actor=actor, user=user) or {})
     audit_record(actor=actor, verb=Verb.INVITED, obj=user, changes=changes)
     return user, token
 

@@ -22,11 +22,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import hooks
 from core.forms import show_rule_errors
 from core.refusals import Refused, show_refusal
 from core.roles import Role
 
-from . import council_sign_in, plugins, policies, services, signed_in_browser
+from . import council_sign_in, policies, services, signed_in_browser
 from .forms import (
     ApproveForm,
     BulkInviteForm,
@@ -38,6 +39,7 @@ from .forms import (
     PersonForm,
     SetPasswordForm,
 )
+from .hooks import HOME_PANELS
 from .models import CouncilSignIn, LegalDetails, LoginRequest
 
 log = logging.getLogger("epep.security")
@@ -66,10 +68,15 @@ def logout(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _home_panels(user) -> list[dict]:
+    """Every app's panels for this person (accounts.hooks.HOME_PANELS), in floor order."""
+    return [panel for panels in hooks.get_hooks(HOME_PANELS) for panel in panels(user)]
+
+
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"role": request.user.role, "Role": Role, "panels": plugins.home_panels(request.user)}
+    context = {"role": request.user.role, "Role": Role, "panels": _home_panels(request.user)}
     return render(request, "accounts/home.html", context)
 
 

@@ -6,14 +6,18 @@ class ChildrenConfig(AppConfig):
     verbose_name = "Children in care"
 
     def ready(self) -> None:
-        from accounts import plugins
+        from accounts import hooks as accounts_hooks
+        from core import hooks
         from core.audit import set_child_la_lookup
 
-        from . import services
+        from . import demo, home, services
         from .models import Child
 
+        order = accounts_hooks.FLOOR_ORDER["children"]
+        hooks.register(accounts_hooks.HOME_PANELS, home.panels, order=order)
+        hooks.register(accounts_hooks.DEMO_SEED, demo.seed, order=order)
         # A designated teacher registered by an LA is linked to that LA's children at their school.
-        plugins.on_person_registered(services.designated_teacher_registered)
+        hooks.register(accounts_hooks.PERSON_REGISTERED, services.designated_teacher_registered)
         # The per-LA versions of the data (core.audit): a write about a child is a write in its LA.
         set_child_la_lookup(
             lambda child_id: Child.objects.filter(pk=child_id).values_list("local_authority_id", flat=True).first())

@@ -103,7 +103,7 @@ def subject_access_build(*, job_id: int) -> SubjectAccessExport:
     nothing twice.
     """
     from peps.models import Pep, SupportingDocument
-    from peps.services import document_path, safe_download_name
+    from peps.services.documents import document_path, safe_download_name
     from quality.pdf import pep_pdf_bytes
 
     job = SubjectAccessExport.objects.select_related("child").get(pk=job_id)
@@ -360,7 +360,7 @@ def retention_destroy(*, actor: User, child: Child, confirm: str, today: dt.date
     replaced; one stub records the destruction (LA reference, no name or date of birth).
     """
     from peps.models import Pep, SupportingDocument
-    from peps.services import document_path
+    from peps.services.documents import document_path
 
     today = today or timezone.localdate()
     child = Child.objects.select_for_update().select_related("local_authority").get(pk=child.pk)

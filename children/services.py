@@ -271,7 +271,7 @@ def designated_teacher_registered(*, actor: User | None, user: User) -> dict:
     """A designated teacher was registered (people page, bulk CSV or an approved login request):
     link them to the children of the LA that registered them placed at their school.
 
-    Called by accounts.services through accounts.plugins.person_registered, inside the
+    Called by accounts.services through the accounts.hooks.PERSON_REGISTERED hook, inside the
     registration's transaction; the children linked go into the registration's one audit
     event. A teacher registered at a school where only other LAs' children are placed is
     linked to none of them: those LAs decide.

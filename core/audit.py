@@ -29,6 +29,8 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 from django.db import connection, models, transaction
 
+from core import hooks
+
 from .models import AuditEvent, DataVersion
 from .request_context import current_request_id
 
@@ -38,19 +40,14 @@ T = TypeVar("T")
 # Verbs that record a read (opening a record, downloading, exporting), not a change.
 READ_VERBS = (Verb.VIEWED, Verb.EXPORTED, Verb.DOWNLOADED)
 
-# Called after the commit of any transaction that wrote data (see on_write).
-_WRITE_HOOKS: list[Callable[[], None]] = []
-
-
-def on_write(hook: Callable[[], None]) -> None:
-    """Run `hook` after every committed write (an app keeping something ready, not business
-    logic: it is not told what changed or who changed it). Register in AppConfig.ready()."""
-    if hook not in _WRITE_HOOKS:
-        _WRITE_HOOKS.append(hook)
+# The hook (core.hooks) run after the commit of every transaction that wrote data:
+# `fn() -> None`, for an app keeping something ready, not business logic (it is not told
+# what changed or who changed it). Register in AppConfig.ready().
+AFTER_WRITE = "after_audited_write"
 
 
 def _after_write() -> None:
-    for hook in _WRITE_HOOKS:
+    for hook in hooks.get_hooks(AFTER_WRITE):
         hook()
 
 

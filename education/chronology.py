@@ -1,19 +1,21 @@
 """One timeline per child: care episodes, school moves with reasons, exclusions, SEN and
 EHCP events, EET changes, and what higher apps add (PEPs and meetings).
 
-This app sits below peps and meetings, so they take part through one explicit registry:
-each registers a source in its AppConfig.ready() with `register_source(fn)`, where
-`fn(child, professional)` returns `Event`s (one or two queries, whatever the history).
+This app sits below peps and meetings, so they take part through the one registry
+(core.hooks): each registers a source for education.hooks.CHRONOLOGY_SOURCE in its
+AppConfig.ready(), where `fn(child, professional)` returns `Event`s (one or two queries,
+whatever the history).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from children.models import Child
+from core import hooks
 
+from .hooks import CHRONOLOGY_SOURCE
 from .models import plain_number
 from .selectors import education_record_of
 
@@ -23,15 +25,6 @@ class Event:
     on: dt.date
     kind: str  # a short heading: "Care", "School", "PEP", "Meeting", "Exclusion", "SEN", "EET"
     text: str
-
-
-Source = Callable[[Child, bool], list[Event]]
-_SOURCES: list[Source] = []
-
-
-def register_source(source: Source) -> None:
-    if source not in _SOURCES:
-        _SOURCES.append(source)
 
 
 def _record_events(child: Child, professional: bool) -> list[Event]:
@@ -77,6 +70,6 @@ def _record_events(child: Child, professional: bool) -> list[Event]:
 
 def chronology_of(child: Child, *, professional: bool) -> list[Event]:
     events = _record_events(child, professional)
-    for source in _SOURCES:
+    for source in hooks.get_hooks(CHRONOLOGY_SOURCE):
         events.extend(source(child, professional))
     return sorted(events, key=lambda e: (e.on, e.kind))

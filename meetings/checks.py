@@ -1,4 +1,5 @@
-"""What about the meeting stops a PEP being submitted (called by peps.services.pep_submit).
+"""What about the meeting stops a PEP being submitted (a peps.hooks.BEFORE_SUBMIT hook,
+registered in MeetingsConfig.ready(); called by peps.services.workflow.pep_submit).
 
 The PEP app already says when no meeting date is recorded; this adds what only the meeting
 record knows: a meeting that is booked and has happened but has not been written up.

@@ -6,8 +6,14 @@ class PepsConfig(AppConfig):
     verbose_name = "Personal Education Plans"
 
     def ready(self) -> None:
-        from education.chronology import register_source
+        from accounts import hooks as accounts_hooks
+        from core import hooks
+        from education import hooks as education_hooks
 
+        from . import demo, home
         from .chronology import pep_events
 
-        register_source(pep_events)
+        order = accounts_hooks.FLOOR_ORDER["peps"]
+        hooks.register(accounts_hooks.HOME_PANELS, home.panels, order=order)
+        hooks.register(accounts_hooks.DEMO_SEED, demo.seed, order=order)
+        hooks.register(education_hooks.CHRONOLOGY_SOURCE, pep_events)

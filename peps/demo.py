@@ -10,16 +10,48 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import School, User
 from children.models import Child, Phase
 from children.policies import relationship
 from core.calendar import TermRef
+from core.forms import show_rule_errors
 
-from . import record_link, services
+from . import record_link
 from . import sections as defs
 from .models import Pep, Section, Term
+from .policies import PROFESSIONAL_RELATIONSHIPS
+from .services.config import section_config_defaults, section_config_for
+from .services.sections import section_form, section_save
+from .services.workflow import academic_year_for, pep_start, term_for
+
+
+class AnswersInvalid(Exception):
+    """The answers did not validate; `form` carries the errors."""
+
+    def __init__(self, form: defs.SectionForm):
+        super().__init__(f"section answers invalid: {form.errors.as_json()}")
+        self.form = form
+
+
+def save_answers(*, actor: User | None, section: Section, answers, version: int,
+                 mark_complete: bool = False) -> Section:
+    """Save `answers` (as a browser would post them) the way the section edit page does:
+    the section's form validates them and section_save keeps its cleaned data; a rule only
+    the service checks (section B against the education record) lands on the form too.
+    For demo data, the load generator and tests. `actor=None` is the system."""
+    professional = actor is None or relationship(actor, section.pep.child) in PROFESSIONAL_RELATIONSHIPS
+    form = section_form(pep=section.pep, section=section, data=answers, professional=professional,
+                        mark_complete=mark_complete)
+    if form.is_valid():
+        try:
+            return section_save(actor=actor, section=section, data=form.cleaned_data, version=version,
+                                mark_complete=mark_complete)
+        except ValidationError as exc:
+            show_rule_errors(form, exc)
+    raise AnswersInvalid(form)
 
 
 def sample_answers(phase: str, letter: str, *, year_group: int | None = None) -> dict[str, str]:
@@ -125,7 +157,7 @@ def _fill(pep: Pep, letters: str, people: list[User], year_group: int | None) ->
         answers = sample_answers(pep.phase, section.letter, year_group=year_group)
         if section.letter == "B":
             answers = _from_record(pep, answers)
-        services.section_save(actor, section, answers, section.version, mark_complete=True)
+        save_answers(actor=actor, section=section, answers=answers, version=section.version, mark_complete=True)
 
 
 def _approved_history(child: Child, phase: str, year: str, term: str, count: int, people, year_group) -> None:
@@ -139,7 +171,7 @@ def _approved_history(child: Child, phase: str, year: str, term: str, count: int
             status=Pep.Status.DRAFT, previous=previous, created_at=created,
             school=child.placements.filter(ended_on__isnull=True).first().school,
         )
-        configs = [c for c in services.section_config_for(child.local_authority, phase) if c.enabled]
+        configs = [c for c in section_config_for(la=child.local_authority, phase=phase) if c.enabled]
         Section.objects.bulk_create(Section(pep=pep, letter=c.letter, title=c.title, editor_roles=c.editor_roles)
                                     for c in configs)
         _fill(pep, "ABCDE", people, year_group)
@@ -153,12 +185,12 @@ def _approved_history(child: Child, phase: str, year: str, term: str, count: int
 def seed(la, schools: list[School], people: dict[str, User]) -> None:
     if Pep.objects.filter(child__local_authority=la).exists():
         return
-    services.section_config_defaults(la)
+    section_config_defaults(la=la)
     team = [people[e] for e in ("sw@demo.test", "dt@demo.test", "yp@demo.test", "carer@demo.test",
                                 "carer2@demo.test", "vs@demo.test")]
     sw, vs = people["sw@demo.test"], people["vs@demo.test"]
     today = timezone.localdate()
-    year, term = services.academic_year_for(today), services.term_for(today)
+    year, term = academic_year_for(today), term_for(today)
     # Children new to care are left without a PEP: their initial PEP is still due.
     recent = today - dt.timedelta(days=30)
     children = list(Child.objects.filter(local_authority=la).exclude(care_episodes__entered_care_on__gt=recent)
@@ -171,7 +203,7 @@ def seed(la, schools: list[School], people: dict[str, User]) -> None:
     yp_child = next((c for c in children if relationship(people["yp@demo.test"], c)), None)
 
     def start(child, kind=Pep.Kind.TERMLY):
-        return services.pep_start(sw, child, kind)
+        return pep_start(actor=sw, child=child, kind=kind)
 
     plans = []  # (child, year_group, phase, status, letters complete, history count)
     school_age = [(c, yg) for c, yg in by_phase[Phase.SCHOOL_AGE] if c != yp_child]

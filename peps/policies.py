@@ -101,6 +101,16 @@ def rel_allows(rel: str, pep: Pep, action: str) -> bool:
     return True
 
 
+def require_pep_action(actor: User | None, pep: Pep, action: str) -> None:
+    """PermissionDenied unless `actor` may do `action` to `pep`. `actor=None` is the system
+    (demo data, imports, the QA helper's own checks done already) and is not checked."""
+    if actor is None:
+        return
+    rel = relationship(actor, pep.child)
+    if rel is None or not rel_allows(rel, pep, action):
+        raise PermissionDenied
+
+
 def can_edit_section(rel: str | None, section: Section, pep: Pep) -> bool:
     """Only the section's editors, only while the PEP is open (draft or returned)."""
     return rel is not None and pep.is_open and rel in (section.editor_roles or [])

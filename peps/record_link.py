@@ -5,7 +5,7 @@
   part-time timetable, alternative provision, SEN status, latest termly attainment.
   Used when the PEP starts and every time section B's form is opened, so the form
   always shows the record as it is now.
-- `reconcile(...)`: called by section_save with section B's valid form. What the record
+- `reconcile(...)`: called by section_save with section B's cleaned data. What the record
   keeps as dated events (exclusions, part-time timetables) and sessions (attendance)
   cannot be contradicted from the PEP: a different figure is a GOV.UK error on the field
   pointing to the record. What the PEP does decide (the term's sessions, SEN status,
@@ -80,18 +80,19 @@ def _record_url(pep: Pep, anchor: str) -> str:
     return reverse("education_record", args=[pep.child_id]) + anchor
 
 
-def reconcile(*, actor, pep: Pep, section: Section, form) -> dict[str, Any]:
-    """Check section B against the record and write what it decides; raises ValidationError
-    (errors per field) when it contradicts the record. Returns the values to store."""
-    if section.letter != "B" or "sen_status" not in form.fields:
+def reconcile(*, actor, pep: Pep, section: Section, data: dict[str, Any], names: set[str]) -> dict[str, Any]:
+    """Check section B (`data`, the cleaned data of its form, whose fields are `names`)
+    against the record and write what it decides; raises ValidationError (errors per field)
+    when it contradicts the record. Returns the values to store."""
+    if section.letter != "B" or "sen_status" not in names:
         return {}
-    cleaned = form.cleaned_data
+    cleaned = data
     figures = _figures(pep)
     errors: dict[str, str] = {}
 
     def differs(name: str, expected) -> bool:
         typed = cleaned.get(name)
-        return name in form.fields and typed not in (None, "") and typed != expected
+        return name in names and typed not in (None, "") and typed != expected
 
     if figures.exclusions_recorded:
         counts = {"suspensions_count": figures.suspensions, "permanent_exclusions": figures.permanent_exclusions,
@@ -105,7 +106,7 @@ def reconcile(*, actor, pep: Pep, section: Section, form) -> dict[str, Any]:
                                          f"{'' if figures.part_time else 'not '}on a part-time timetable: change "
                                          "it in the education record")
     sessions = {record_name: cleaned.get(field) for field, record_name in SESSION_FIELDS.items()
-                if field in form.fields}
+                if field in names}
     sessions_given = any(v not in (None, "") for v in sessions.values())
     if sessions_given and not sessions.get("sessions_possible"):
         errors["term_sessions_possible"] = "Enter the possible sessions this term"
@@ -132,7 +133,7 @@ def reconcile(*, actor, pep: Pep, section: Section, form) -> dict[str, Any]:
         names = {v: k for k, v in SESSION_FIELDS.items()}
         raise ValidationError({names.get(k, "term_sessions_possible"): v
                                for k, v in exc.message_dict.items()}) from exc
-    return _values(_figures(pep), set(form.fields))
+    return _values(_figures(pep), names)
 
 
 # ---- the change since the last PEP ---------------------------------------------------------------

@@ -227,6 +227,18 @@ class SectionForm(GovForm):
     def field_names(cls) -> list[str]:
         return list(cls.base_fields)
 
+    @classmethod
+    def field_names_for(cls, *, professional: bool) -> list[str]:
+        """The fields the form has for a professional, or for the family (without the
+        professional-only ones)."""
+        return [name for name in cls.base_fields if professional or name not in cls.professional_only]
+
+    @classmethod
+    def data_from(cls, cleaned: dict[str, Any], *, professional: bool) -> dict[str, Any]:
+        """A valid form's cleaned values as JSON, for its own fields only (what `to_data`
+        gives for the bound form): anything else in `cleaned` is ignored."""
+        return {name: _to_json(cleaned.get(name)) for name in cls.field_names_for(professional=professional)}
+
 
 def _empty(value: Any, field: forms.Field | None = None) -> bool:
     if isinstance(field, forms.BooleanField):

@@ -1,4 +1,4 @@
-"""Thin views over PEPs: authorise with peps.policies, write with peps.services, redirect."""
+"""Thin views over PEPs: authorise with peps.policies, write with peps.services.*, redirect."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import signed_in_browser
 from children.models import Phase
 from children.services import child_record_viewed
+from core.forms import show_rule_errors
+from core.refusals import Refused, show_refusal
 
-from . import services
 from .forms import DocumentChangeForm, DocumentForm, PepStartForm, ReopenForm, ReturnForm, SectionConfigForm
 from .models import Pep
 from .policies import (
@@ -37,6 +38,8 @@ from .policies import (
     visible_documents,
 )
 from .sections import form_class_for
+from .services import config, documents, workflow
+from .services import sections as section_services
 
 STASH_COOKIE = "pep_stash"
 STASH_SALT = "peps.section-stash"
@@ -115,15 +118,15 @@ def _stash_and_sign_in(request: HttpRequest, pk: int, letter: str) -> HttpRespon
         except (Http404, PermissionDenied):
             access = section = None
         if section is not None and ratelimit.consume(request, action="section_stash", user=person):
-            token = services.section_post_stash(person=person, section=section,
-                                                professional=access.is_professional, data=request.POST)
+            token = section_services.section_post_stash(person=person, section=section,
+                                                        professional=access.is_professional, data=request.POST)
     if token is None:
         messages.info(request, "You were signed out, so your changes have not been saved. "
                                "Sign in and enter them again.")
         return redirect_to_login(request.path)
     response = redirect_to_login(f"{request.path}?{urlencode({'restore': token})}")
     response.set_signed_cookie(STASH_COOKIE, token, salt=STASH_SALT,
-                               max_age=int(services.STASH_LIFETIME.total_seconds()),
+                               max_age=int(section_services.STASH_LIFETIME.total_seconds()),
                                httponly=True, samesite="Lax", secure=request.is_secure())
     messages.info(request, "You were signed out, so your changes have not been saved yet. "
                            "Sign in again and we will put back what you typed.")
@@ -135,12 +138,12 @@ def _restored(request: HttpRequest, section) -> dict | None:
     if not token:
         return None
     cookie = request.get_signed_cookie(STASH_COOKIE, default=None, salt=STASH_SALT,
-                                       max_age=int(services.STASH_LIFETIME.total_seconds()))
+                                       max_age=int(section_services.STASH_LIFETIME.total_seconds()))
     # The cookie proves the stash was made in this browser (a link alone cannot pre-fill a
     # form), and only the person it was kept for gets it back.
     if cookie != token:
         return None
-    return services.section_post_unstash(token=token, user=request.user, section=section)
+    return section_services.section_post_unstash(token=token, user=request.user, section=section)
 
 
 @require_http_methods(["GET", "POST"])
@@ -157,35 +160,51 @@ def section_edit(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
         except ValueError:
             version = -1
         mark_complete = request.POST.get("action") == "complete"
-        try:
-            saved = services.section_save(request.user, section, request.POST, version, mark_complete)
-        except services.SectionInvalid as exc:
-            context.update(form=exc.form, version=version, mark_complete=mark_complete)
-            return render(request, "peps/section_edit.html", context)
-        except services.SectionConflict as exc:
-            theirs = exc.theirs
-            form = services.section_form(pep, theirs, request.POST, professional=professional)
-            context.update(
-                form=form, version=theirs.version, theirs=theirs,
-                their_rows=form_class_for(pep.phase, theirs.letter).display_rows(theirs.data,
-                                                                                 professional=professional),
-            )
-            return render(request, "peps/section_conflict.html", context, status=409)
-        except services.SectionLocked as exc:
-            messages.error(request, exc.message)
-            return redirect("pep_detail", pk=pep.pk)
-        done = "marked as complete" if saved.state == saved.State.COMPLETE else "saved. You can come back to it later"
-        messages.success(request, f"Section {saved.letter} {done}.")
-        return redirect("pep_detail", pk=pep.pk)
+        if version != section.version:
+            # Someone saved meanwhile: whatever was typed, show their text and keep it.
+            return _section_conflict(request, context, section, professional=professional)
+        form = section_services.section_form(pep=pep, section=section, data=request.POST,
+                                             professional=professional, mark_complete=mark_complete)
+        if form.is_valid():
+            try:
+                saved = section_services.section_save(actor=request.user, section=section,
+                                                      data=form.cleaned_data, version=version,
+                                                      mark_complete=mark_complete)
+            except ValidationError as exc:
+                # Section B against the education record: on the fields it names.
+                show_rule_errors(form, exc)
+            except section_services.SectionConflict as exc:
+                return _section_conflict(request, context, exc.theirs, professional=professional)
+            except Refused as exc:
+                return show_refusal(request, exc, "pep_detail", pk=pep.pk)
+            else:
+                done = ("marked as complete" if saved.state == saved.State.COMPLETE
+                        else "saved. You can come back to it later")
+                messages.success(request, f"Section {saved.letter} {done}.")
+                return redirect("pep_detail", pk=pep.pk)
+        context.update(form=form, version=version, mark_complete=mark_complete)
+        return render(request, "peps/section_edit.html", context)
     stashed = _restored(request, section)
     if stashed is not None:
-        form = services.section_form(pep, section, stashed, professional=professional)
+        form = section_services.section_form(pep=pep, section=section, data=stashed, professional=professional)
         context["version"] = _int(stashed.get("version"), section.version)
         context["restored"] = True
     else:
-        form = services.section_form(pep, section, professional=professional)
+        form = section_services.section_form(pep=pep, section=section, professional=professional)
     context["form"] = form
     return render(request, "peps/section_edit.html", context)
+
+
+def _section_conflict(request: HttpRequest, context: dict, theirs, *, professional: bool) -> HttpResponse:
+    """The conflict page: the section as the other person saved it, and the form with what
+    this person typed (nothing is overwritten, nothing typed is lost)."""
+    pep = context["pep"]
+    form = section_services.section_form(pep=pep, section=theirs, data=request.POST, professional=professional)
+    context.update(
+        form=form, version=theirs.version, theirs=theirs,
+        their_rows=form_class_for(pep.phase, theirs.letter).display_rows(theirs.data, professional=professional),
+    )
+    return render(request, "peps/section_conflict.html", context, status=409)
 
 
 def _int(value, default: int) -> int:
@@ -200,14 +219,14 @@ def _int(value, default: int) -> int:
 def pep_start(request: HttpRequest, child_pk: int) -> HttpResponse:
     access = get_child_for_pep_start(request.user, child_pk)
     child = access.child
-    open_pep = services.open_pep_of(child)
-    previous = services.last_approved_pep(child)
+    open_pep = workflow.open_pep_of(child)
+    previous = workflow.last_approved_pep(child)
     form = PepStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            pep = services.pep_start(request.user, child, form.cleaned_data["kind"],
-                                     form.cleaned_data.get("concern_reason") or "")
-        except services.PepStartRefused as exc:
+            pep = workflow.pep_start(actor=request.user, child=child, kind=form.cleaned_data["kind"],
+                                     concern_reason=form.cleaned_data.get("concern_reason") or "")
+        except Refused as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -227,10 +246,10 @@ def pep_submit(request: HttpRequest, pk: int) -> HttpResponse:
     problems = None
     if request.method == "POST":
         try:
-            services.pep_submit(request.user, pep)
-        except services.SubmitProblems as exc:
+            workflow.pep_submit(actor=request.user, pep=pep)
+        except workflow.SubmitProblems as exc:
             problems = exc.problems
-        except (services.TransitionConflict, services.TransitionRefused) as exc:
+        except Refused as exc:
             messages.error(request, exc.message)
             return redirect("pep_detail", pk=pep.pk)
         else:
@@ -238,7 +257,7 @@ def pep_submit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("pep_detail", pk=pep.pk)
     return render(request, "peps/pep_submit.html", {
         **_pep_context(access), "problems": problems,
-        "checklist": services.submit_problems(pep) if problems is None else problems,
+        "checklist": workflow.submit_problems(pep) if problems is None else problems,
         "sections": list(pep.sections.all()),
     })
 
@@ -251,8 +270,8 @@ def pep_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.pep_return(request.user, pep, form.cleaned_data["reason"])
-        except (services.TransitionConflict, services.TransitionRefused) as exc:
+            workflow.pep_return(actor=request.user, pep=pep, reason=form.cleaned_data["reason"])
+        except Refused as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, "The PEP has been returned to the team with your reason.")
@@ -268,8 +287,8 @@ def pep_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.pep_reopen(actor=request.user, pep=pep, reason=form.cleaned_data["reason"])
-        except (services.TransitionConflict, services.TransitionRefused) as exc:
+            workflow.pep_reopen(actor=request.user, pep=pep, reason=form.cleaned_data["reason"])
+        except Refused as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, "The PEP has been reopened and returned to the team. "
@@ -288,7 +307,7 @@ def superseded_pdf_download(request: HttpRequest, pk: int, copy_pk: int) -> File
     if copy is None:
         raise Http404("No such copy")
     try:
-        handle = services.superseded_pdf_open(actor=request.user, copy=copy)
+        handle = documents.superseded_pdf_open(actor=request.user, copy=copy)
     except FileNotFoundError as exc:
         raise Http404("The file is missing") from exc
     response = FileResponse(handle, as_attachment=True, content_type="application/pdf",
@@ -306,10 +325,10 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.document_upload(request.user, pep, form.cleaned_data["file"],
-                                                form.cleaned_data.get("description") or "",
-                                                visibility=form.cleaned_data["visibility"])
-        except services.DocumentRefused as exc:
+            document = documents.document_upload(actor=request.user, pep=pep, upload=form.cleaned_data["file"],
+                                                 description=form.cleaned_data.get("description") or "",
+                                                 visibility=form.cleaned_data["visibility"])
+        except Refused as exc:
             form.add_error("file", exc.message)
         else:
             messages.success(request, f"‘{document.original_name}’ has been added to the PEP.")
@@ -325,10 +344,10 @@ def document_change(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
                               initial={"visibility": document.visibility})
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.document_change(actor=request.user, document=document,
+            document = documents.document_change(actor=request.user, document=document,
                                                  visibility=form.cleaned_data["visibility"],
                                                  upload=form.cleaned_data.get("file"))
-        except services.DocumentRefused as exc:
+        except Refused as exc:
             form.add_error("file", exc.message)
         else:
             messages.success(request, f"‘{document.original_name}’ has been changed.")
@@ -343,7 +362,7 @@ def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
     access, document = get_document_for_manage(request.user, pk, document_pk)
     if request.method == "POST":
         name = document.original_name
-        services.document_remove(actor=request.user, document=document)
+        documents.document_remove(actor=request.user, document=document)
         messages.success(request, f"‘{name}’ has been removed from the PEP and deleted.")
         return redirect(f"{reverse('pep_detail', args=[pk])}#documents")
     return render(request, "peps/document_remove.html", {**_pep_context(access), "document": document})
@@ -354,10 +373,10 @@ def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     _access, document = get_document_for(request.user, pk, document_pk)
     try:
-        handle = services.document_download(request.user, document)
+        handle = documents.document_download(actor=request.user, document=document)
     except FileNotFoundError as exc:
         raise Http404("The file is missing") from exc
-    response = FileResponse(handle, as_attachment=True, filename=services.safe_download_name(document),
+    response = FileResponse(handle, as_attachment=True, filename=documents.safe_download_name(document),
                             content_type=document.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
@@ -370,7 +389,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 @require_GET
 def section_config(request: HttpRequest) -> HttpResponse:
     require_section_configurer(request.user)
-    configs = services.section_config_defaults(request.user.local_authority, actor=request.user)
+    configs = config.section_config_defaults(la=request.user.local_authority, actor=request.user)
     phases = [(value, label, configs[value]) for value, label in Phase.choices]
     return render(request, "peps/section_config.html", {"phases": phases})
 
@@ -382,14 +401,14 @@ def section_config_edit(request: HttpRequest, phase: str) -> HttpResponse:
     if phase not in Phase.values:
         raise Http404("No such phase")
     la = request.user.local_authority
-    configs = services.section_config_defaults(la, actor=request.user)[phase]
+    configs = config.section_config_defaults(la=la, actor=request.user)[phase]
     form = SectionConfigForm(request.POST or None, configs=configs)
     if request.method == "POST" and form.is_valid():
-        rows = [services.ConfigRow(letter=c.letter, enabled=form.cleaned_data[f"enabled_{c.letter}"],
-                                   title=form.cleaned_data[f"title_{c.letter}"],
-                                   editor_roles=form.cleaned_data[f"editors_{c.letter}"]) for c in configs]
+        rows = [config.ConfigRow(letter=c.letter, enabled=form.cleaned_data[f"enabled_{c.letter}"],
+                                 title=form.cleaned_data[f"title_{c.letter}"],
+                                 editor_roles=form.cleaned_data[f"editors_{c.letter}"]) for c in configs]
         try:
-            services.section_config_save(actor=request.user, la=la, phase=phase, rows=rows)
+            config.section_config_save(actor=request.user, la=la, phase=phase, rows=rows)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:

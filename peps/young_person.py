@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from children.models import Child
 from children.selectors import team_of
+from core import hooks
 from core.roles import Role
 
+from .hooks import MY_PEP_NEXT_MEETING, MY_PEP_TARGETS
 from .models import Pep
 from .sections import form_class_for
 
@@ -73,35 +73,23 @@ def readers_of(child: Child) -> str:
 
 
 def next_meeting_of(child: Child) -> MyMeeting | None:
-    from meetings.models import Meeting
-
-    meeting = (Meeting.objects.filter(pep__child=child, status=Meeting.Status.SCHEDULED,
-                                      starts_at__gte=timezone.now())
-               .prefetch_related("invitees").order_by("starts_at").first())
-    if meeting is None:
-        return None
-    where = {"in_school": "At school", "online": "Online", "other": "Somewhere else"}.get(meeting.format, "")
-    if meeting.location and meeting.format != "online":
-        where = f"{where}: {meeting.location}"
-    who = [f"{i.name} ({i.role[:1].lower() + i.role[1:]})" for i in meeting.invitees.all()
-           if i.role.lower() not in ("young person", "child", "the young person")]
-    return MyMeeting(when=timezone.localtime(meeting.starts_at), where=where, who=who)
+    """The young person's next meeting (the meetings app answers, peps.hooks.MY_PEP_NEXT_MEETING)."""
+    for next_meeting in hooks.get_hooks(MY_PEP_NEXT_MEETING):
+        meeting = next_meeting(child)
+        if meeting is not None:
+            return meeting
+    return None
 
 
 def my_pep(pep: Pep, *, can_edit_views: bool) -> MyPep:
-    from targets.models import Target
-
     child = pep.child
     section_c = pep.sections.filter(letter="C").first()
     data = (section_c.data or {}) if section_c else {}
     form_class = form_class_for(pep.phase, "C")
     views = [(str(row["label"]), row["value"]) for row in form_class.display_rows(data, professional=False)
              if row["value"] not in ("", None, "Not recorded")]
-    targets = []
-    for target in Target.objects.filter(pep=pep).order_by("created_at", "pk"):
-        helper = f" ({target.strategy_who})" if target.strategy_who else ""
-        targets.append(MyTarget(what=target.what, help=f"{target.strategy_what.strip()}{helper}".strip(),
-                                by_when=target.by_when))
+    # The targets app answers (peps.hooks.MY_PEP_TARGETS).
+    targets = [target for targets_of in hooks.get_hooks(MY_PEP_TARGETS) for target in targets_of(pep)]
     section_e = pep.sections.filter(letter="E").first()
     actions = ((section_e.data or {}).get("actions") or "").strip() if section_e else ""
     you_said = [(label, str(data[name]).strip()) for name, label in _ASKS if str(data.get(name) or "").strip()]

@@ -1,6 +1,6 @@
 """Demo quality assurance: QA'd PEPs in every rating over the last six terms.
 
-Runs after the PEPs' own demo (accounts.plugins order). Past terms get approved PEPs for
+Runs after the PEPs' own demo (accounts.hooks.FLOOR_ORDER). Past terms get approved PEPs for
 most demo children, with compliance improving term by term so the chart has a shape; every
 approved or returned PEP gets its QA history (some red and returned first, then approved
 amber or green). Written directly, as the PEPs' demo does, so seeding sends no email and
@@ -84,7 +84,7 @@ def _section_data(phase: str, letter: str, year_group: int | None) -> dict:
 
 
 def _historic_pep(child: Child, placement, term: TermRef, held_on: dt.date, status: str) -> Pep:
-    from peps import services as pep_services
+    from peps.services.config import section_config_for
 
     phase = phase_for_year_group(placement.year_group) or "school_age"
     created = timezone.make_aware(dt.datetime.combine(held_on - dt.timedelta(days=21), dt.time(9)))
@@ -92,7 +92,7 @@ def _historic_pep(child: Child, placement, term: TermRef, held_on: dt.date, stat
     pep = Pep.objects.create(child=child, kind=Pep.Kind.TERMLY, phase=phase, academic_year=term.academic_year,
                              term=term.term, status=status, meeting_held_on=held_on, school=placement.school,
                              created_at=created, submitted_at=submitted)
-    configs = [c for c in pep_services.section_config_for(child.local_authority, phase) if c.enabled]
+    configs = [c for c in section_config_for(la=child.local_authority, phase=phase) if c.enabled]
     Section.objects.bulk_create(
         Section(pep=pep, letter=c.letter, title=c.title, editor_roles=c.editor_roles,
                 data=_section_data(phase, c.letter, placement.year_group), state=Section.State.COMPLETE)

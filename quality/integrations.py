@@ -5,35 +5,25 @@ definitions (peps.sections), meetings and targets with PP+ (meetings, targets), 
 documents (peps.SupportingDocument) and the deadline engine (deadlines.engine). The
 workflow itself (pep_return, pep_approve) is called directly from services.py.
 
-Two fallbacks remain on purpose: a section whose letter has no form definition is shown
-with its stored field names humanised, and terms the deadline engine does not cover (it
-works on the current term only) use selectors.fallback_deadlines.
+Quality sits above every app it reads, so it imports them directly. Two fallbacks remain
+on purpose: a section whose letter has no form definition is shown with its stored field
+names humanised, and terms the deadline engine does not cover (it works on the current
+term only) use selectors.fallback_deadlines.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import ModuleType
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 
+from deadlines.engine import compute_deadlines
 from peps.models import Pep, Section
-
-
-def _module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name or (exc.name and name.startswith(exc.name + ".")):
-            return None
-        raise
-
+from peps.sections import form_class_for
 
 # --------------------------------------------------------------------------------------
 # PP+ visibility
@@ -67,14 +57,6 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def _section_form_class(pep: Pep, section: Section):
-    """The peps helper's form definition for a section (peps.sections.form_class_for)."""
-    sections = _module("peps.sections")
-    if sections is None or not hasattr(sections, "form_class_for"):
-        return None
-    return sections.form_class_for(pep.phase, section.letter)
-
-
 def section_rows(pep: Pep, section: Section, *, professional: bool) -> list[tuple[str, str]]:
     """(label, value) pairs for one section, labelled by the section's form definition.
 
@@ -83,7 +65,7 @@ def section_rows(pep: Pep, section: Section, *, professional: bool) -> list[tupl
     Anything stored that the definition does not know is shown with its name humanised.
     """
     data = section.data or {}
-    form_class = _section_form_class(pep, section)
+    form_class = form_class_for(pep.phase, section.letter)
     rows: list[tuple[str, str]] = []
     known: set[str] = set()
     if form_class is not None and hasattr(form_class, "display_rows"):
@@ -244,26 +226,23 @@ def apply_deadlines(statuses, *, term, today, episodes, last_meeting, child_ids=
 
     from .selectors import fallback_deadlines
 
-    if term == TermRef.containing(today) and apps.is_installed("deadlines") and (
-            child_ids is not None or la_id is not None):
-        engine = _module("deadlines.engine")
-        if engine is not None and hasattr(engine, "compute_deadlines"):
-            # A whole LA (the Virtual School's scope) is asked for by its id: simpler queries
-            # than a list of its children.
-            scope = {"la_ids": [la_id]} if la_id is not None else {"child_ids": child_ids}
-            for d in engine.compute_deadlines(today=today, with_qa=False, **scope):
-                s = statuses.get(d.child_id)
-                if s is None or d.done_on is not None or d.kind == "qa":
-                    continue
-                if d.status == "overdue":
-                    if d.kind == "initial":
-                        s.initial_overdue = True
-                    elif d.kind in _REVIEW_KINDS:
-                        s.review_overdue = True
-                elif d.status == "due_soon":
-                    s.due_soon = True
-                    s.due_on = min(s.due_on, d.due_on) if s.due_on else d.due_on
-            return "engine"
+    if term == TermRef.containing(today) and (child_ids is not None or la_id is not None):
+        # A whole LA (the Virtual School's scope) is asked for by its id: simpler queries
+        # than a list of its children.
+        scope = {"la_ids": [la_id]} if la_id is not None else {"child_ids": child_ids}
+        for d in compute_deadlines(today=today, with_qa=False, **scope):
+            s = statuses.get(d.child_id)
+            if s is None or d.done_on is not None or d.kind == "qa":
+                continue
+            if d.status == "overdue":
+                if d.kind == "initial":
+                    s.initial_overdue = True
+                elif d.kind in _REVIEW_KINDS:
+                    s.review_overdue = True
+            elif d.status == "due_soon":
+                s.due_soon = True
+                s.due_on = min(s.due_on, d.due_on) if s.due_on else d.due_on
+        return "engine"
     fallback_deadlines(statuses, term=term, today=today, episodes=episodes, last_meeting=last_meeting())
     return "fallback"
 

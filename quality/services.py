@@ -1,6 +1,6 @@
 """Every write of quality assurance, PDF copies and exports. Each writes exactly one audit event.
 
-The PEP's own transitions (returned, approved) belong to peps.services: qa_review_record
+The PEP's own transitions (returned, approved) belong to peps.services.workflow: qa_review_record
 calls pep_return / pep_approve, which write their own audit events; the QA review is this
 module's one event.
 """
@@ -25,9 +25,9 @@ from children.policies import relationship
 from core.audit import Verb, audit_record, diff, snapshot
 from core.jobs import files_expire, queued_too_long
 from core.text_limits import text_limit_errors
-from peps import services as workflow
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
+from peps.services.workflow import pep_approve, pep_return
 
 from . import integrations, selectors
 from .defaults import DEFAULT_CRITERIA
@@ -165,10 +165,11 @@ def qa_review_record(*, actor: User, pep: Pep, ratings: list[RatingInput], decis
     if decision == QaReview.Decision.RETURNED:
         reasons = return_reasons(((criteria[pk].text, given[pk].rating, given[pk].comment) for pk in criteria),
                                  comment)
-        workflow.pep_return(actor=actor, pep=pep, reason=reasons or "Returned after quality assurance")
+        pep_return(actor=actor, pep=pep, reason=reasons or "Returned after quality assurance")
     else:
-        # pep_approve calls on_pep_approved (below) inside this transaction.
-        workflow.pep_approve(actor=actor, pep=pep)
+        # pep_approve runs the peps.hooks.AFTER_APPROVE hooks inside this transaction: among
+        # them on_pep_approved (below, registered in QualityConfig.ready()), which stores the PDF.
+        pep_approve(actor=actor, pep=pep)
     return review
 
 
@@ -178,7 +179,9 @@ def qa_review_record(*, actor: User, pep: Pep, ratings: list[RatingInput], decis
 
 
 def on_pep_approved(pep: Pep) -> None:
-    """Called by peps.services.pep_approve inside its transaction: render the copy once, later.
+    """A peps.hooks.AFTER_APPROVE hook (registered in QualityConfig.ready()), so every approval,
+    from a QA review or elsewhere, calls it inside pep_approve's transaction: render the copy
+    once, later.
 
     The task runs after the commit, so it sees the approved PEP (and an aborted approval
     renders nothing).

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.calendar import TermRef
 from core.jobs import job_file_response
+from core.refusals import Refused, show_refusal
 from core.roles import Role
 from core.spreadsheets import spreadsheet_safe
 from peps.models import Pep
@@ -70,6 +71,9 @@ def qa_review(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             for key, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
                 form.add_error(key if key in form.fields else None, errors)
+        except Refused as exc:
+            # The PEP's workflow refused (someone else returned or approved it first).
+            return show_refusal(request, exc, pep_page_url(pep))
         else:
             if review.decision == review.Decision.RETURNED:
                 messages.success(request, f"The PEP was rated {review.overall} and returned to the team.")

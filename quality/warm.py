@@ -9,7 +9,7 @@ at the dashboard would follow a write and compute 2,500 children's figures itsel
 
 - The dashboard view calls `dashboard_viewed`: the scope, role and term looked at in the
   last hour are remembered (one small cache entry).
-- Every audited write calls `data_changed` after its commit (core.audit.on_write):
+- Every audited write calls `data_changed` after its commit (a core.audit.AFTER_WRITE hook):
   at most one refresh task is waiting at a time.
 - The task (`refresh_dashboards`) computes each remembered dashboard for the version the
   data has when it runs, and the LA's deadlines for the Virtual School's home page, then

@@ -1,4 +1,5 @@
-"""What about targets stops a PEP being submitted (called by peps.services.pep_submit)."""
+"""What about targets stops a PEP being submitted (a peps.hooks.BEFORE_SUBMIT hook,
+registered in TargetsConfig.ready(); called by peps.services.workflow.pep_submit)."""
 
 from __future__ import annotations
 

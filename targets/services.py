@@ -4,9 +4,9 @@ Each public service runs in one transaction and writes exactly one audit event. 
 rules are raised as `ValidationError({field: message})` so a view can show them against its
 form's fields; `Refused` is for a request that makes no sense in the current state.
 
-`targets_carry_forward(new_pep, actor)` is the exception: peps.services.pep_start calls it
-inside its own transaction, and the PEP's "created" event (with `rolled_over_from`) is the
-one event for that write, so it writes none of its own.
+`targets_carry_forward(new_pep, actor)` is the exception: peps.services.workflow.pep_start calls it
+(a peps.hooks.CARRY_FORWARD hook) inside its own transaction, and the PEP's "created" event
+(with `rolled_over_from`) is the one event for that write, so it writes none of its own.
 """
 
 from __future__ import annotations
@@ -204,7 +204,7 @@ def targets_to_review(pep: Pep):
 def targets_carry_forward(new_pep: Pep, actor: User | None = None) -> list[TargetReview]:
     """On rollover, list the previous PEP's open targets for review in the new PEP (pending).
 
-    Called by peps.services.pep_start inside its transaction; its audit event covers this.
+    Called by peps.services.workflow.pep_start inside its transaction; its audit event covers this.
     """
     if new_pep.previous_id is None:
         return []

@@ -7,7 +7,7 @@ then (once; later runs reuse it) the `LOAD` local authority: 30 schools with one
 teacher each, 300 children in care (10 per school, 10 per social worker), 10 Virtual
 School officers, 30 social workers, 30 designated teachers, 25 carers (of 40 children) and
 5 young people (their own records). Every child has last term's approved PEP and this
-term's draft PEP with every section filled in through `peps.services.section_save`;
+term's draft PEP with every section filled in through `peps.services.sections.section_save`;
 meetings, targets, PP+ requests, term dates and six terms of QA history come from the
 apps' own demo seeders run on this LA. Staff get a TOTP authenticator with a known secret
 (allauth's `TOTP.activate`), so the simulated users pass two-factor authentication the way
@@ -112,8 +112,9 @@ def build() -> None:
     from accounts.models import LocalAuthority, School
     from children import services as child_services
     from children.models import Child, phase_for_year_group
-    from peps import services as pep_services
-    from peps.demo import _approved_history, sample_answers
+    from peps.demo import _approved_history, sample_answers, save_answers
+    from peps.services.config import section_config_defaults
+    from peps.services.workflow import academic_year_for, pep_start, term_for
 
     la, _ = LocalAuthority.objects.get_or_create(code="LOAD", defaults={"name": "Loadshire County Council"})
     if Child.objects.filter(local_authority=la).count() >= SCHOOLS * CHILDREN_PER_SCHOOL:
@@ -123,7 +124,7 @@ def build() -> None:
     today = timezone.localdate()
     year0 = today.year if today.month >= 9 else today.year - 1
     with transaction.atomic():
-        pep_services.section_config_defaults(la)
+        section_config_defaults(la=la)
         schools = [School.objects.update_or_create(
             urn=f"7{i:05d}", defaults={"name": f"Load School {i}", "phase": School.Phase.ALL_THROUGH,
                                        "ofsted_rating": School.Ofsted.GOOD, "local_authority": la})[0]
@@ -159,21 +160,24 @@ def build() -> None:
             # Last term's approved PEP, then this term's draft with every section filled in
             # (as the system: the benchmark's people then save over it).
             phase = phase_for_year_group(year_group)
-            _approved_history(child, phase, pep_services.academic_year_for(today), pep_services.term_for(today), 1,
-                              [], year_group)
-            pep = pep_services.pep_start(None, child, "termly")
+            _approved_history(child, phase, academic_year_for(today), term_for(today), 1, [], year_group)
+            pep = pep_start(actor=None, child=child, kind="termly")
             for section in pep.sections.all():
-                pep_services.section_save(None, section, sample_answers(phase, section.letter, year_group=year_group),
-                                          section.version, mark_complete=True)
+                save_answers(actor=None, section=section,
+                             answers=sample_answers(phase, section.letter, year_group=year_group),
+                             version=section.version, mark_complete=True)
     # The apps' own demo seeders, on this LA: meetings for every PEP, targets and PP+,
     # term dates, and six terms of QA history for the dashboard.
-    import importlib
+    from deadlines import demo as deadlines_demo
+    from meetings import demo as meetings_demo
+    from quality import demo as quality_demo
+    from targets import demo as targets_demo
 
     stand_ins = {"vs@demo.test": people["load-vs0@example.test"], "dt@demo.test": people["load-dt0@example.test"],
                  "sw@demo.test": people["load-sw0@example.test"]}
-    for module in ("meetings.demo", "targets.demo", "deadlines.demo", "quality.demo"):
+    for demo in (meetings_demo, targets_demo, deadlines_demo, quality_demo):
         with transaction.atomic():
-            importlib.import_module(module).seed(la, schools, stand_ins)
+            demo.seed(la, schools, stand_ins)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from peps import services
+from core import hooks
+from peps import hooks as peps_hooks
 from peps.models import Pep
 from tests.browser.conftest import sign_in, sign_out, submit_and_wait
 from tests.factories import PASSWORD
@@ -28,9 +29,9 @@ COMPLETE = "main form button[value=complete]"
 
 
 @pytest.fixture(autouse=True)
-def only_the_pep_workflow(monkeypatch):
-    monkeypatch.setattr(services, "SUBMIT_CHECKS", ())
-    monkeypatch.setattr(services, "APPROVAL_HOOK", ("peps.no_such_module", "on_pep_approved"))
+def only_the_pep_workflow():
+    with hooks.isolated(peps_hooks.BEFORE_SUBMIT, peps_hooks.AFTER_APPROVE):
+        yield
 
 
 def _type(browser, name: str, text: str) -> None:

@@ -14,8 +14,8 @@ from selenium.webdriver.common.by import By
 from accounts.models import User
 from children.models import Child
 from peps import demo as pep_demo
-from peps import services as pep_services
 from peps.models import Pep
+from peps.services.workflow import pep_start, pep_submit
 from quality.models import QaCriterion
 from quality.selectors import approved_without_pdf
 from targets import services as target_services
@@ -35,7 +35,7 @@ def submitted(transactional_db, settings, tmp_path):
     child = Child.objects.get(la_reference="DEMO0008")  # carer@demo.test cares for this child
     pep = Pep.objects.filter(child=child, status__in=Pep.OPEN_STATUSES).first()
     if pep is None:
-        pep = pep_services.pep_start(people["sw@demo.test"], child, Pep.Kind.TERMLY)
+        pep = pep_start(actor=people["sw@demo.test"], child=child, kind=Pep.Kind.TERMLY)
     if pep.status == Pep.Status.SUBMITTED:
         return pep
     year_group = child.placements.get(ended_on__isnull=True).year_group
@@ -53,7 +53,7 @@ def submitted(transactional_db, settings, tmp_path):
             actor=None, pep=pep, area="english", what="Read one chapter book a week",
             success_criteria="Reading log shows 1 book a week for 8 weeks", strategy_what="Reading club",
             responsible="Dee Teacher", by_when=timezone.localdate() + dt.timedelta(days=60))
-    return pep_services.pep_submit(people["dt@demo.test"], pep)
+    return pep_submit(actor=people["dt@demo.test"], pep=pep)
 
 
 def rate(browser, red: dict[str, str], decision: str) -> None:
@@ -110,7 +110,7 @@ def test_a_red_rating_returns_the_pep_then_it_is_approved_and_the_carer_download
         actor=dt_user, pep=pep, area="maths", what="Know the times tables to 12",
         success_criteria="Scores 90% or more on the termly tables test", strategy_what="Daily practice app",
         responsible="Dee Teacher", by_when=timezone.localdate() + dt.timedelta(days=60))
-    pep_services.pep_submit(dt_user, Pep.objects.get(pk=pep.pk))
+    pep_submit(actor=dt_user, pep=Pep.objects.get(pk=pep.pk))
 
     sign_in(browser, live_server, "vs@demo.test", PASSWORD)
     browser.get(qa_url)

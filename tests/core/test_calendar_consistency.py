@@ -34,7 +34,7 @@ from deadlines.selectors import calendar_for
 from education.selectors import academic_year_window
 from meetings.services import check_next_meeting
 from peps.models import Pep
-from peps.services import academic_year_for, term_for
+from peps.services.workflow import academic_year_for, term_for
 from tests.factories import LocalAuthorityFactory
 
 FIRST, LAST = dt.date(2025, 1, 1), dt.date(2028, 12, 31)

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from deadlines.models import ConcernRequest
 from meetings.models import Invitee, Meeting
-from peps import services as pep_services
 from peps.models import Pep
+from peps.services.documents import document_upload
 from tests.quality.factories import PepFactory, SectionFactory, qa_review, submitted_pep
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -37,8 +37,8 @@ def fill_record(child, vs_officer) -> dict:
                                      chair=vs_officer, status="held", going_well="The reading club helps")
     Invitee.objects.create(meeting=meeting, name="Pat Carer", role="Carer", attendance="attended")
     ConcernRequest.objects.create(child=child, reason="Two exclusions this term")
-    document = pep_services.document_upload(None, current, SimpleUploadedFile("Ruby's report ü.pdf", PDF),
-                                            "Termly report")
+    document = document_upload(actor=None, pep=current, upload=SimpleUploadedFile("Ruby's report ü.pdf", PDF),
+                                            description="Termly report")
     return {"approved": approved, "current": current, "document": document}
 
 

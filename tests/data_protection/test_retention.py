@@ -18,7 +18,7 @@ from children.models import CareEpisode, Child, RetentionReview, SubjectAccessEx
 from core.models import AuditEvent
 from core.roles import Role
 from peps.models import Pep, SupportingDocument
-from peps.services import document_path
+from peps.services.documents import document_path
 from targets.models import Target
 from tests.data_protection.conftest import fill_record
 from tests.factories import ChildFactory, UserFactory

@@ -30,8 +30,8 @@ from deadlines.models import Notice, Outbox
 from deadlines.outbox import outbox_enqueue
 from deadlines.tasks import flag_overdue, outbox_sweep
 from epep.celery import app
+from peps.demo import save_answers
 from peps.models import Pep, Section
-from peps.services import section_save
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -224,10 +224,10 @@ def test_a_pool_process_killed_mid_task_is_rejected_and_the_task_runs_once(world
 
 
 def _save_section_and_notify(section: Section, actor) -> None:
-    """A section save through peps.services.section_save, with its notification written to
+    """A section save through peps.services.sections.section_save, with its notification written to
     the outbox in the same transaction (as every email of the portal should be)."""
     with transaction.atomic():
-        saved = section_save(actor, section, {}, version=section.version)
+        saved = save_answers(actor=actor, section=section, answers={}, version=section.version)
         outbox_enqueue(to="dt@example.test", subject=f"Section {saved.letter} of a PEP was updated",
                        body="See the PEP.", dedupe_key=f"section-saved:{saved.pk}:{saved.version}")
 

@@ -12,9 +12,10 @@ from django.urls import reverse
 from core.models import AuditEvent
 from education import services as record_services
 from education.models import Attainment, Attendance, SenStatus
-from peps import services
-from peps.demo import sample_answers
+from peps.demo import AnswersInvalid, sample_answers, save_answers
 from peps.models import Pep, Section
+from peps.services.sections import section_form
+from peps.services.workflow import academic_year_for, term_for
 from quality.precheck import pre_check
 from tests.education import helpers
 from tests.peps.factories import start_pep
@@ -28,8 +29,8 @@ def _b(pep) -> Section:
 
 
 def _term(world):
-    pep = Pep(child=world.child, academic_year=services.academic_year_for(dt.date.today()),
-              term=services.term_for(dt.date.today()))
+    pep = Pep(child=world.child, academic_year=academic_year_for(dt.date.today()),
+              term=term_for(dt.date.today()))
     return pep.academic_year, pep.term
 
 
@@ -52,7 +53,7 @@ def test_saving_section_b_writes_the_record_with_its_own_audit_event(world, desi
     answers = {**sample_answers(pep.phase, "B"), "term_sessions_possible": "120", "term_sessions_present": "102",
                "term_sessions_authorised": "10", "term_sessions_unauthorised": "8", "attendance_percent": "99"}
     before = AuditEvent.objects.count()
-    saved = services.section_save(designated_teacher, _b(pep), answers, 0, mark_complete=True)
+    saved = save_answers(actor=designated_teacher, section=_b(pep), answers=answers, version=0, mark_complete=True)
     assert AuditEvent.objects.count() == before + 2  # the section, and the record (one event for all of it)
     assert set(AuditEvent.objects.order_by("-id")[:2].values_list("object_type", flat=True)) == {
         "peps.section", "education.record"}
@@ -71,8 +72,8 @@ def test_section_b_cannot_contradict_the_exclusions_in_the_record(world, designa
     pep = start_pep(world.child)
     answers = {**sample_answers(pep.phase, "B"), "suspensions_count": "1"}
     before = AuditEvent.objects.count()
-    with pytest.raises(services.SectionInvalid) as exc:
-        services.section_save(designated_teacher, _b(pep), answers, 0, mark_complete=True)
+    with pytest.raises(AnswersInvalid) as exc:
+        save_answers(actor=designated_teacher, section=_b(pep), answers=answers, version=0, mark_complete=True)
     assert "The education record has 2 for this academic year" in exc.value.form.errors["suspensions_count"][0]
     assert AuditEvent.objects.count() == before
     assert not SenStatus.objects.exists() and _b(pep).version == 0
@@ -82,19 +83,19 @@ def test_sessions_that_do_not_add_up_are_an_error_on_section_b_and_nothing_is_wr
     pep = start_pep(world.child)
     answers = {**sample_answers(pep.phase, "B"), "term_sessions_possible": "120", "term_sessions_present": "100",
                "term_sessions_authorised": "1", "term_sessions_unauthorised": "1"}
-    with pytest.raises(services.SectionInvalid) as exc:
-        services.section_save(designated_teacher, _b(pep), answers, 0)
+    with pytest.raises(AnswersInvalid) as exc:
+        save_answers(actor=designated_teacher, section=_b(pep), answers=answers, version=0)
     assert "must add up to the possible sessions (120)" in exc.value.form.errors["term_sessions_unauthorised"][0]
     assert not Attendance.objects.exists() and not SenStatus.objects.exists()
 
 
 def test_the_section_b_form_shows_the_record_as_it_is_now(client, world, designated_teacher):
     pep = start_pep(world.child)
-    services.section_save(designated_teacher, _b(pep), sample_answers(pep.phase, "B"), 0)
+    save_answers(actor=designated_teacher, section=_b(pep), answers=sample_answers(pep.phase, "B"), version=0)
     english = Attainment.objects.get(child=world.child, subject="English", term=pep.term)
     assert english.result == "working_towards"  # written by the section
     record_services.attainment_save(actor=designated_teacher, child=world.child, instance=english, result="above")
-    form = services.section_form(pep, _b(pep), professional=True)
+    form = section_form(pep=pep, section=_b(pep), professional=True)
     assert form.initial["attainment_english"] == "above"
     client.force_login(designated_teacher)
     page = " ".join(client.get(reverse("pep_section_edit", args=[pep.pk, "B"])).content.decode().split())
@@ -141,7 +142,7 @@ def test_the_pep_shows_the_change_since_the_last_pep(client, world, designated_t
 
 def test_the_pre_check_scores_what_a_machine_can_judge(world, designated_teacher):
     pep = start_pep(world.child)
-    services.section_save(None, _b(pep), sample_answers(pep.phase, "B"), 0)  # 92.4%, below 95
+    save_answers(actor=None, section=_b(pep), answers=sample_answers(pep.phase, "B"), version=0)  # 92.4%, below 95
     check = pre_check(pep)
     ratings = {c.name: c.rating for c in check.criteria}
     assert ratings["The child's voice is present"] == "red"
@@ -149,8 +150,8 @@ def test_the_pre_check_scores_what_a_machine_can_judge(world, designated_teacher
     assert ratings["Attendance below 95% is addressed"] == "red"
     assert ratings["Attendees and next meeting date recorded"] == "red"
     assert check.rating == "red"
-    services.section_save(None, pep.sections.get(letter="C"), sample_answers(pep.phase, "C"), 0)
-    services.section_save(None, pep.sections.get(letter="E"), sample_answers(pep.phase, "E"), 0)
+    save_answers(actor=None, section=pep.sections.get(letter="C"), answers=sample_answers(pep.phase, "C"), version=0)
+    save_answers(actor=None, section=pep.sections.get(letter="E"), answers=sample_answers(pep.phase, "E"), version=0)
     maths = make_target(pep, area="maths")
     make_target(pep, area="attendance")
     make_request(pep, target=maths)
@@ -166,8 +167,8 @@ def test_a_transition_plan_is_checked_where_one_is_due(world):
     placement.year_group = 6
     placement.save()
     pep = start_pep(world.child)
-    services.section_save(None, _b(pep), {**sample_answers(pep.phase, "B", year_group=6),
-                                          "transition_planning": "None due"}, 0)
+    save_answers(actor=None, section=_b(pep), answers={**sample_answers(pep.phase, "B", year_group=6),
+                                                       "transition_planning": "None due"}, version=0)
     assert {c.name: c.rating for c in pre_check(pep).criteria}["A transition plan (one is due)"] == "red"
 
 

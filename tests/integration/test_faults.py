@@ -56,8 +56,9 @@ from django.urls import reverse
 from core.models import AuditEvent
 from epep.cache import FailSoftRedisCache
 from epep.celery import app
-from peps import services
+from peps.demo import save_answers
 from peps.models import Section
+from peps.services.sections import SectionConflict
 from tests.factories import PASSWORD
 from tests.peps.factories import start_pep
 from tests.security.helpers import activate_totp, sign_in, totp_code
@@ -370,8 +371,9 @@ def test_concurrent_saves_under_load_lose_nothing(world, postgres):
                 for attempt in range(MAX_ATTEMPTS):
                     text = f"Person {n}, save {k}, attempt {attempt}"
                     try:
-                        saved = services.section_save(actor, section, {"carer_name": text}, version)
-                    except services.SectionConflict as conflict:
+                        saved = save_answers(actor=actor, section=section, answers={"carer_name": text},
+                                             version=version)
+                    except SectionConflict as conflict:
                         with lock:
                             refused.append((text, version, conflict.theirs.version))
                         version = conflict.theirs.version

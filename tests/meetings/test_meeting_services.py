@@ -350,7 +350,7 @@ def test_submit_is_blocked_while_a_booked_meeting_is_not_written_up(world, pep):
 
 
 def test_the_pep_submit_check_includes_the_meeting_problems(world, pep):
-    from peps.services import submit_problems
+    from peps.services.workflow import submit_problems
 
     gmt_day, _change, _bst_day = clock_change_dates()
     _schedule(world, pep, london(gmt_day))

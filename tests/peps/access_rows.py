@@ -37,7 +37,7 @@ def _document(world, visibility="team", uploader=None):
     from django.core.files.storage import default_storage
 
     from peps.models import SupportingDocument
-    from peps.services import DOCUMENT_DIR
+    from peps.services.documents import DOCUMENT_DIR
 
     pep = _pep(world)
     # A fixed name, so repeated runs overwrite one small file rather than adding more.

@@ -2,20 +2,19 @@ from __future__ import annotations
 
 import pytest
 
+from core import hooks
+from peps import hooks as peps_hooks
 from peps.models import Pep
 from tests.peps.factories import start_pep
 
 
 @pytest.fixture(autouse=True)
-def without_other_apps_hooks(monkeypatch):
+def without_other_apps_hooks():
     """These tests are about the PEP workflow itself: the targets, meetings and QA apps'
     hooks (extra submit checks, carry-forward, the PDF on approval) are tested by those
-    apps, and by the tests below that put a fake in their place."""
-    from peps import services
-
-    monkeypatch.setattr(services, "SUBMIT_CHECKS", ())
-    monkeypatch.setattr(services, "APPROVAL_HOOK", ("peps.no_such_module", "on_pep_approved"))
-    monkeypatch.setattr(services, "CARRY_FORWARD_HOOK", ("peps.no_such_module", "targets_carry_forward"))
+    apps, and by the tests below that register a fake in their place."""
+    with hooks.isolated(peps_hooks.BEFORE_SUBMIT, peps_hooks.AFTER_APPROVE, peps_hooks.CARRY_FORWARD):
+        yield
 
 
 @pytest.fixture

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from peps import services
-from peps.demo import sample_answers
+from peps.demo import sample_answers, save_answers
 from peps.models import Pep
+from peps.services.workflow import pep_start
 
 
 def start_pep(child, kind: str = Pep.Kind.TERMLY, actor=None) -> Pep:
-    return services.pep_start(actor, child, kind)
+    return pep_start(actor=actor, child=child, kind=kind)
 
 
 def complete_sections(pep: Pep, letters: str = "ABCDE") -> None:
     """Fill in and mark complete the given sections with valid answers (as the system)."""
     for section in pep.sections.filter(letter__in=list(letters)):
-        services.section_save(None, section, sample_answers(pep.phase, section.letter), section.version,
-                              mark_complete=True)
+        save_answers(actor=None, section=section, answers=sample_answers(pep.phase, section.letter),
+                     version=section.version, mark_complete=True)
 
 
 def ready_to_submit(child) -> Pep:

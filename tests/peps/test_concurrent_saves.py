@@ -15,8 +15,9 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from peps import services
+from peps.demo import save_answers
 from peps.models import Section
+from peps.services.sections import SectionConflict
 from tests.peps.factories import start_pep
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -80,12 +81,12 @@ def test_many_saves_of_one_version_at_once_exactly_one_wins(world):
     def save(n):
         def job():
             section = Section.objects.get(pep=pep, letter="A")
-            return services.section_save(social_worker, section, {"carer_name": f"Save {n}"}, 0)
+            return save_answers(actor=social_worker, section=section, answers={"carer_name": f"Save {n}"}, version=0)
         return job
 
     results = _in_threads([save(n) for n in range(8)])
     wins = [r for r in results if isinstance(r, Section)]
-    conflicts = [r for r in results if isinstance(r, services.SectionConflict)]
+    conflicts = [r for r in results if isinstance(r, SectionConflict)]
     assert len(wins) == 1 and len(conflicts) == 7, results
     section = Section.objects.get(pep=pep, letter="A")
     assert section.version == 1 and section.data["carer_name"] == wins[0].data["carer_name"]

@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.models import AuditEvent
-from peps import services
+from core.refusals import Refused
 from peps.models import Pep, SupportingDocument
+from peps.services.documents import document_upload
 from tests.peps.factories import set_status
 
 pytestmark = pytest.mark.django_db
@@ -106,8 +107,8 @@ def test_a_zip_bomb_disguised_as_a_word_document_is_refused(client, pep, designa
     assert "The selected file is too large once unpacked" in response.text
     assert "govuk-error-summary" in response.text
     assert not SupportingDocument.objects.exists()
-    with pytest.raises(services.DocumentRefused):
-        services.document_upload(designated_teacher, pep, SimpleUploadedFile("report.docx", content))
+    with pytest.raises(Refused):
+        document_upload(actor=designated_teacher, pep=pep, upload=SimpleUploadedFile("report.docx", content))
 
 
 def test_an_oversized_file_is_refused(client, pep, designated_teacher, media):
@@ -120,13 +121,13 @@ def test_an_oversized_file_is_refused(client, pep, designated_teacher, media):
 
 def test_a_file_of_exactly_10_mb_is_accepted(pep, designated_teacher, media):
     content = PDF + b"0" * (10 * 1024 * 1024 - len(PDF))
-    document = services.document_upload(designated_teacher, pep, SimpleUploadedFile("ok.pdf", content))
+    document = document_upload(actor=designated_teacher, pep=pep, upload=SimpleUploadedFile("ok.pdf", content))
     assert document.size == 10 * 1024 * 1024
 
 
 def test_upload_writes_one_audit_event(pep, social_worker, media):
     before = AuditEvent.objects.count()
-    services.document_upload(social_worker, pep, SimpleUploadedFile("r.pdf", PDF))
+    document_upload(actor=social_worker, pep=pep, upload=SimpleUploadedFile("r.pdf", PDF))
     assert AuditEvent.objects.count() == before + 1
 
 
@@ -143,8 +144,8 @@ def test_nobody_uploads_to_an_approved_pep(client, pep, designated_teacher, medi
 
 
 def test_download_is_an_audited_attachment_with_safe_headers(client, pep, designated_teacher, carer, media):
-    document = services.document_upload(designated_teacher, pep,
-                                        SimpleUploadedFile('Ruby’s "report" <1>.pdf', PDF), "Report",
+    document = document_upload(actor=designated_teacher, pep=pep,
+                                        upload=SimpleUploadedFile('Ruby’s "report" <1>.pdf', PDF), description="Report",
                                         visibility=SupportingDocument.Visibility.TEAM)
     client.force_login(carer)
     before = AuditEvent.objects.count()
@@ -161,21 +162,22 @@ def test_download_is_an_audited_attachment_with_safe_headers(client, pep, design
 
 
 def test_people_outside_the_team_cannot_download(client, world, pep, designated_teacher, media):
-    document = services.document_upload(designated_teacher, pep, SimpleUploadedFile("r.pdf", PDF))
+    document = document_upload(actor=designated_teacher, pep=pep, upload=SimpleUploadedFile("r.pdf", PDF))
     client.force_login(world.people["outsider_carer"])
     assert client.get(reverse("pep_document_download", args=[pep.pk, document.pk])).status_code == 404
     assert not AuditEvent.objects.filter(verb=AuditEvent.Verb.DOWNLOADED).exists()
 
 
 def test_media_is_not_served_as_a_url(client, pep, designated_teacher, media):
-    document = services.document_upload(designated_teacher, pep, SimpleUploadedFile("r.pdf", PDF))
+    document = document_upload(actor=designated_teacher, pep=pep, upload=SimpleUploadedFile("r.pdf", PDF))
     client.force_login(designated_teacher)
     for url in (f"/media/pep-documents/{document.stored_name}", f"/pep-documents/{document.stored_name}"):
         assert client.get(url).status_code == 404
 
 
 def test_documents_are_listed_on_the_pep(client, pep, designated_teacher, media):
-    services.document_upload(designated_teacher, pep, SimpleUploadedFile("provision-map.pdf", PDF), "Provision map")
+    document_upload(actor=designated_teacher, pep=pep, upload=SimpleUploadedFile("provision-map.pdf", PDF),
+                    description="Provision map")
     client.force_login(designated_teacher)
     page = client.get(reverse("pep_detail", args=[pep.pk])).text
     assert "provision-map.pdf" in page and "Provision map" in page

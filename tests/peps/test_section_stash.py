@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import signed_in_browser
-from peps import services
 from peps.models import Pep, StashedSectionPost
+from peps.services.sections import section_post_unstash
 from tests.peps.factories import set_status, start_pep
 from tests.security.helpers import sign_in, signed_in_then_timed_out
 
@@ -121,7 +121,7 @@ def test_one_kept_post_per_person_per_section(pep, social_worker):
     assert stash.data["carer_name"] == "Second"
     section = pep.sections.get(letter="A")
     old_token = first.split("restore=", 1)[1]
-    assert services.section_post_unstash(token=old_token, user=social_worker, section=section) is None
+    assert section_post_unstash(token=old_token, user=social_worker, section=section) is None
 
 
 def test_kept_posts_are_rate_limited_per_person(pep, social_worker):
@@ -138,8 +138,8 @@ def test_a_kept_post_is_given_back_only_to_the_person_it_was_kept_for(pep, socia
     restore = _restore_url(browser.post(_edit(pep.pk), {"version": "0", "carer_name": "Mine"}))
     token = restore.split("restore=", 1)[1]
     section = pep.sections.get(letter="A")
-    assert services.section_post_unstash(token=token, user=vs_officer, section=section) is None
-    assert services.section_post_unstash(token=token, user=social_worker, section=pep.sections.get(letter="B")) \
+    assert section_post_unstash(token=token, user=vs_officer, section=section) is None
+    assert section_post_unstash(token=token, user=social_worker, section=pep.sections.get(letter="B")) \
         is None
-    assert services.section_post_unstash(token=token, user=social_worker, section=section) == {
+    assert section_post_unstash(token=token, user=social_worker, section=section) == {
         "version": "0", "carer_name": "Mine"}

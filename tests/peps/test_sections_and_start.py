@@ -11,10 +11,12 @@ from django.db import IntegrityError, transaction
 from children import services as child_services
 from children.models import Phase
 from core.models import AuditEvent
+from core.refusals import Refused
 from peps import sections as defs
-from peps import services
 from peps.demo import sample_answers
 from peps.models import Pep, Section, SectionConfig
+from peps.services.config import ConfigRow, section_config_defaults, section_config_for, section_config_save
+from peps.services.workflow import academic_year_for, pep_start, term_for
 from tests.peps.factories import complete_sections, set_status, start_pep
 
 pytestmark = pytest.mark.django_db
@@ -134,11 +136,11 @@ def test_professional_only_fields_are_left_out_for_carers():
     (dt.date(2027, 4, 1), "2026/27", "summer"), (dt.date(2027, 8, 31), "2026/27", "summer"),
 ])
 def test_academic_year_and_term_come_from_the_date(day, year, term):
-    assert services.academic_year_for(day) == year and services.term_for(day) == term
+    assert academic_year_for(day) == year and term_for(day) == term
 
 
 def test_pep_start_creates_the_configured_sections_for_the_phase(world, social_worker):
-    pep = services.pep_start(social_worker, world.child, Pep.Kind.TERMLY)
+    pep = pep_start(actor=social_worker, child=world.child, kind=Pep.Kind.TERMLY)
     assert pep.phase == Phase.SCHOOL_AGE and pep.status == Pep.Status.DRAFT and pep.school == world.school
     assert [s.letter for s in pep.sections.all()] == ["A", "B", "C", "D", "E"]
     assert pep.sections.get(letter="A").editor_roles == ["social_worker"]
@@ -148,23 +150,23 @@ def test_pep_start_creates_the_configured_sections_for_the_phase(world, social_w
 def test_pep_start_for_an_early_years_child_has_no_section_c(world, social_worker):
     child_services.placement_start(actor=None, child=world.child, school=world.school, year_group=-1,
                                    started_on=dt.date(2025, 9, 1))
-    pep = services.pep_start(social_worker, world.child, Pep.Kind.TERMLY)
+    pep = pep_start(actor=social_worker, child=world.child, kind=Pep.Kind.TERMLY)
     assert pep.phase == Phase.EARLY_YEARS
     assert [s.letter for s in pep.sections.all()] == ["A", "B", "D", "E"]
 
 
 def test_pep_start_writes_one_audit_event(world, social_worker):
-    services.section_config_defaults(world.la)  # the first use seeds (and audits) the configuration
+    section_config_defaults(la=world.la)  # the first use seeds (and audits) the configuration
     before = AuditEvent.objects.count()
-    services.pep_start(social_worker, world.child, Pep.Kind.TERMLY)
+    pep_start(actor=social_worker, child=world.child, kind=Pep.Kind.TERMLY)
     assert AuditEvent.objects.count() == before + 1
     assert AuditEvent.objects.first().object_type == "peps.pep"
 
 
 def test_pep_start_refuses_a_second_open_pep(world, social_worker):
-    services.pep_start(social_worker, world.child, Pep.Kind.TERMLY)
-    with pytest.raises(services.PepStartRefused, match="already has an open PEP"):
-        services.pep_start(social_worker, world.child, Pep.Kind.CONCERN, "Not attending")
+    pep_start(actor=social_worker, child=world.child, kind=Pep.Kind.TERMLY)
+    with pytest.raises(Refused, match="already has an open PEP"):
+        pep_start(actor=social_worker, child=world.child, kind=Pep.Kind.CONCERN, concern_reason="Not attending")
 
 
 def test_the_database_refuses_a_second_open_pep(world, pep):
@@ -175,12 +177,12 @@ def test_the_database_refuses_a_second_open_pep(world, pep):
 
 def test_a_concern_review_needs_the_concern(world, social_worker):
     with pytest.raises(Exception, match="concern"):
-        services.pep_start(social_worker, world.child, Pep.Kind.CONCERN, "  ")
+        pep_start(actor=social_worker, child=world.child, kind=Pep.Kind.CONCERN, concern_reason="  ")
 
 
 def test_a_carer_cannot_start_a_pep(world, carer):
     with pytest.raises(PermissionDenied):
-        services.pep_start(carer, world.child, Pep.Kind.TERMLY)
+        pep_start(actor=carer, child=world.child, kind=Pep.Kind.TERMLY)
 
 
 def test_rollover_copies_care_details_and_school_from_the_last_approved_pep(world, social_worker):
@@ -188,7 +190,7 @@ def test_rollover_copies_care_details_and_school_from_the_last_approved_pep(worl
     complete_sections(first)
     set_status(first, Pep.Status.APPROVED)
     Pep.objects.filter(pk=first.pk).update(approved_at=first.created_at)
-    second = services.pep_start(social_worker, world.child, Pep.Kind.TERMLY)
+    second = pep_start(actor=social_worker, child=world.child, kind=Pep.Kind.TERMLY)
     assert second.previous == first and second.school == world.school
     a = second.sections.get(letter="A")
     assert a.data["carer_name"] == "Chris Carer" and a.data["sdq_score"] == 14
@@ -198,10 +200,10 @@ def test_rollover_copies_care_details_and_school_from_the_last_approved_pep(worl
 
 def test_changing_the_configuration_never_changes_an_existing_pep(world, pep, admin_user):
     approved = set_status(start_pep(world.other_child), Pep.Status.APPROVED)
-    rows = [services.ConfigRow(letter=c.letter, enabled=c.letter != "C", title=f"New {c.letter}",
+    rows = [ConfigRow(letter=c.letter, enabled=c.letter != "C", title=f"New {c.letter}",
                                editor_roles=["virtual_school"])
-            for c in services.section_config_for(world.la, Phase.SCHOOL_AGE)]
-    services.section_config_save(actor=admin_user, la=world.la, phase=Phase.SCHOOL_AGE, rows=rows)
+            for c in section_config_for(la=world.la, phase=Phase.SCHOOL_AGE)]
+    section_config_save(actor=admin_user, la=world.la, phase=Phase.SCHOOL_AGE, rows=rows)
     for existing in (pep, approved):
         assert [s.letter for s in existing.sections.all()] == ["A", "B", "C", "D", "E"]
         assert existing.sections.get(letter="A").editor_roles == ["social_worker"]
@@ -213,23 +215,23 @@ def test_changing_the_configuration_never_changes_an_existing_pep(world, pep, ad
 
 
 def test_the_default_configuration_is_seeded_once_per_la(world):
-    services.section_config_defaults(world.la)
+    section_config_defaults(la=world.la)
     count = SectionConfig.objects.filter(local_authority=world.la).count()
     events = AuditEvent.objects.count()
-    services.section_config_defaults(world.la)
+    section_config_defaults(la=world.la)
     assert SectionConfig.objects.filter(local_authority=world.la).count() == count == 14
     assert AuditEvent.objects.count() == events
 
 
 def test_section_config_save_writes_one_audit_event(world, admin_user):
-    configs = services.section_config_for(world.la, Phase.POST_16)
+    configs = section_config_for(la=world.la, phase=Phase.POST_16)
     before = AuditEvent.objects.count()
-    services.section_config_save(actor=admin_user, la=world.la, phase=Phase.POST_16, rows=[
-        services.ConfigRow(letter=c.letter, enabled=True, title=c.title, editor_roles=["designated_teacher"])
+    section_config_save(actor=admin_user, la=world.la, phase=Phase.POST_16, rows=[
+        ConfigRow(letter=c.letter, enabled=True, title=c.title, editor_roles=["designated_teacher"])
         for c in configs])
     assert AuditEvent.objects.count() == before + 1
 
 
 def test_an_admin_cannot_configure_another_las_sections(world):
     with pytest.raises(PermissionDenied):
-        services.section_config_save(actor=world.people["other_la_admin"], la=world.la, phase="school_age", rows=[])
+        section_config_save(actor=world.people["other_la_admin"], la=world.la, phase="school_age", rows=[])

@@ -7,8 +7,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from peps import services
+from peps.demo import save_answers
 from peps.models import Pep, SectionConfig, StashedSectionPost
+from peps.services.workflow import pep_approve
 from tests.peps.factories import ready_to_submit, set_status, start_pep
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +145,7 @@ def test_a_designated_teacher_cannot_return_or_approve(client, world, designated
 
 def test_approve_locks_the_pep(client, world, vs_officer, social_worker):
     pep = set_status(ready_to_submit(world.child), Pep.Status.SUBMITTED)
-    services.pep_approve(vs_officer, pep)
+    pep_approve(actor=vs_officer, pep=pep)
     assert Pep.objects.get(pk=pep.pk).status == Pep.Status.APPROVED
     client.force_login(social_worker)
     assert client.get(_edit(pep)).status_code == 403
@@ -153,10 +154,8 @@ def test_approve_locks_the_pep(client, world, vs_officer, social_worker):
 
 def test_carers_do_not_see_professional_only_fields(client, world, social_worker, carer):
     pep = start_pep(world.child)
-    from peps import services
-
-    services.section_save(social_worker, pep.sections.get(letter="A"),
-                          {"health_summary": "Confidential health note", "carer_name": "Pat"}, 0)
+    save_answers(actor=social_worker, section=pep.sections.get(letter="A"),
+                 answers={"health_summary": "Confidential health note", "carer_name": "Pat"}, version=0)
     client.force_login(carer)
     page = client.get(reverse("pep_section", args=[pep.pk, "A"])).text
     assert "Pat" in page and "Confidential health note" not in page

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from core.models import AuditEvent
-from peps import services as workflow
 from peps.models import Pep, SupersededPdf
+from peps.services.workflow import pep_reopen
 from quality import services
 from tests.quality.factories import submitted_pep
 from tests.quality.test_qa import form_data, ratings_for
@@ -101,12 +101,12 @@ def test_only_the_virtual_school_reopens_and_only_an_approved_pep(world, vs_offi
     Pep.objects.filter(pk=pep.pk).update(status=Pep.Status.SUBMITTED)
     assert client.post(reverse("pep_reopen", args=[pep.pk]), {"reason": "x"}).status_code == 403
     with pytest.raises(PermissionDenied):
-        workflow.pep_reopen(actor=designated_teacher, pep=pep, reason="x")
+        pep_reopen(actor=designated_teacher, pep=pep, reason="x")
 
 
 def test_the_family_never_gets_a_superseded_copy(world, vs_officer, carer, client, media):
     pep = _approved_with_pdf(world, vs_officer)
-    workflow.pep_reopen(actor=vs_officer, pep=pep, reason="Wrong school")
+    pep_reopen(actor=vs_officer, pep=pep, reason="Wrong school")
     copy = SupersededPdf.objects.get(pep=pep)
     client.force_login(carer)
     assert client.get(reverse("pep_superseded_pdf", args=[pep.pk, copy.pk])).status_code == 404

@@ -107,7 +107,7 @@ def test_it_writes_one_audit_event_of_its_own(world, vs_officer):
     own = new.filter(object_type="quality.qareview")
     assert own.count() == 1
     assert own.get().object_id == str(review.pk) and own.get().child_id == world.child.pk
-    # The return is the workflow's own event (peps.services.pep_return), not this service's.
+    # The return is the workflow's own event (peps.services.workflow.pep_return), not this service's.
     assert new.exclude(object_type="quality.qareview").count() == 1
 
 

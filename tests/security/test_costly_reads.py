@@ -154,8 +154,8 @@ def test_a_meeting_invites_a_bounded_number_of_people(world):
 
 
 def test_a_pep_holds_a_bounded_number_of_documents(world, client, settings, tmp_path):
-    from peps import services
-    from peps.services import MAX_DOCUMENTS_PER_PEP
+    from core.refusals import Refused
+    from peps.services.documents import MAX_DOCUMENTS_PER_PEP, document_upload
 
     settings.MEDIA_ROOT = tmp_path / "private"
     pep = make_pep(world.child)
@@ -163,8 +163,9 @@ def test_a_pep_holds_a_bounded_number_of_documents(world, client, settings, tmp_
         SupportingDocument(pep=pep, original_name=f"r{n}.pdf", stored_name=f"stored-{n}",
                            content_type="application/pdf", size=10, sha256="0" * 64)
         for n in range(MAX_DOCUMENTS_PER_PEP)])
-    with pytest.raises(services.DocumentRefused) as exc:
-        services.document_upload(world.people["designated_teacher"], pep, SimpleUploadedFile("one-more.pdf", PDF))
+    with pytest.raises(Refused) as exc:
+        document_upload(actor=world.people["designated_teacher"], pep=pep,
+                        upload=SimpleUploadedFile("one-more.pdf", PDF))
     assert f"already has {MAX_DOCUMENTS_PER_PEP} supporting documents" in exc.value.message
     client.force_login(world.people["designated_teacher"])
     response = client.post(reverse("pep_document_upload", args=[pep.pk]),

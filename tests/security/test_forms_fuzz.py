@@ -118,9 +118,9 @@ FORM_KWARGS = {
 
 
 def _section_configs(world):
-    from peps.services import section_config_for
+    from peps.services.config import section_config_for
 
-    return section_config_for(world.la, "school_age")
+    return section_config_for(la=world.la, phase="school_age")
 
 
 def _targets():

@@ -162,7 +162,7 @@ def test_early_years_and_post_16_peps_need_no_academic_target(world):
 
 
 def test_pep_submit_refuses_a_pep_without_an_academic_target(world, pep):
-    from peps.services import submit_problems
+    from peps.services.workflow import submit_problems
 
     texts = [str(getattr(p, "message", p)) for p in submit_problems(pep)]
     assert NEEDS_ACADEMIC in texts
@@ -193,12 +193,12 @@ def test_carry_forward_lists_the_previous_open_targets_for_review(world, rollove
 
 
 def test_pep_start_hands_the_previous_targets_to_the_new_pep(world, rollover):
-    """Through the PEP app's own rollover (peps.services.pep_start calls targets_carry_forward)."""
-    from peps import services as pep_services
+    """Through the PEP app's own rollover (peps.services.workflow.pep_start calls targets_carry_forward)."""
+    from peps.services.workflow import pep_start
 
     previous, current, targets = rollover
     Pep.objects.filter(pk=current.pk).delete()
-    new = pep_services.pep_start(world.people["social_worker"], world.child, Pep.Kind.TERMLY)
+    new = pep_start(actor=world.people["social_worker"], child=world.child, kind=Pep.Kind.TERMLY)
     assert new.previous == previous
     assert set(TargetReview.objects.filter(pep=new).values_list("target_id", flat=True)) == {t.pk for t in targets}
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts import plugins
 from accounts.demo import DEMO_LOGINS, seed_people
+from accounts.hooks import DEMO_SEED
+from core import hooks
 
 
 class Command(BaseCommand):
@@ -16,7 +17,9 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 la, schools, people = seed_people()
-                plugins.seed_demo(la, schools, people)
+                # Each app's demo data, in floor order (accounts.hooks.FLOOR_ORDER).
+                for seed in hooks.get_hooks(DEMO_SEED):
+                    seed(la, schools, people)
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (password demo-pass-2026):"))

@@ -1,0 +1,18 @@
+"""The PEP's targets in the young person's words, for their "My PEP" page (a
+peps.hooks.MY_PEP_TARGETS hook, registered in TargetsConfig.ready())."""
+
+from __future__ import annotations
+
+from peps.models import Pep
+from peps.young_person import MyTarget
+
+from .models import Target
+
+
+def targets_for_young_person(pep: Pep) -> list[MyTarget]:
+    targets = []
+    for target in Target.objects.filter(pep=pep).order_by("created_at", "pk"):
+        helper = f" ({target.strategy_who})" if target.strategy_who else ""
+        targets.append(MyTarget(what=target.what, help=f"{target.strategy_what.strip()}{helper}".strip(),
+                                by_when=target.by_when))
+    return targets

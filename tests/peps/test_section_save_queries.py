@@ -1,0 +1,49 @@
+"""What one section save costs: one read of the section and one policy check in the service."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from peps.services.sections import section_form, section_save
+
+pytestmark = pytest.mark.django_db
+
+
+def _statements(context) -> list[str]:
+    """The queries, without the savepoints the test's own transaction adds."""
+    return [q["sql"] for q in context.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+def _section_reads(statements) -> int:
+    return sum(1 for sql in statements if sql.startswith("SELECT") and 'FROM "peps_section"' in sql)
+
+
+def test_a_section_save_reads_the_section_once_and_checks_the_policy_once(pep, social_worker):
+    section = pep.sections.get(letter="A")
+    form = section_form(pep=pep, section=section, data={"carer_name": "Pat"}, professional=True)
+    assert form.is_valid()
+    with CaptureQueriesContext(connection) as queries:
+        saved = section_save(actor=social_worker, section=section, data=form.cleaned_data, version=0)
+    statements = _statements(queries)
+    # The PEP (locked), the section, the relationship (team link and grant), the filtered
+    # update and the one audit event: six, where there were seven (the section was read
+    # again after the update).
+    assert len(statements) == 6, statements
+    assert _section_reads(statements) == 1
+    assert sum(1 for sql in statements if 'FROM "children_teammembership"' in sql) == 1
+    assert saved.version == 1 and saved.data["carer_name"] == "Pat" and saved.updated_by == social_worker
+
+
+def test_the_section_edit_page_reads_the_section_twice_per_save(client, pep, social_worker):
+    """Once to fetch and authorise the page (peps.policies), once in the service under the
+    PEP's lock; it was three times."""
+    client.force_login(social_worker)
+    client.get(reverse("pep_section_edit", args=[pep.pk, "A"]))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("pep_section_edit", args=[pep.pk, "A"]),
+                               {"version": "0", "action": "save", "carer_name": "Sam"})
+    assert response.status_code == 302
+    assert _section_reads(_statements(queries)) == 2
