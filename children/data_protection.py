@@ -312,7 +312,7 @@ def retention_review_run(*, today: dt.date | None = None) -> list[RetentionRevie
     One RetentionReview per LA with anything to list; one email per admin, deduplicated by
     LA and day, so a second run on the same day writes and sends nothing again.
     """
-    from deadlines.outbox import Email, outbox_enqueue_many
+    from core.notifications import Email, outbox_enqueue_many
 
     today = today or timezone.localdate()
     reviews: list[RetentionReview] = []

@@ -20,12 +20,12 @@ from accounts.models import LocalAuthority, Role, User
 from accounts.text_limits import require_text_limits
 from children.models import Child, ChildUserObjectPermission, TeamMembership, TeamRole
 from children.policies import VIEW_PERMISSION
+from core.bulk import copy_insert
+from core.notifications import Email, outbox_enqueue, outbox_enqueue_many
 from peps import deadlines
 
-from .bulk import copy_insert
 from .engine import Deadline, Status, compute_deadlines
 from .models import ConcernRequest, DayOff, DeadlineSettings, Notice, TermDates
-from .outbox import Email, outbox_deliver, outbox_enqueue, outbox_enqueue_many  # noqa: F401 - the API
 
 log = logging.getLogger(__name__)
 

@@ -25,10 +25,12 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from accounts.models import AuditEvent
+from core.models import Outbox
+from core.notifications import outbox_enqueue
+from core.tasks import outbox_sweep
 from deadlines import services
-from deadlines.models import Notice, Outbox
-from deadlines.outbox import outbox_enqueue
-from deadlines.tasks import flag_overdue, outbox_sweep
+from deadlines.models import Notice
+from deadlines.tasks import flag_overdue
 from epep.celery import app
 from peps.models import Pep, Section
 from peps.services import section_save

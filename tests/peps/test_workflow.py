@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from deadlines.outbox import outbox_deliver
+from core.notifications import outbox_deliver
 from peps import services
 from peps.demo import sample_answers
 from peps.models import Pep, Section

@@ -1,0 +1,43 @@
+"""The outbox moves from the deadlines app (label "timeliness") to core. Its table keeps its
+name (timeliness_outbox) and its index: this migration changes Django's record of which
+app owns the model, not the database."""
+
+import django.utils.timezone
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("timeliness", "0003_inset_and_closure_days"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.CreateModel(
+                    name="Outbox",
+                    fields=[
+                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False,
+                                                   verbose_name="ID")),
+                        ("to", models.EmailField(max_length=254)),
+                        ("subject", models.CharField(max_length=200)),
+                        ("body", models.TextField(max_length=100000)),
+                        ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                        ("sent_at", models.DateTimeField(blank=True, null=True)),
+                        ("attempts", models.PositiveSmallIntegerField(default=0)),
+                        ("last_error", models.TextField(blank=True, max_length=2000)),
+                        ("dedupe_key", models.CharField(blank=True, max_length=200, null=True, unique=True)),
+                    ],
+                    options={
+                        "verbose_name_plural": "outbox",
+                        "db_table": "timeliness_outbox",
+                        "ordering": ["created_at", "pk"],
+                        "indexes": [models.Index(condition=models.Q(("sent_at__isnull", True)), fields=["created_at"],
+                                                 name="outbox_pending_idx")],
+                    },
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]
