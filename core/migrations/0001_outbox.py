@@ -1,15 +1,31 @@
 """The outbox moves from the deadlines app (label "timeliness") to core. Its table keeps its
 name (timeliness_outbox) and its index: this migration changes Django's record of which
-app owns the model, not the database."""
+app owns the model, not the database. Its content type is renamed to core rather than
+made again."""
 
 import django.utils.timezone
 from django.db import migrations, models
+
+
+def _move_content_type(apps, old: str, new: str) -> None:
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    if not ContentType.objects.filter(app_label=new, model="outbox").exists():
+        ContentType.objects.filter(app_label=old, model="outbox").update(app_label=new)
+
+
+def forwards(apps, schema_editor):
+    _move_content_type(apps, "timeliness", "core")
+
+
+def backwards(apps, schema_editor):
+    _move_content_type(apps, "core", "timeliness")
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ("timeliness", "0003_inset_and_closure_days"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
@@ -40,4 +56,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
+        migrations.RunPython(forwards, backwards),
     ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "targets",
     "meetings",
     "imports",
+    "data_protection",  # reads every app, so it comes last
 ]
 
 MIDDLEWARE = [

@@ -37,16 +37,20 @@ from django.utils import timezone
 
 from accounts.audit import Verb, audit_record
 from accounts.models import AuditEvent, LocalAuthority, Role, User
+from children.models import Child, TeamRole
+from children.policies import Action, can
 from epep.jobs import files_expire, queued_too_long
 
-from .models import Child, RetentionReview, SubjectAccessExport, TeamRole
-from .policies import Action, can
+from .models import RetentionReview, SubjectAccessExport
 
 security_log = logging.getLogger("epep.security")
 
 # What replaces every value in a destroyed child's earlier audit events.
 SCRUBBED = "[removed]"
 REASON_MAX_CHARS = 500
+# The audit trail names exports and reviews as it has since they were first recorded, when
+# the models lived in the children app: one name for every event, old and new.
+EXPORT_OBJECT_TYPE = "children.subjectaccessexport"
 
 
 # --------------------------------------------------------------------------------------
@@ -65,7 +69,7 @@ def subject_access_request(*, actor: User, child: Child, reason: str) -> Subject
     if len(reason) > REASON_MAX_CHARS:
         raise ValidationError({"reason": f"The reason must be {REASON_MAX_CHARS} characters or fewer"})
     job = SubjectAccessExport.objects.create(child=child, requested_by=actor, reason=reason)
-    audit_record(actor=actor, verb=Verb.EXPORTED, obj=job, child_id=child.pk,
+    audit_record(actor=actor, verb=Verb.EXPORTED, obj=job, object_type=EXPORT_OBJECT_TYPE, child_id=child.pk,
                  changes={"subject_access": [None, True], "reason": [None, reason]})
     security_log.warning("subject access export requested",
                          extra={"event": "subject_access_requested", "user_id": actor.pk, "child_id": child.pk,
@@ -135,14 +139,15 @@ def subject_access_build(*, job_id: int) -> SubjectAccessExport:
     with transaction.atomic():
         # No name in the stored file's name: the child's id and the job's.
         job = job.store(f"subject-access-{job.child_id}-{job.pk}.zip", buffer.getvalue())
-        audit_record(actor=None, verb=Verb.CREATED, obj=job, child_id=job.child_id,
+        audit_record(actor=None, verb=Verb.CREATED, obj=job, object_type=EXPORT_OBJECT_TYPE, child_id=job.child_id,
                      changes={"peps": [None, len(peps)], "documents": [None, len(documents)]})
     return job
 
 
 @transaction.atomic
 def subject_access_downloaded(*, actor: User, job: SubjectAccessExport) -> None:
-    audit_record(actor=actor, verb=Verb.DOWNLOADED, obj=job, child_id=job.child_id,
+    audit_record(actor=actor, verb=Verb.DOWNLOADED, obj=job, object_type=EXPORT_OBJECT_TYPE,
+                 child_id=job.child_id,
                  changes={"file": [None, job.file.name]})
     security_log.warning("subject access export downloaded",
                          extra={"event": "subject_access_downloaded", "user_id": actor.pk,
@@ -192,13 +197,12 @@ def _name(user: User | None) -> str | None:
 
 def child_record(child: Child) -> dict[str, Any]:
     """Everything held on the child, as plain data: the content of child.json."""
+    from children.selectors import team_of
     from deadlines.models import ConcernRequest
     from meetings.models import Meeting
     from peps.models import Pep, Section, SupportingDocument
     from quality.models import QaReview
     from targets.models import PpPlusRequest, Target, TargetReview
-
-    from .selectors import team_of
 
     record: dict[str, Any] = {
         "generated_at": timezone.now(),

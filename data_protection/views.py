@@ -1,5 +1,6 @@
-"""Thin views of the data-protection pages: authorise with children.policies, write with
-children.data_protection."""
+"""Thin views of the data-protection pages: authorise with children.policies (rights over
+one child) and data_protection.policies (the retention list), write with
+data_protection.services."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms_base import show_rule_errors
+from children.policies import Action, get_child_for
 from epep.jobs import job_file_response
 from peps.models import SupportingDocument
 
-from . import data_protection as services
-from .data_protection_forms import RetentionDestroyForm, SubjectAccessForm
+from . import services
+from .forms import RetentionDestroyForm, SubjectAccessForm
 from .models import RetentionReview, SubjectAccessExport
-from .policies import Action, get_child_for, require_retention_admin
+from .policies import require_retention_admin
 
 # --------------------------------------------------------------------------------------
 # Subject-access export (the Virtual School of the child's LA)
