@@ -67,6 +67,23 @@ class AccountAdapter(DefaultAccountAdapter):
             for record in records
         )
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # allauth's emails (a password reset link, "your password was changed") are
+        # rendered as allauth renders them and go through the outbox like every email of
+        # the portal. allauth's own templates are plain text only (the portal adds no HTML
+        # versions), so the text body is the whole message.
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from core.notifications import outbox_enqueue
+
+        request = allauth_context.request
+        message = self.render_mail(template_prefix, email,
+                                   {"request": request, "email": email, "current_site": get_current_site(request),
+                                    **context})
+        for to in message.to:
+            outbox_enqueue(to=to, subject=message.subject, body=message.body)
+
     def pre_authenticate(self, request, **credentials) -> None:
         # allauth refuses the attempt here once a login_failed rate limit is reached; the
         # lockout is a security event. The email is not logged (it may be a mistyped

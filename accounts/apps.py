@@ -6,6 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self) -> None:
-        from epep import notify  # noqa: F401 - registers its settings check
-
         from . import signals  # noqa: F401

@@ -17,5 +17,5 @@ DEMO_SEED = "demo_seed"
 PERSON_REGISTERED = "person_registered"
 
 # The order of the panels on the home page and of the demo data: each app below the next.
-FLOOR_ORDER = {"children": 10, "education": 20, "peps": 30, "meetings": 40, "targets": 50,
-               "deadlines": 60, "quality": 70}
+FLOOR_ORDER = {"children": 10, "data_protection": 15, "education": 20, "peps": 30, "meetings": 40,
+               "targets": 50, "deadlines": 60, "quality": 70}

@@ -12,7 +12,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from core import hooks
 from core.audit import Verb, audit_record, diff, snapshot
+from core.notifications import outbox_enqueue
 from core.refusals import Refused
 from core.roles import LOGIN_ROLES, Role, role_choices
 from core.text_limits import require_text_limits
@@ -43,18 +43,14 @@ def _hash(token: str) -> str:
 
 
 def _send_invitation_email(user: User, token: str) -> None:
+    """Written to the outbox in the caller's transaction; delivered after the commit."""
     link = settings.SITE_URL + reverse("invitation_accept", args=[token])
     body = render_to_string(
         "accounts/email/invitation.txt",
         {"user": user, "link": link, "hours": Invitation.LIFETIME_HOURS,
          "service": settings.SERVICE_NAME},
     )
-    send_mail(
-        f"{settings.SERVICE_NAME}: set your password",
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email],
-    )
+    outbox_enqueue(to=user.email, subject=f"{settings.SERVICE_NAME}: set your password", body=body)
 
 
 def _clean_person(
@@ -129,7 +125,7 @@ def person_register(
         actor=actor, email=email, full_name=full_name, role=role,
         local_authority=local_authority, school=school,
     )
-    transaction.on_commit(lambda: _send_invitation_email(user, token))
+    _send_invitation_email(user, token)
     return user
 
 
@@ -145,7 +141,7 @@ def invitation_resend(*, actor: User, user: User) -> Invitation:
     )
     audit_record(actor=actor, verb=Verb.INVITED, obj=user,
                  changes={"invitation": [None, invitation.pk]})
-    transaction.on_commit(lambda: _send_invitation_email(user, token))
+    _send_invitation_email(user, token)
     return invitation
 
 
@@ -258,7 +254,6 @@ def people_bulk_invite(*, actor: User, local_authority: LocalAuthority, data: by
             cleaned.append((email, row["full_name"], role, school))
     if result.errors:
         return result
-    tokens = []
     with transaction.atomic():
         for email, full_name, role, school in cleaned:
             user, token = _create_invited_person(
@@ -266,10 +261,7 @@ def people_bulk_invite(*, actor: User, local_authority: LocalAuthority, data: by
                 local_authority=local_authority, school=school,
             )
             result.created.append(user)
-            tokens.append((user, token))
-        transaction.on_commit(
-            lambda: [_send_invitation_email(user, token) for user, token in tokens]
-        )
+            _send_invitation_email(user, token)
     return result
 
 

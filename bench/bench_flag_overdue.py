@@ -48,9 +48,11 @@ def main() -> None:
     setup()
 
     from children.models import CareEpisode
-    from deadlines import outbox, services
+    from core import notifications as outbox
+    from core.models import Outbox
+    from deadlines import services
     from deadlines.engine import compute_deadlines
-    from deadlines.models import Notice, Outbox
+    from deadlines.models import Notice
     from peps.models import Pep
 
     outbox.kick_delivery = lambda: True  # Delivery is another task; see the docstring.

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from accounts.models import User
 
-from .data_protection import past_destroy_after
 from .models import AccessRequest
-from .policies import can_manage_access, can_manage_children, can_request_access, is_retention_admin
+from .policies import can_manage_access, can_manage_children, can_request_access
 from .selectors import children_for_user
 
 
@@ -17,9 +14,6 @@ def panels(user: User) -> list[dict]:
     first = list(children[:10])
     result = [{"template": "children/panels/my_children.html", "children": first, "count": children.count(),
                "can_manage": can_manage_children(user)}]
-    if is_retention_admin(user):
-        due = past_destroy_after(user.local_authority_id, timezone.localdate())
-        result.append({"template": "children/panels/retention.html", "count": len(due)})
     if can_manage_access(user):
         pending = AccessRequest.objects.filter(local_authority_id=user.local_authority_id,
                                                status=AccessRequest.Status.PENDING).count()

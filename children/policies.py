@@ -40,7 +40,7 @@ class Action:
     VIEW_AUDIT = "view_audit"
     VIEW_PROFESSIONAL = "view_professional"  # professional-only fields
     REQUEST_CONCERN_REVIEW = "request_concern_review"
-    # Data protection (children.data_protection): the Virtual School answers a subject-access
+    # Data protection (the data_protection app): the Virtual School answers a subject-access
     # request; an LA admin destroys a record once its retention period is over.
     EXPORT_SUBJECT_ACCESS = "export_subject_access"
     DESTROY_RECORD = "destroy_record"
@@ -149,20 +149,6 @@ def can_manage_children(user: User) -> bool:
 def require_children_manager(user: User) -> None:
     if not can_manage_children(user):
         raise PermissionDenied
-
-
-def is_retention_admin(user: User) -> bool:
-    """May see their LA's records past the destroy-after date (and destroy them, per child,
-    through get_child_for(..., Action.DESTROY_RECORD))."""
-    return user.is_authenticated and user.is_active and user.role == Role.LA_ADMIN \
-        and user.local_authority_id is not None
-
-
-def require_retention_admin(user: User) -> None:
-    if not is_retention_admin(user):
-        security_log.warning("retention list refused", extra={"event": "retention_403", "user_id": user.pk})
-        raise PermissionDenied
-
 
 
 # Which kind of login may hold which role in a child's team. A carer linked as a social

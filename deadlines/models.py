@@ -1,5 +1,5 @@
 """PEP deadlines: each LA's term dates and deadline settings, concern requests, the
-notices sent about deadlines, and the outbox every email of this app goes through."""
+notices sent about deadlines (the emails themselves go through core.notifications)."""
 
 from __future__ import annotations
 
@@ -144,34 +144,3 @@ class Notice(models.Model):
             # flag_overdue: "which notices exist already for these days?"
             models.Index(fields=["day", "kind"], name="notice_day_idx"),
         ]
-
-
-class Outbox(models.Model):
-    """An email written in the sender's transaction and delivered by a Celery task.
-
-    The web request only writes this row; delivery happens after commit (and again from
-    the every-minute sweeper if the broker was down), so a request never waits on Redis.
-    """
-
-    MAX_ATTEMPTS = 10
-
-    to = models.EmailField()
-    subject = models.CharField(max_length=200)
-    body = models.TextField(max_length=100_000)  # written by the portal, not typed
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(max_length=2000, blank=True)
-    # Set by callers that must never send the same email twice (digests: one per person a day).
-    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name_plural = "outbox"
-        indexes = [
-            # The sweeper: pending messages, oldest first.
-            models.Index(fields=["created_at"], name="outbox_pending_idx", condition=models.Q(sent_at__isnull=True)),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.subject} to {self.to}"

@@ -20,13 +20,13 @@ from children.models import Child, ChildUserObjectPermission, TeamMembership
 from children.policies import VIEW_PERMISSION
 from core import calendar as school_calendar
 from core.audit import Verb, audit_record, diff, snapshot
+from core.bulk import copy_insert
+from core.notifications import Email, outbox_enqueue, outbox_enqueue_many
 from core.roles import Role
 from core.text_limits import require_text_limits
 
-from .bulk import copy_insert
 from .engine import Deadline, Status, compute_deadlines
 from .models import ConcernRequest, DayOff, DeadlineSettings, Notice, TermDates
-from .outbox import Email, outbox_deliver, outbox_enqueue, outbox_enqueue_many  # noqa: F401 - the API
 
 log = logging.getLogger(__name__)
 

@@ -6,23 +6,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import outbox, services
+from . import services
 
 
 @shared_task(name="timeliness.flag_overdue", acks_late=True, reject_on_worker_lost=True,
              autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def flag_overdue(today: str | None = None) -> dict:
     return services.flag_overdue(today=_date(today)).as_dict()
-
-
-@shared_task(name="timeliness.deliver_outbox", acks_late=True, reject_on_worker_lost=True)
-def deliver_outbox() -> int:
-    return outbox.outbox_deliver()
-
-
-@shared_task(name="timeliness.outbox_sweep", acks_late=True, reject_on_worker_lost=True)
-def outbox_sweep() -> int:
-    return outbox.outbox_deliver()
 
 
 def _date(value: str | None):

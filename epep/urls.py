@@ -48,7 +48,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("targets/", include("targets.urls")),
     path("quality/", include("quality.urls")),
-    path("data-protection/", include("children.data_protection_urls")),
+    path("data-protection/", include("data_protection.urls")),
     path("imports/", include("imports.urls")),
 ]
 

@@ -1,5 +1,6 @@
 """Every write about PEP meetings. Each service runs in one transaction, writes exactly one
-audit event, and sends its emails (each with an .ics invitation) after the commit.
+audit event, and writes its emails (each with an .ics invitation) to the outbox in the same
+transaction; the outbox delivers them after the commit.
 
 Business rules live here and are raised as `ValidationError({field: message})`, so a view
 can show them against its form's fields; `Refused` is for a request that makes no
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -25,6 +25,7 @@ from children.models import TeamMembership
 from children.policies import relationship
 from core import calendar as school_calendar
 from core.audit import Verb, audit_record, diff, snapshot
+from core.notifications import Attachment, outbox_enqueue
 from core.refusals import Refused
 from core.roles import CHAIR_ROLES, Role
 from core.text_limits import require_text_limits
@@ -139,7 +140,8 @@ def _check_place(format_: str, location: str) -> None:
 
 
 def _send_invitations(meeting: Meeting, method: str, subject: str, opening: str) -> None:
-    """Email every invitee with an address, each with the .ics attached, after the commit."""
+    """Email every invitee with an address, each with the .ics attached: written to the
+    outbox in the caller's transaction, delivered after the commit."""
     ics = ical.meeting_ics(meeting, method)
     link = settings.SITE_URL + reverse("meeting_detail", args=[meeting.pk])
     where = meeting.get_format_display()
@@ -154,14 +156,9 @@ def _send_invitations(meeting: Meeting, method: str, subject: str, opening: str)
         "This is an automatic message from ePEP.",
     ])
     recipients = sorted({i.email.lower() for i in meeting.invitees.all() if i.email})
-    content_type = f"text/calendar; method={method}; charset=UTF-8"
-    messages = []
+    invitation = Attachment("pep-meeting.ics", ics.decode("utf-8"), f"text/calendar; method={method}; charset=UTF-8")
     for to in recipients:
-        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-        message.attach("pep-meeting.ics", ics.decode("utf-8"), content_type)
-        messages.append(message)
-    if messages:
-        transaction.on_commit(lambda: get_connection().send_messages(messages))
+        outbox_enqueue(to=to, subject=subject, body=body, attachments=[invitation])
 
 
 # --------------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "targets",
     "meetings",
     "imports",
+    "data_protection",  # reads every app, so it comes last
 ]
 
 MIDDLEWARE = [
@@ -234,7 +235,7 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ePEP <no-reply@epep.invalid>")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
-# GOV.UK Notify (EMAIL_BACKEND=epep.notify.NotifyEmailBackend): the whole API key, and an
+# GOV.UK Notify (EMAIL_BACKEND=core.notify.NotifyEmailBackend): the whole API key, and an
 # email template whose subject is ((subject)) and body is ((body)). See README "Email".
 GOVUK_NOTIFY_API_KEY = env.str("GOVUK_NOTIFY_API_KEY", default="")
 GOVUK_NOTIFY_TEMPLATE_ID = env.str("GOVUK_NOTIFY_TEMPLATE_ID", default="")

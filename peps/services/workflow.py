@@ -230,7 +230,7 @@ def _email_team(pep: Pep, actor: User | None, subject: str, lines: list[str]) ->
     body = "\n\n".join([*lines, f"Sign in to see the PEP: {link}", "This is an automatic message from ePEP."])
     # Written to the outbox in this transaction and delivered by Celery after the commit,
     # so the page never waits on the broker or the mail server.
-    from deadlines.outbox import Email, outbox_enqueue_many
+    from core.notifications import Email, outbox_enqueue_many
 
     outbox_enqueue_many(Email(to=to, subject=subject, body=body) for to in recipients)
 

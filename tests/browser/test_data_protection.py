@@ -15,10 +15,11 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from children import data_protection
 from children import services as child_services
-from children.models import Child, SubjectAccessExport
+from children.models import Child
 from core.models import AuditEvent
+from data_protection import services as data_protection
+from data_protection.models import SubjectAccessExport
 from tests.browser.conftest import sign_in, sign_out, submit_and_wait
 from tests.conftest import build_world
 from tests.data_protection.conftest import fill_record

@@ -21,7 +21,7 @@ def _job(status):
     def kwargs(w):
         from django.core.files.base import ContentFile
 
-        from children.models import SubjectAccessExport
+        from data_protection.models import SubjectAccessExport
 
         job = SubjectAccessExport.objects.create(child=w.child, reason="SAR 1", status=status, total=3, progress=1)
         if status == SubjectAccessExport.Status.DONE:

@@ -13,10 +13,11 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from children import data_protection
-from children.models import CareEpisode, Child, RetentionReview, SubjectAccessExport
+from children.models import CareEpisode, Child
 from core.models import AuditEvent
 from core.roles import Role
+from data_protection import services as data_protection
+from data_protection.models import RetentionReview, SubjectAccessExport
 from peps.models import Pep, SupportingDocument
 from peps.services.documents import document_path
 from targets.models import Target
@@ -40,7 +41,7 @@ def test_only_children_past_their_destroy_after_date_are_listed(world, old_child
 
 
 def test_the_monthly_task_emails_each_la_admin_once(world, old_child, django_capture_on_commit_callbacks):
-    from children.tasks import retention_review
+    from data_protection.tasks import retention_review
 
     second_admin = UserFactory(email="admin2@example.test", role=Role.LA_ADMIN, local_authority=world.la)
     UserFactory(email="gone@example.test", role=Role.LA_ADMIN, local_authority=world.la, is_active=False)
@@ -70,7 +71,7 @@ def test_the_beat_schedule_runs_the_retention_review_on_the_first_of_the_month(d
 
 
 def test_the_tasks_are_at_least_once():
-    from children import tasks
+    from data_protection import tasks
 
     for task in (tasks.build_subject_access, tasks.retention_review):
         assert task.acks_late and task.reject_on_worker_lost

@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from pypdf import PdfReader
 
-from children import data_protection
-from children.models import SubjectAccessExport
 from children.policies import Action, can
 from core.models import AuditEvent
+from data_protection import services as data_protection
+from data_protection.models import SubjectAccessExport
 from tests.data_protection.conftest import PDF, SECTION_TEXT, fill_record
 
 pytestmark = pytest.mark.django_db
@@ -142,8 +142,8 @@ def test_an_export_whose_task_was_lost_is_built_by_the_catch_up_sweep(world, vs_
 
     from django.utils import timezone
 
-    from children import data_protection
-    from children.models import SubjectAccessExport
+    from data_protection import services as data_protection
+    from data_protection.models import SubjectAccessExport
 
     settings.MEDIA_ROOT = tmp_path
     job = SubjectAccessExport.objects.create(child=world.child, requested_by=vs_officer, reason="A request")
@@ -164,8 +164,8 @@ def test_a_subject_access_zip_is_deleted_a_week_after_it_was_built(world, vs_off
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
-    from children import data_protection
-    from children.models import SubjectAccessExport
+    from data_protection import services as data_protection
+    from data_protection.models import SubjectAccessExport
 
     settings.MEDIA_ROOT = tmp_path
     job = SubjectAccessExport.objects.create(child=world.child, requested_by=vs_officer, reason="A request")
@@ -182,7 +182,7 @@ def test_the_record_costs_the_same_queries_for_one_pep_and_for_five(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from children.data_protection import child_record
+    from data_protection.services import child_record
     from peps.models import Pep
     from tests.quality.factories import submitted_pep
 

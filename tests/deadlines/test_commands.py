@@ -99,7 +99,8 @@ def test_the_beat_schedule_runs_flag_overdue_at_six_london_time_and_sweeps_every
 
 
 def test_the_tasks_are_at_least_once():
+    from core import tasks as core_tasks
     from deadlines import tasks
 
-    for task in (tasks.flag_overdue, tasks.deliver_outbox, tasks.outbox_sweep):
+    for task in (tasks.flag_overdue, core_tasks.deliver_outbox, core_tasks.outbox_sweep):
         assert task.acks_late and task.reject_on_worker_lost

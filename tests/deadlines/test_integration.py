@@ -24,11 +24,12 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
-from core.models import AuditEvent
+from core.models import AuditEvent, Outbox
+from core.notifications import outbox_enqueue
+from core.tasks import outbox_sweep
 from deadlines import services
-from deadlines.models import Notice, Outbox
-from deadlines.outbox import outbox_enqueue
-from deadlines.tasks import flag_overdue, outbox_sweep
+from deadlines.models import Notice
+from deadlines.tasks import flag_overdue
 from epep.celery import app
 from peps.demo import save_answers
 from peps.models import Pep, Section

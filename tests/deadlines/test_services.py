@@ -1,4 +1,4 @@
-"""The daily run, the outbox and the writes: who is told what, once."""
+"""The daily run and the writes: who is told what, once (the outbox itself: tests/core)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import calendar as school_calendar
-from core.models import AuditEvent
+from core.models import AuditEvent, Outbox
 from deadlines import services
 from deadlines.engine import compute_deadlines
-from deadlines.models import ConcernRequest, DeadlineSettings, Notice, Outbox, TermDates
-from deadlines.outbox import outbox_deliver, outbox_enqueue
+from deadlines.models import ConcernRequest, DeadlineSettings, Notice, TermDates
 from peps.models import Pep
 from tests.deadlines.factories import ConcernRequestFactory, PepFactory, child_in_care, la_with_calendar, school_in
 from tests.factories import UserFactory
@@ -157,56 +156,6 @@ def test_the_daily_run_uses_the_same_number_of_queries_for_10_and_200_children()
     with CaptureQueriesContext(connection) as second:
         services.flag_overdue(today=MONDAY)
     assert len(first) == len(second)
-
-
-# --- the outbox ----------------------------------------------------------------------------------
-
-
-def test_an_outbox_email_is_sent_after_commit_and_marked_sent(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        row = outbox_enqueue(to="a@example.test", subject="Hello", body="Body")
-    row.refresh_from_db()
-    assert row.sent_at is not None and row.attempts == 1
-    assert [m.to for m in mail.outbox] == [["a@example.test"]]
-
-
-def test_an_outbox_email_is_not_sent_when_the_transaction_rolls_back(db, django_capture_on_commit_callbacks):
-    from django.db import transaction
-
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            outbox_enqueue(to="a@example.test", subject="Hello", body="Body")
-            raise RuntimeError
-    assert callbacks == [] and Outbox.objects.count() == 0 and mail.outbox == []
-
-
-def test_an_outbox_dedupe_key_is_used_once(db):
-    assert outbox_enqueue(to="a@example.test", subject="S", body="B", dedupe_key="k1") is not None
-    assert outbox_enqueue(to="a@example.test", subject="S", body="B", dedupe_key="k1") is None
-    assert Outbox.objects.count() == 1
-
-
-def test_many_enqueued_emails_publish_one_delivery(db, django_capture_on_commit_callbacks):
-    from django.db import transaction
-
-    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
-        for i in range(5):
-            outbox_enqueue(to=f"p{i}@example.test", subject="S", body="B")
-    assert len(callbacks) == 1
-
-
-def test_a_failed_delivery_is_recorded_and_retried_by_the_sweeper(db, settings):
-    outbox_enqueue(to="a@example.test", subject="S", body="B")
-    Outbox.objects.update(sent_at=None, attempts=0)
-    mail.outbox.clear()
-    settings.EMAIL_BACKEND = "tests.deadlines.failing_backend.EmailBackend"
-    assert outbox_deliver() == 0
-    row = Outbox.objects.get()
-    assert (row.attempts, row.sent_at) == (1, None) and "SMTPServerDisconnected" in row.last_error
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert outbox_deliver() == 1
-    assert outbox_deliver() == 0
-    assert len(mail.outbox) == 1
 
 
 # --- term dates, settings and concern requests ------------------------------------------------------

@@ -186,7 +186,7 @@ def test_the_chronology_has_care_schools_peps_exclusions_sen_and_eet_in_order(cl
 
 
 def test_the_subject_access_copy_holds_the_education_record_and_chronology(world):
-    from children.data_protection import child_record
+    from data_protection.services import child_record
 
     helpers.attendance(world.child, world.school, possible=100, present=90, authorised=10)
     helpers.exclusion(world.child, world.school)

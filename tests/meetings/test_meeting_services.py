@@ -82,6 +82,29 @@ def test_no_email_leaves_before_the_transaction_commits(world, pep, django_captu
     assert len(callbacks) == 1
 
 
+def test_an_invitation_waits_in_the_outbox_with_its_ics_and_is_delivered_with_it(
+        world, pep, django_capture_on_commit_callbacks):
+    from core.models import Outbox
+    from core.notifications import outbox_deliver
+
+    gmt_day, _change, _bst_day = clock_change_dates()
+    with django_capture_on_commit_callbacks(execute=False):
+        meeting = _schedule(world, pep, london(gmt_day))
+    rows = list(Outbox.objects.filter(sent_at__isnull=True).order_by("to"))
+    assert [r.to for r in rows] == sorted({i.email.lower() for i in meeting.invitees.all() if i.email})
+    (attachment,) = rows[0].attachments
+    assert attachment["filename"] == "pep-meeting.ics"
+    assert attachment["mimetype"] == "text/calendar; method=REQUEST; charset=UTF-8"
+    assert mail.outbox == []
+    assert outbox_deliver() == len(rows)
+    assert sorted(m.to[0] for m in mail.outbox) == [r.to for r in rows]
+    for message in mail.outbox:
+        (name, content, mimetype), = message.attachments
+        assert (name, mimetype) == ("pep-meeting.ics", "text/calendar; method=REQUEST; charset=UTF-8")
+        cal = icalendar.Calendar.from_ical(content)
+        assert str(cal["METHOD"]) == "REQUEST" and str(_event(cal)["UID"]) == meeting.uid
+
+
 def test_the_invitation_is_at_10_london_time_in_gmt(world, pep, django_capture_on_commit_callbacks):
     gmt_day, _change, _bst_day = clock_change_dates()
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from core import hooks
 from core.models import AuditEvent
+from core.notifications import outbox_deliver
 from core.refusals import Refused
-from deadlines.outbox import outbox_deliver
 from peps import hooks as peps_hooks
 from peps.demo import AnswersInvalid, sample_answers, save_answers
 from peps.models import Pep, Section

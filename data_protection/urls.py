@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import data_protection_views as views
+from . import views
 
 urlpatterns = [
     path("children/<int:pk>/subject-access/", views.subject_access_new, name="subject_access_new"),

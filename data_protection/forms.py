@@ -6,7 +6,7 @@ from django import forms
 
 from core.forms import GovForm
 
-from .data_protection import REASON_MAX_CHARS
+from .services import REASON_MAX_CHARS
 
 
 class SubjectAccessForm(GovForm):

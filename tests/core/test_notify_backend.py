@@ -20,8 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection, send_mail
 from notifications_python_client.errors import HTTPError
 
-from deadlines.models import Outbox
-from deadlines.outbox import outbox_deliver, outbox_enqueue
+from core.models import Outbox
+from core.notifications import outbox_deliver, outbox_enqueue
 
 SERVICE_ID = str(uuid.uuid4())
 SECRET = str(uuid.uuid4())
@@ -88,7 +88,7 @@ def notify(settings):
     server = NotifyStandIn()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    settings.EMAIL_BACKEND = "epep.notify.NotifyEmailBackend"
+    settings.EMAIL_BACKEND = "core.notify.NotifyEmailBackend"
     settings.GOVUK_NOTIFY_API_KEY = API_KEY
     settings.GOVUK_NOTIFY_TEMPLATE_ID = TEMPLATE_ID
     settings.GOVUK_NOTIFY_BASE_URL = server.url
@@ -166,7 +166,7 @@ def test_a_wrong_key_is_refused_by_notify(notify, settings):
 
 
 def test_the_notify_backend_without_a_key_or_template_says_what_to_set(settings):
-    settings.EMAIL_BACKEND = "epep.notify.NotifyEmailBackend"
+    settings.EMAIL_BACKEND = "core.notify.NotifyEmailBackend"
     settings.GOVUK_NOTIFY_API_KEY = ""
     settings.GOVUK_NOTIFY_TEMPLATE_ID = TEMPLATE_ID
     with pytest.raises(ImproperlyConfigured, match="GOVUK_NOTIFY_API_KEY"):
@@ -181,7 +181,7 @@ def test_a_missing_key_fails_the_system_checks_only_when_notify_is_the_backend(s
     from django.core.management import call_command
     from django.core.management.base import SystemCheckError
 
-    settings.EMAIL_BACKEND = "epep.notify.NotifyEmailBackend"
+    settings.EMAIL_BACKEND = "core.notify.NotifyEmailBackend"
     settings.GOVUK_NOTIFY_API_KEY = ""
     with pytest.raises(SystemCheckError, match="epep.E001"):
         call_command("check")

@@ -1,10 +1,13 @@
-"""Celery tasks: one line each over a service (children.data_protection)."""
+"""Celery tasks: one line each over a service (data_protection.services).
+
+The names keep the "children." prefix of the app these began in: the beat schedule (and
+its rows in django-celery-beat's table) and any message already queued name them so."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from . import data_protection
+from . import services as data_protection
 
 
 @shared_task(name="children.build_subject_access", acks_late=True, reject_on_worker_lost=True)

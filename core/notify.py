@@ -1,8 +1,8 @@
 """A Django email backend that sends through GOV.UK Notify.
 
-Choose it with ``EMAIL_BACKEND=epep.notify.NotifyEmailBackend`` and set
+Choose it with ``EMAIL_BACKEND=core.notify.NotifyEmailBackend`` and set
 ``GOVUK_NOTIFY_API_KEY`` and ``GOVUK_NOTIFY_TEMPLATE_ID``. Everything that sends email in the
-portal goes through the outbox (``deadlines.outbox``), which opens one connection of
+portal goes through the outbox (``core.notifications``), which opens one connection of
 whatever backend is set, so nothing else changes when a council switches from SMTP to
 Notify.
 

@@ -1,9 +1,12 @@
-"""The outbox: emails written in the sender's transaction, delivered by a Celery worker.
+"""The outbox: every email of the portal is written in the sender's transaction and
+delivered by a Celery worker. Nothing else sends email (tests/core/test_one_outbox.py
+fails on a `send_mail` or an `EmailMessage` anywhere else).
 
-The public API for every app (see the report to the lead):
+The public API for every app:
 
-    from deadlines.outbox import outbox_enqueue
-    outbox_enqueue(to="a@example.org", subject="...", body="...", dedupe_key=None)
+    from core.notifications import Attachment, outbox_enqueue
+    outbox_enqueue(to="a@example.org", subject="...", body="...", dedupe_key=None,
+                   attachments=[Attachment("pep-meeting.ics", ics_text, "text/calendar; method=REQUEST")])
 
 Call it inside your service's transaction instead of `send_mail` in `on_commit`. The row
 commits (or rolls back) with your data. After commit a delivery task is published with
@@ -16,8 +19,9 @@ and recording `sent_at` sends that one message again on the next sweep.
 
 from __future__ import annotations
 
+import base64
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,6 +33,29 @@ from .models import Outbox
 
 log = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with an email: text (an .ics) or bytes."""
+
+    filename: str
+    content: str | bytes
+    mimetype: str
+
+    def as_json(self) -> dict[str, str]:
+        if isinstance(self.content, bytes):
+            return {"filename": self.filename, "mimetype": self.mimetype, "encoding": "base64",
+                    "content": base64.b64encode(self.content).decode("ascii")}
+        return {"filename": self.filename, "mimetype": self.mimetype, "content": self.content}
+
+    @classmethod
+    def from_json(cls, data: dict[str, str]) -> Attachment:
+        content: str | bytes = data["content"]
+        if data.get("encoding") == "base64":
+            content = base64.b64decode(content)
+        return cls(data["filename"], content, data["mimetype"])
+
+
 @dataclass(frozen=True, slots=True)
 class Email:
     to: str
@@ -37,17 +64,20 @@ class Email:
     dedupe_key: str | None = None
 
 
-def outbox_enqueue(*, to: str, subject: str, body: str, dedupe_key: str | None = None) -> Outbox | None:
+def outbox_enqueue(*, to: str, subject: str, body: str, dedupe_key: str | None = None,
+                   attachments: Sequence[Attachment] = ()) -> Outbox | None:
     """Write one email to the outbox in the caller's transaction; deliver after commit.
 
     With a `dedupe_key` that is already in the outbox nothing is written and None is
     returned: the email has been (or will be) sent already.
     """
+    files = [a.as_json() for a in attachments] or None
     if dedupe_key is not None and Outbox.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     try:
         with transaction.atomic():  # A savepoint: a duplicate key must not break the caller's transaction.
-            row = Outbox.objects.create(to=to, subject=subject[:200], body=body, dedupe_key=dedupe_key)
+            row = Outbox.objects.create(to=to, subject=subject[:200], body=body, dedupe_key=dedupe_key,
+                                        attachments=files)
     except IntegrityError:
         return None
     _deliver_after_commit()
@@ -75,13 +105,22 @@ def _deliver_after_commit() -> None:
     """
     from django.db import connection
 
-    if any(entry[1] is _kick_on_commit for entry in connection.run_on_commit):
+    if any(isinstance(entry[1], _KickOnCommit) and not entry[1].done for entry in connection.run_on_commit):
         return
-    transaction.on_commit(_kick_on_commit)
+    transaction.on_commit(_KickOnCommit())
 
 
-def _kick_on_commit() -> None:
-    kick_delivery()
+class _KickOnCommit:
+    """The after-commit callback; `done` once it ran. A committed transaction's callbacks
+    leave `run_on_commit`, but a test's captured ones stay there after running, and a
+    second write in the same test must still publish its own delivery."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        kick_delivery()
 
 
 def kick_delivery() -> bool:
@@ -117,8 +156,7 @@ def outbox_deliver(*, limit: int = 5000) -> int:
                 tried.append(row.pk)
                 row.attempts += 1
                 try:
-                    EmailMessage(subject=row.subject, body=row.body, from_email=settings.DEFAULT_FROM_EMAIL,
-                                 to=[row.to], connection=connection).send()
+                    _message(row, connection).send()
                 except Exception as exc:  # noqa: BLE001 - recorded on the row and retried by the sweeper
                     row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                     row.save(update_fields=["attempts", "last_error"])
@@ -131,3 +169,12 @@ def outbox_deliver(*, limit: int = 5000) -> int:
     finally:
         connection.close()
     return sent
+
+
+def _message(row: Outbox, connection) -> EmailMessage:
+    message = EmailMessage(subject=row.subject, body=row.body, from_email=settings.DEFAULT_FROM_EMAIL,
+                           to=[row.to], connection=connection)
+    for data in row.attachments or ():
+        attachment = Attachment.from_json(data)
+        message.attach(attachment.filename, attachment.content, attachment.mimetype)
+    return message

@@ -1,5 +1,6 @@
-"""Thin views of the data-protection pages: authorise with children.policies, write with
-children.data_protection."""
+"""Thin views of the data-protection pages: authorise with children.policies (rights over
+one child) and data_protection.policies (the retention list), write with
+data_protection.services."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from children.policies import Action, get_child_for
 from core.forms import show_rule_errors
 from core.jobs import job_file_response
 from peps.models import SupportingDocument
 
-from . import data_protection as services
-from .data_protection_forms import RetentionDestroyForm, SubjectAccessForm
+from . import services
+from .forms import RetentionDestroyForm, SubjectAccessForm
 from .models import RetentionReview, SubjectAccessExport
-from .policies import Action, get_child_for, require_retention_admin
+from .policies import require_retention_admin
 
 # --------------------------------------------------------------------------------------
 # Subject-access export (the Virtual School of the child's LA)
