@@ -2,7 +2,7 @@
 terms and academic years. Every app asks here; none keeps its own copy of a date rule.
 
 Which term a date is in: where an LA has loaded its term dates (a ``SchoolCalendar``; the
-database read is ``deadlines.selectors.calendar_for``) and the date falls in one of them,
+database read is ``calendar_of(la)``, answered by the deadlines app) and the date falls in one of them,
 that term; in the holiday after a loaded term (up to 60 days), the term that has just
 ended (its PEP is what is now due or late, and the next term is the one about to start).
 Otherwise the default English pattern, which gives every day one term:
@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import holidays
+
+from . import hooks
 
 __all__ = [
     "TERM_NAMES",
@@ -800,3 +802,22 @@ def four_terms_start(today: date, calendar: SchoolCalendar | None = None) -> dat
     """The first day of the term three terms before the current one: the current term and the
     three before it are "the last four terms" (seed 003: face to face at least once every four terms)."""
     return term_span(term_containing(today, calendar).shifted(-3), calendar).starts_on
+
+
+# --------------------------------------------------------------------------------------
+# An LA's own calendar
+# --------------------------------------------------------------------------------------
+
+#: The hook (core.hooks) that reads an LA's loaded term dates: ``fn(local_authority) ->
+#: SchoolCalendar``. The deadlines app, which keeps the term dates, registers it; apps below
+#: it (meetings, peps) ask ``calendar_of`` instead of importing deadlines.
+LA_CALENDAR = "la_calendar"
+
+
+def calendar_of(local_authority) -> SchoolCalendar:
+    """The LA's school calendar (its loaded term dates and days off), or an empty one when
+    it has none or no app keeps term dates."""
+    readers = hooks.get_hooks(LA_CALENDAR)
+    if local_authority is None or not readers:
+        return SchoolCalendar([])
+    return readers[0](local_authority)

@@ -128,7 +128,7 @@ def kick_delivery() -> bool:
 
     Returns False when the broker could not be reached (the sweeper will deliver later).
     """
-    from epep.celery import send_task_quietly
+    from core.queue import send_task_quietly
 
     from .tasks import deliver_outbox
 

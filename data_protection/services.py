@@ -76,7 +76,7 @@ def subject_access_request(*, actor: User, child: Child, reason: str) -> Subject
     security_log.warning("subject access export requested",
                          extra={"event": "subject_access_requested", "user_id": actor.pk, "child_id": child.pk,
                                 "object_type": "children.subjectaccessexport", "object_id": job.pk})
-    from epep.celery import send_task_quietly
+    from core.queue import send_task_quietly
 
     from .tasks import build_subject_access
 

@@ -9,9 +9,12 @@ class DeadlinesConfig(AppConfig):
     def ready(self) -> None:
         from accounts import hooks as accounts_hooks
         from core import hooks
+        from core.calendar import LA_CALENDAR
 
-        from . import demo, home
+        from . import demo, home, selectors
 
         order = accounts_hooks.FLOOR_ORDER["deadlines"]
         hooks.register(accounts_hooks.HOME_PANELS, home.panels, order=order)
         hooks.register(accounts_hooks.DEMO_SEED, demo.seed, order=order)
+        # The LA's term dates, for the apps below (meetings, peps) that need its terms.
+        hooks.register(LA_CALENDAR, selectors.calendar_for)

@@ -327,7 +327,7 @@ def ssda903_job_request(*, actor: User, la: LocalAuthority, header, episodes=Non
     """Keep the uploaded files and queue the import; the page then shows its progress."""
     from django.core.files.base import ContentFile
 
-    from epep.celery import send_task_quietly
+    from core.queue import send_task_quietly
 
     from .models import Ssda903Import
     from .tasks import run_ssda903_import

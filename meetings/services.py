@@ -29,7 +29,6 @@ from core.notifications import Attachment, outbox_enqueue
 from core.refusals import Refused
 from core.roles import CHAIR_ROLES, Role
 from core.text_limits import require_text_limits
-from deadlines.selectors import calendar_for
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
 
@@ -287,7 +286,7 @@ def check_next_meeting(pep: Pep, held_on: dt.date, next_meeting_on: dt.date | No
         raise ValidationError({"next_meeting_on": "The next PEP meeting must be after this one"})
     if pep.kind == Pep.Kind.CONCERN:
         return
-    term = school_calendar.next_term(held_on, calendar_for(pep.child.local_authority))
+    term = school_calendar.next_term(held_on, school_calendar.calendar_of(pep.child.local_authority))
     if next_meeting_on not in term:
         raise ValidationError({"next_meeting_on": (
             f"The next PEP meeting must be in the next term (the {term.label}, "

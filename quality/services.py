@@ -186,7 +186,7 @@ def on_pep_approved(pep: Pep) -> None:
     The task runs after the commit, so it sees the approved PEP (and an aborted approval
     renders nothing).
     """
-    from epep.celery import send_task_quietly
+    from core.queue import send_task_quietly
 
     from .tasks import render_approved_pdf
 
@@ -326,7 +326,7 @@ def export_job_request(*, actor: User, academic_year: str, term: str) -> ExportJ
                                    academic_year=academic_year, term=term)
     audit_record(actor=actor, verb=Verb.EXPORTED, obj=job,
                  changes={"academic_year": [None, academic_year], "term": [None, term]})
-    from epep.celery import send_task_quietly
+    from core.queue import send_task_quietly
 
     from .tasks import build_export
 

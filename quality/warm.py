@@ -85,7 +85,7 @@ def data_changed() -> None:
     if cache.add(PENDING_KEY, 1, PENDING_SECONDS) and not getattr(cache, "unavailable", False):
         # (With Redis down, epep.cache answers add() with True and keeps nothing, and the
         # broker is Redis too: there is nothing to refresh into and nobody to ask.)
-        from epep.celery import send_task_quietly
+        from core.queue import send_task_quietly
 
         from .tasks import refresh_dashboards
 

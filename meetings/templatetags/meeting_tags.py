@@ -7,7 +7,6 @@ from django import template
 from django.utils import timezone
 
 from core import calendar as school_calendar
-from deadlines.selectors import calendar_for
 from peps.policies import PepAccess, PepAction
 
 from ..models import Meeting
@@ -54,7 +53,7 @@ def child_meeting_summary(child) -> dict:
     held = Meeting.objects.filter(pep__child=child, status=Meeting.Status.HELD, held_on__isnull=False)
     last = held.order_by("-held_on").first()
     last_face_to_face = held.filter(format=Meeting.Format.IN_SCHOOL).order_by("-held_on").first()
-    window_start = school_calendar.four_terms_start(today, calendar_for(child.local_authority))
+    window_start = school_calendar.four_terms_start(today, school_calendar.calendar_of(child.local_authority))
     in_care_since = child.care_episodes.filter(left_care_on__isnull=True).values_list(
         "entered_care_on", flat=True).first()
     long_enough = in_care_since is not None and in_care_since < window_start

@@ -142,7 +142,9 @@ def pep_start(*, actor: User | None, child: Child, kind: str, concern_reason: st
     year_group = placement.year_group if placement else year_group_by_age(child, today)
     phase = phase_for_year_group(year_group) or Phase.SCHOOL_AGE
     previous = last_approved_pep(child)
-    pep = Pep(child=child, kind=kind, phase=phase, academic_year=academic_year_for(today), term=term_for(today),
+    calendar = school_calendar.calendar_of(child.local_authority)
+    pep = Pep(child=child, kind=kind, phase=phase, academic_year=academic_year_for(today, calendar),
+              term=term_for(today, calendar),
               previous=previous, school=placement.school if placement else (previous.school if previous else None),
               concern_reason=concern_reason if kind == Pep.Kind.CONCERN else "", created_by=actor)
     try:

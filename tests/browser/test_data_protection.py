@@ -50,7 +50,7 @@ def test_the_vs_exports_a_childs_record_and_an_admin_destroys_an_old_one(
     # the browser shows the progress page, and the page must notice by itself.
     # The build task is held back (as if the broker were down) so that the page is seen
     # waiting; the test then builds it, and the page's script shows the result.
-    monkeypatch.setattr("epep.celery.send_task_quietly", lambda task, *args: False)
+    monkeypatch.setattr("core.queue.send_task_quietly", lambda task, *args: False)
     child = world.child
     sign_in(browser, live_server, "vs_officer@example.test", PASSWORD)
     browser.get(f"{live_server.url}/children/{child.pk}/")

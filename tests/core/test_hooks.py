@@ -7,6 +7,7 @@ import pytest
 from accounts import hooks as accounts_hooks
 from core import hooks
 from core.audit import AFTER_WRITE
+from core.calendar import LA_CALENDAR
 from education import hooks as education_hooks
 from peps import hooks as peps_hooks
 
@@ -105,8 +106,11 @@ def test_the_apps_register_their_hooks_when_django_starts():
     assert sorted(_names(education_hooks.CHRONOLOGY_SOURCE)) == ["meetings.chronology.meeting_events",
                                                                  "peps.chronology.pep_events"]
     assert _names(AFTER_WRITE) == ["quality.warm.data_changed"]
+    assert _names(LA_CALENDAR) == ["deadlines.selectors.calendar_for"]
     # Home panels and demo data run bottom floor first: later apps rely on earlier apps' data.
     floors = ["children", "peps", "meetings", "targets", "deadlines", "quality"]
-    assert _names(accounts_hooks.HOME_PANELS) == [f"{app}.home.panels" for app in floors]
+    # data_protection's panel stays beside the children panels, where it was before its move.
+    assert _names(accounts_hooks.HOME_PANELS) == [f"{app}.home.panels" for app in
+                                                  ["children", "data_protection", *floors[1:]]]
     assert _names(accounts_hooks.DEMO_SEED) == [f"{app}.demo.seed" for app in
                                                 ["children", "education", *floors[1:]]]

@@ -22,7 +22,7 @@ import requests
 from django.conf import settings
 from django.db import connection
 
-from epep.backup import media_hashes
+from core.backup import media_hashes
 from peps.models import SupportingDocument
 from tests.conftest import build_world
 from tests.data_protection.conftest import fill_record

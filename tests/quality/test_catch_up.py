@@ -9,7 +9,8 @@ import time
 import pytest
 from django.utils import timezone
 
-from epep.celery import app, send_task_quietly
+from core.queue import send_task_quietly
+from epep.celery import app
 from peps.models import Pep
 from quality import services
 from quality.models import ExportJob

@@ -56,7 +56,7 @@ def test_reads_do_not_ask_for_a_refresh(world, vs_officer, django_capture_on_com
 
 def test_only_one_refresh_waits_at_a_time_and_old_views_are_forgotten(world, vs_officer, monkeypatch):
     sent = []
-    monkeypatch.setattr("epep.celery.send_task_quietly", lambda task, *args: sent.append(task.name))
+    monkeypatch.setattr("core.queue.send_task_quietly", lambda task, *args: sent.append(task.name))
     warm.data_changed()
     warm.data_changed()
     assert sent == ["quality.refresh_dashboards"]
@@ -84,6 +84,6 @@ def test_with_the_cache_down_no_refresh_is_asked_for(monkeypatch):
 
     sent = []
     monkeypatch.setattr(warm, "cache", DownCache())
-    monkeypatch.setattr("epep.celery.send_task_quietly", lambda task, *args: sent.append(task.name))
+    monkeypatch.setattr("core.queue.send_task_quietly", lambda task, *args: sent.append(task.name))
     warm.data_changed()
     assert sent == []

@@ -6,16 +6,17 @@ Celery beat (DatabaseScheduler) does the same when it starts; this lets a deploy
 
 from __future__ import annotations
 
+from celery import current_app
 from django.core.management.base import BaseCommand
 from django_celery_beat.schedulers import ModelEntry
-
-from epep.celery import BEAT_SCHEDULE, app
 
 
 class Command(BaseCommand):
     help = "Create or update the periodic tasks of the beat schedule."
 
     def handle(self, *args, **options):
-        for name, entry in BEAT_SCHEDULE.items():
+        # The project's Celery app (epep.celery, loaded with the settings) is the current one.
+        app = current_app._get_current_object()
+        for name, entry in app.conf.beat_schedule.items():
             ModelEntry.from_entry(name, app=app, **entry)
             self.stdout.write(f"{name}: {entry['task']} {entry['schedule']}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from epep.backup import BackupError, backup_restore
+from core.backup import BackupError, backup_restore
 
 security = logging.getLogger("epep.security")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from epep.backup import BackupError, backup_make
+from core.backup import BackupError, backup_make
 
 security = logging.getLogger("epep.security")
 
