@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .http import AuthenticatedRequest
 
 
 @login_required
 @require_GET
 @never_cache
-def keep_alive(request: HttpRequest) -> JsonResponse:
+def keep_alive(request: AuthenticatedRequest) -> JsonResponse:
     # SESSION_SAVE_EVERY_REQUEST re-saves the session on this request, which restarts the
     # idle timeout; nothing else changes. The absolute limit still applies.
     return JsonResponse(

@@ -40,6 +40,7 @@ from .forms import (
     SetPasswordForm,
 )
 from .hooks import HOME_PANELS
+from .http import AuthenticatedRequest
 from .models import CouncilSignIn, LegalDetails, LoginRequest
 
 log = logging.getLogger("epep.security")
@@ -75,14 +76,14 @@ def _home_panels(user) -> list[dict]:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     context = {"role": request.user.role, "Role": Role, "panels": _home_panels(request.user)}
     return render(request, "accounts/home.html", context)
 
 
 @login_required
 @require_GET
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: AuthenticatedRequest) -> HttpResponse:
     people = policies.people_managed_by(request.user).order_by("full_name")
     pending = LoginRequest.objects.filter(status=LoginRequest.Status.PENDING)
     if not request.user.is_superuser:
@@ -95,7 +96,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_new(request: HttpRequest) -> HttpResponse:
+def person_new(request: AuthenticatedRequest) -> HttpResponse:
     policies.require_people_manager(request.user)
     fixed_la = None if request.user.is_superuser else request.user.local_authority
     form = PersonForm(request.POST or None, fixed_la=fixed_la)
@@ -112,7 +113,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_reinvite(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reinvite(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = policies.get_person_for(request.user, pk)
     if person.has_usable_password():
         messages.error(request, f"{person.full_name} has already set a password.")
@@ -124,7 +125,7 @@ def person_reinvite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def people_bulk_invite(request: HttpRequest) -> HttpResponse:
+def people_bulk_invite(request: AuthenticatedRequest) -> HttpResponse:
     policies.require_people_manager(request.user)
     form = BulkInviteForm(request.POST or None, request.FILES or None)
     result = None
@@ -183,7 +184,7 @@ def login_request_done(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def login_request_list(request: HttpRequest) -> HttpResponse:
+def login_request_list(request: AuthenticatedRequest) -> HttpResponse:
     policies.require_people_manager(request.user)
     qs = LoginRequest.objects.select_related("local_authority", "decided_by")
     if not request.user.is_superuser:
@@ -193,7 +194,7 @@ def login_request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def login_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def login_request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     login_request = policies.get_login_request_for(request.user, pk)
     approve_form = ApproveForm(request.POST if request.POST.get("decision") == "approve" else None,
                                prefix="approve")
@@ -265,7 +266,7 @@ def cookies_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def legal_details_edit(request: HttpRequest) -> HttpResponse:
+def legal_details_edit(request: AuthenticatedRequest) -> HttpResponse:
     la = policies.legal_details_authority_for(request.user)
     details = LegalDetails.objects.filter(local_authority=la).first()
     form = LegalDetailsForm(request.POST or None, instance=details)
@@ -282,7 +283,7 @@ def legal_details_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "legal/details_form.html", {"form": form, "la": la, "details": details})
 @login_required
 @require_http_methods(["GET", "POST"])
-def council_sign_in_settings(request: HttpRequest, pk: int) -> HttpResponse:
+def council_sign_in_settings(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     la = policies.get_la_for_council_sign_in(request.user, pk)
     config = CouncilSignIn.objects.filter(local_authority=la).prefetch_related("domains").first()
     initial = {}

@@ -10,10 +10,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from core.forms import show_rule_errors
 
 from . import selectors, services
@@ -29,7 +30,7 @@ from .policies import (
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def access_request_new(request: HttpRequest) -> HttpResponse:
+def access_request_new(request: AuthenticatedRequest) -> HttpResponse:
     require_access_requester(request.user)
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -47,7 +48,7 @@ def access_request_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def access_request_list(request: HttpRequest) -> HttpResponse:
+def access_request_list(request: AuthenticatedRequest) -> HttpResponse:
     require_access_manager(request.user)
     requests = selectors.access_requests_to(request.user.local_authority)
     return render(request, "children/access_request_list.html", {
@@ -58,7 +59,7 @@ def access_request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def access_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def access_request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access_request = get_access_request_for(request.user, pk)
     candidates = selectors.access_request_candidates(access_request)
     decision = request.POST.get("decision")
@@ -84,7 +85,7 @@ def access_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def grants_list(request: HttpRequest) -> HttpResponse:
+def grants_list(request: AuthenticatedRequest) -> HttpResponse:
     require_access_manager(request.user)
     la = request.user.local_authority
     rows = selectors.grants_on_children_of(la)
@@ -94,7 +95,7 @@ def grants_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grant = get_grant_for(request.user, pk)
     if request.method == "POST":
         services.grant_revoke(actor=request.user, grant=grant)

@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import School, User
 from core.roles import Role
 
@@ -52,7 +53,7 @@ def _saved(form, write: Callable[[], object], field_names: dict[str, str] | None
 
 @login_required
 @require_GET
-def children_list(request: HttpRequest) -> HttpResponse:
+def children_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     is_la_wide = user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN)
     schools = social_workers = ()
@@ -77,7 +78,7 @@ def children_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def child_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_child_for(request.user, pk, Action.VIEW)
     child = access.child
     services.child_record_viewed(actor=request.user, child=child)
@@ -103,7 +104,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def child_new(request: HttpRequest) -> HttpResponse:
+def child_new(request: AuthenticatedRequest) -> HttpResponse:
     require_children_manager(request.user)
     form = ChildForm(request.POST or None, professional=True)
     created = []
@@ -122,7 +123,7 @@ def child_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def child_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_child_for(request.user, pk, Action.EDIT_RECORD)
     child = access.child
     professional = access.can(Action.VIEW_PROFESSIONAL)
@@ -137,7 +138,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def care_episode_new(request: HttpRequest, pk: int) -> HttpResponse:
+def care_episode_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
     form = CareEpisodeStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _saved(
@@ -150,7 +151,7 @@ def care_episode_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def care_episode_end(request: HttpRequest, pk: int, episode_pk: int) -> HttpResponse:
+def care_episode_end(request: AuthenticatedRequest, pk: int, episode_pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
     episode = get_object_or_404(CareEpisode, child=child, pk=episode_pk)
     form = CareEpisodeEndForm(request.POST or None)
@@ -165,7 +166,7 @@ def care_episode_end(request: HttpRequest, pk: int, episode_pk: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
     form = PlacementStartForm(request.POST or None)
     current = current_placement(child)
@@ -186,7 +187,7 @@ def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_edit(request: HttpRequest, pk: int, placement_pk: int) -> HttpResponse:
+def placement_edit(request: AuthenticatedRequest, pk: int, placement_pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
     placement = get_object_or_404(SchoolPlacement.objects.select_related("school"), child=child, pk=placement_pk)
     initial = {"year_group": placement.year_group, "part_time_timetable": placement.part_time_timetable,
@@ -203,7 +204,7 @@ def placement_edit(request: HttpRequest, pk: int, placement_pk: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_end(request: HttpRequest, pk: int, placement_pk: int) -> HttpResponse:
+def placement_end(request: AuthenticatedRequest, pk: int, placement_pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
     placement = get_object_or_404(SchoolPlacement.objects.select_related("school"), child=child, pk=placement_pk)
     form = PlacementEndForm(request.POST or None)
@@ -222,7 +223,7 @@ def placement_end(request: HttpRequest, pk: int, placement_pk: int) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team_link_new(request: HttpRequest, pk: int) -> HttpResponse:
+def team_link_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.MANAGE_TEAM).child
     placement = current_placement(child)
     form = TeamLinkForm(request.POST or None, la=child.local_authority,
@@ -246,7 +247,7 @@ def team_link_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team_unlink(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+def team_unlink(request: AuthenticatedRequest, pk: int, link_pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.MANAGE_TEAM).child
     link = get_object_or_404(TeamMembership.objects.select_related("user"), child=child, pk=link_pk,
                              ends_on__isnull=True)
@@ -262,7 +263,7 @@ def team_unlink(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def child_history(request: HttpRequest, pk: int) -> HttpResponse:
+def child_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.VIEW_AUDIT).child
     services.child_record_viewed(actor=request.user, child=child, what="audit history")
     page = Paginator(selectors.audit_events_of(child), 50).get_page(request.GET.get("page"))
@@ -272,7 +273,7 @@ def child_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def children_import_upload(request: HttpRequest) -> HttpResponse:
+def children_import_upload(request: AuthenticatedRequest) -> HttpResponse:
     require_children_manager(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from children.policies import Action, get_child_for
 from core.forms import show_rule_errors
 from core.jobs import job_file_response
@@ -29,7 +30,7 @@ from .policies import require_retention_admin
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def subject_access_new(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_access_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.EXPORT_SUBJECT_ACCESS).child
     form = SubjectAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -56,7 +57,7 @@ def _job_for(request: HttpRequest, pk: int) -> SubjectAccessExport:
 
 @login_required
 @require_GET
-def subject_access_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_access_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     return render(request, "data_protection/subject_access_progress.html",
                   {"job": job, "child": job.child, "refresh": job.in_progress})
@@ -64,7 +65,7 @@ def subject_access_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def subject_access_download(request: HttpRequest, pk: int) -> FileResponse:
+def subject_access_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     job = _job_for(request, pk)
     job.require_ready()
     services.subject_access_downloaded(actor=request.user, job=job)
@@ -78,7 +79,7 @@ def subject_access_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-def retention_list(request: HttpRequest) -> HttpResponse:
+def retention_list(request: AuthenticatedRequest) -> HttpResponse:
     require_retention_admin(request.user)
     today = timezone.localdate()
     la_id = request.user.local_authority_id
@@ -90,7 +91,7 @@ def retention_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def retention_destroy(request: HttpRequest, pk: int) -> HttpResponse:
+def retention_destroy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.DESTROY_RECORD).child
     today = timezone.localdate()
     form = RetentionDestroyForm(request.POST or None)

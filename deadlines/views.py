@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from children.policies import Action, get_child_for
 from core.calendar import TermDatesError
 
@@ -29,7 +30,7 @@ STATUS_FILTERS = {"": "All", "needs_action": "Overdue or due soon", **Status.LAB
 
 @login_required
 @require_GET
-def deadlines_list(request: HttpRequest) -> HttpResponse:
+def deadlines_list(request: AuthenticatedRequest) -> HttpResponse:
     rows = selectors.deadlines_for_user(request.user)
     chosen = request.GET.get("status", "")
     if chosen not in STATUS_FILTERS:
@@ -45,7 +46,7 @@ def deadlines_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def term_dates(request: HttpRequest) -> HttpResponse:
+def term_dates(request: AuthenticatedRequest) -> HttpResponse:
     la = require_calendar_manager(request.user)
     return render(request, "timeliness/term_dates.html", {
         "la": la, "terms": selectors.term_dates_for(la), "settings": selectors.deadline_settings_for(la),
@@ -54,7 +55,7 @@ def term_dates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def term_dates_upload(request: HttpRequest) -> HttpResponse:
+def term_dates_upload(request: AuthenticatedRequest) -> HttpResponse:
     la = require_calendar_manager(request.user)
     form = TermDatesUploadForm(_posted(request), request.FILES if request.method == "POST" else None)
     problems: list[tuple[int, str]] = []
@@ -86,20 +87,20 @@ def _term_form(request: HttpRequest, row) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def term_dates_add(request: HttpRequest) -> HttpResponse:
+def term_dates_add(request: AuthenticatedRequest) -> HttpResponse:
     return _term_form(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def term_dates_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def term_dates_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # Fetch through the policy before anything else: another LA's term is a 404.
     return _term_form(request, get_term_dates_for(request.user, pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deadline_settings(request: HttpRequest) -> HttpResponse:
+def deadline_settings(request: AuthenticatedRequest) -> HttpResponse:
     la = require_calendar_manager(request.user)
     form = DeadlineSettingsForm(_posted(request), instance=selectors.deadline_settings_for(la))
     if request.method == "POST" and form.is_valid():
@@ -111,7 +112,7 @@ def deadline_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def concern_request(request: HttpRequest, pk: int) -> HttpResponse:
+def concern_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_child_for(request.user, pk, Action.REQUEST_CONCERN_REVIEW)
     form = ConcernRequestForm(_posted(request))
     if request.method == "POST" and form.is_valid():

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from children.models import SchoolPlacement
 from children.services import child_record_viewed
 from core.forms import show_rule_errors
@@ -46,7 +47,7 @@ PARTS: dict[str, PartPage] = {
 
 @login_required
 @require_GET
-def education_record(request: HttpRequest, pk: int) -> HttpResponse:
+def education_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_record_for(request.user, pk)
     child_record_viewed(actor=request.user, child=access.child, what="education record")
     return render(request, "education/record.html", {
@@ -82,7 +83,7 @@ def _form_page(request, access, page: PartPage, instance=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def record_part_new(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+def record_part_new(request: AuthenticatedRequest, pk: int, part: str) -> HttpResponse:
     page = _part(part)
     access = get_record_for(request.user, pk, part)
     return _form_page(request, access, page)
@@ -90,7 +91,7 @@ def record_part_new(request: HttpRequest, pk: int, part: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def record_part_edit(request: HttpRequest, pk: int, part: str, item_pk: int) -> HttpResponse:
+def record_part_edit(request: AuthenticatedRequest, pk: int, part: str, item_pk: int) -> HttpResponse:
     page = _part(part)
     access = get_record_for(request.user, pk, part)
     instance = get_object_or_404(page.model, child=access.child, pk=item_pk)
@@ -99,7 +100,7 @@ def record_part_edit(request: HttpRequest, pk: int, part: str, item_pk: int) -> 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def school_move_edit(request: HttpRequest, pk: int, placement_pk: int) -> HttpResponse:
+def school_move_edit(request: AuthenticatedRequest, pk: int, placement_pk: int) -> HttpResponse:
     access = get_record_for(request.user, pk, Part.SCHOOL_MOVE)
     placement = get_object_or_404(SchoolPlacement.objects.select_related("school"), child=access.child,
                                   pk=placement_pk)
@@ -123,7 +124,7 @@ def school_move_edit(request: HttpRequest, pk: int, placement_pk: int) -> HttpRe
 
 @login_required
 @require_GET
-def chronology(request: HttpRequest, pk: int) -> HttpResponse:
+def chronology(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_record_for(request.user, pk)
     child_record_viewed(actor=request.user, child=access.child, what="chronology")
     return render(request, "education/chronology.html", {

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from core.calendar import TermDatesError
 
 from . import policies, services
@@ -27,7 +28,7 @@ def _csv_download(text: str, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def imports_index(request: HttpRequest) -> HttpResponse:
+def imports_index(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     can = {"la": policies.can_import_for_la(user), "gias": policies.can_import_gias(user),
            "attendance": policies.can_upload_attendance(user)}
@@ -38,7 +39,7 @@ def imports_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ssda903_upload(request: HttpRequest) -> HttpResponse:
+def ssda903_upload(request: AuthenticatedRequest) -> HttpResponse:
     la = policies.require_la_importer(request.user)
     form = Ssda903Form(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -52,7 +53,7 @@ def ssda903_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def ssda903_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def ssda903_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = policies.get_ssda903_import_for(request.user, pk)
     result = job.result or {}
     problems = result.get("problems", [])
@@ -64,7 +65,7 @@ def ssda903_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def gias_upload(request: HttpRequest) -> HttpResponse:
+def gias_upload(request: AuthenticatedRequest) -> HttpResponse:
     policies.require_gias_importer(request.user)
     form = GiasForm(request.POST or None, request.FILES or None)
     result = None
@@ -79,7 +80,7 @@ def gias_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attendance_upload(request: HttpRequest) -> HttpResponse:
+def attendance_upload(request: AuthenticatedRequest) -> HttpResponse:
     policies.require_attendance_uploader(request.user)
     form = AttendanceForm(request.POST or None, request.FILES or None)
     result = None
@@ -94,14 +95,14 @@ def attendance_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def attendance_template(request: HttpRequest) -> HttpResponse:
+def attendance_template(request: AuthenticatedRequest) -> HttpResponse:
     policies.require_attendance_uploader(request.user)
     return _csv_download(ATTENDANCE_TEMPLATE, "attendance-template.csv")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def term_dates_upload(request: HttpRequest) -> HttpResponse:
+def term_dates_upload(request: AuthenticatedRequest) -> HttpResponse:
     la = policies.require_la_importer(request.user)
     form = TermDatesForm(request.POST or None, request.FILES or None)
     problems = None
@@ -121,6 +122,6 @@ def term_dates_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def term_dates_template(request: HttpRequest) -> HttpResponse:
+def term_dates_template(request: AuthenticatedRequest) -> HttpResponse:
     policies.require_la_importer(request.user)
     return _csv_download(TERM_DATES_TEMPLATE, "term-dates-template.csv")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from children.services import child_record_viewed
 from core.forms import form_service_call
 from peps.policies import PepAction, get_pep_for
@@ -26,7 +27,7 @@ def _context(access, **extra) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_schedule(request: HttpRequest, pep_pk: int) -> HttpResponse:
+def meeting_schedule(request: AuthenticatedRequest, pep_pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pep_pk, PepAction.SCHEDULE_MEETING)
     pep = access.pep
     existing = services.live_meeting(pep)
@@ -57,7 +58,7 @@ def meeting_schedule(request: HttpRequest, pep_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access, meeting = get_meeting_for(request.user, pk, PepAction.VIEW)
     child_record_viewed(actor=request.user, child=access.pep.child, what=f"meeting:{meeting.pk}")
     return render(request, "meetings/meeting_detail.html", _context(
@@ -69,7 +70,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def meeting_calendar_file(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_calendar_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access, meeting = get_meeting_for(request.user, pk, PepAction.VIEW)
     method = ical.CANCEL if meeting.status == Meeting.Status.CANCELLED else ical.REQUEST
     response = HttpResponse(ical.meeting_ics(meeting, method), content_type="text/calendar; charset=utf-8")
@@ -79,7 +80,7 @@ def meeting_calendar_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_reschedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access, meeting = get_meeting_for(request.user, pk, PepAction.SCHEDULE_MEETING)
     form = RescheduleForm(request.POST or None, initial=RescheduleForm.initial_for(meeting))
     if request.method == "POST" and form.is_valid():
@@ -97,7 +98,7 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access, meeting = get_meeting_for(request.user, pk, PepAction.SCHEDULE_MEETING)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -113,7 +114,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access, meeting = get_meeting_for(request.user, pk, PepAction.RECORD_MEETING)
     if meeting.status == Meeting.Status.CANCELLED:
         messages.error(request, "This meeting was cancelled, so it cannot be recorded. Schedule a new one.")
@@ -139,7 +140,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_settings(request: HttpRequest) -> HttpResponse:
+def meeting_settings(request: AuthenticatedRequest) -> HttpResponse:
     la = require_meeting_settings_manager(request.user)
     current = services.settings_for(la)
     form = MeetingSettingsForm(request.POST or None, initial={"chair_role": current.chair_role})

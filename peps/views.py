@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import signed_in_browser
+from accounts.http import AuthenticatedRequest
 from children.models import Phase
 from children.services import child_record_viewed
 from core.forms import show_rule_errors
@@ -63,7 +64,7 @@ def _pep_context(access) -> dict:
 
 @login_required
 @require_GET
-def pep_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def pep_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.VIEW)
     pep = access.pep
     child_record_viewed(actor=request.user, child=pep.child, what=f"pep:{pep.pk}")
@@ -84,7 +85,7 @@ def pep_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def section_detail(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
+def section_detail(request: AuthenticatedRequest, pk: int, letter: str) -> HttpResponse:
     access, section = get_section_for_view(request.user, pk, letter)
     pep = access.pep
     form_cls = form_class_for(pep.phase, section.letter)
@@ -216,7 +217,7 @@ def _int(value, default: int) -> int:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pep_start(request: HttpRequest, child_pk: int) -> HttpResponse:
+def pep_start(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
     access = get_child_for_pep_start(request.user, child_pk)
     child = access.child
     open_pep = workflow.open_pep_of(child)
@@ -240,7 +241,7 @@ def pep_start(request: HttpRequest, child_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pep_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def pep_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.SUBMIT)
     pep = access.pep
     problems = None
@@ -264,7 +265,7 @@ def pep_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pep_return(request: HttpRequest, pk: int) -> HttpResponse:
+def pep_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.QA)
     pep = access.pep
     form = ReturnForm(request.POST or None)
@@ -281,7 +282,7 @@ def pep_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pep_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def pep_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.REOPEN)
     pep = access.pep
     form = ReopenForm(request.POST or None)
@@ -299,7 +300,7 @@ def pep_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def superseded_pdf_download(request: HttpRequest, pk: int, copy_pk: int) -> FileResponse:
+def superseded_pdf_download(request: AuthenticatedRequest, pk: int, copy_pk: int) -> FileResponse:
     access = get_pep_for(request.user, pk, PepAction.DOWNLOAD)
     if not access.is_professional:
         raise Http404("No such copy")
@@ -319,7 +320,7 @@ def superseded_pdf_download(request: HttpRequest, pk: int, copy_pk: int) -> File
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def document_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.UPLOAD_DOCUMENT)
     pep = access.pep
     form = DocumentForm(request.POST or None, request.FILES or None)
@@ -338,7 +339,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def document_change(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+def document_change(request: AuthenticatedRequest, pk: int, document_pk: int) -> HttpResponse:
     access, document = get_document_for_manage(request.user, pk, document_pk)
     form = DocumentChangeForm(request.POST or None, request.FILES or None,
                               initial={"visibility": document.visibility})
@@ -358,7 +359,7 @@ def document_change(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+def document_remove(request: AuthenticatedRequest, pk: int, document_pk: int) -> HttpResponse:
     access, document = get_document_for_manage(request.user, pk, document_pk)
     if request.method == "POST":
         name = document.original_name
@@ -370,7 +371,7 @@ def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 
 @login_required
 @require_GET
-def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+def document_download(request: AuthenticatedRequest, pk: int, document_pk: int) -> FileResponse:
     _access, document = get_document_for(request.user, pk, document_pk)
     try:
         handle = documents.document_download(actor=request.user, document=document)
@@ -387,7 +388,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 
 @login_required
 @require_GET
-def section_config(request: HttpRequest) -> HttpResponse:
+def section_config(request: AuthenticatedRequest) -> HttpResponse:
     require_section_configurer(request.user)
     configs = config.section_config_defaults(la=request.user.local_authority, actor=request.user)
     phases = [(value, label, configs[value]) for value, label in Phase.choices]
@@ -396,7 +397,7 @@ def section_config(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def section_config_edit(request: HttpRequest, phase: str) -> HttpResponse:
+def section_config_edit(request: AuthenticatedRequest, phase: str) -> HttpResponse:
     require_section_configurer(request.user)
     if phase not in Phase.values:
         raise Http404("No such phase")
@@ -421,7 +422,7 @@ def section_config_edit(request: HttpRequest, phase: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_pep_home(request: HttpRequest) -> HttpResponse:
+def my_pep_home(request: AuthenticatedRequest) -> HttpResponse:
     """The young person's own home for their plans."""
     from .young_person import next_meeting_of, peps_of_young_person
 
@@ -434,7 +435,7 @@ def my_pep_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_pep(request: HttpRequest, pk: int) -> HttpResponse:
+def my_pep(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     from .young_person import my_pep as build
 
     access = get_pep_for_young_person(request.user, pk)

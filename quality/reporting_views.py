@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedRequest
 from core.calendar import academic_year_start
 from core.spreadsheets import spreadsheet_safe
 
@@ -79,7 +80,7 @@ def _context(request: HttpRequest, *, links: bool = True) -> dict:
 
 @login_required
 @require_GET
-def reporting_page(request: HttpRequest) -> HttpResponse:
+def reporting_page(request: AuthenticatedRequest) -> HttpResponse:
     _require_reporting(request)
     context = _context(request)
     warm.reporting_viewed(request.user, context["report"].year.start, context["report"].filters)
@@ -88,14 +89,14 @@ def reporting_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def reporting_print(request: HttpRequest) -> HttpResponse:
+def reporting_print(request: AuthenticatedRequest) -> HttpResponse:
     _require_reporting(request)
     return render(request, "quality/reporting_print.html", _context(request, links=False))
 
 
 @login_required
 @require_GET
-def reporting_csv(request: HttpRequest) -> HttpResponse:
+def reporting_csv(request: AuthenticatedRequest) -> HttpResponse:
     _require_reporting(request)
     _form, start, filters = _chosen(request)
     summary = reporting.summary_cached(request.user, start, filters)
@@ -115,7 +116,7 @@ def _figure(request: HttpRequest):
 
 @login_required
 @require_GET
-def reporting_children(request: HttpRequest) -> HttpResponse:
+def reporting_children(request: AuthenticatedRequest) -> HttpResponse:
     _require_reporting(request)
     figure, start, filters, summary, rows = _figure(request)
     return render(request, "quality/reporting_children.html", {
@@ -126,7 +127,7 @@ def reporting_children(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def reporting_children_csv(request: HttpRequest) -> HttpResponse:
+def reporting_children_csv(request: AuthenticatedRequest) -> HttpResponse:
     _require_reporting(request)
     figure, start, filters, summary, rows = _figure(request)
     services.reporting_exported(actor=request.user, what=figure, academic_year=summary.year.label,
@@ -146,7 +147,7 @@ def _csv_response(rows: list[list[str]], name: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def reporting_pdf(request: HttpRequest) -> HttpResponse:
+def reporting_pdf(request: AuthenticatedRequest) -> HttpResponse:
     """The printable page as a PDF (WeasyPrint), for the annual report's appendix."""
     from django.template.loader import render_to_string
 

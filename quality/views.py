@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from core.calendar import TermRef
 from core.jobs import job_file_response
 from core.refusals import Refused, show_refusal
@@ -44,7 +45,7 @@ def pep_page_url(pep: Pep) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def qa_review(request: HttpRequest, pk: int) -> HttpResponse:
+def qa_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not get_pep_for(request.user, pk, PepAction.VIEW).is_professional:
         # Quality assurance is for professionals: for the family this page does not exist.
         raise Http404("No such page")
@@ -90,7 +91,7 @@ def qa_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def pep_quality(request: HttpRequest, pk: int) -> HttpResponse:
+def pep_quality(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.VIEW)
     if not access.is_professional:
         # Quality assurance is for professionals: for the family this page does not exist.
@@ -103,7 +104,7 @@ def pep_quality(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def pep_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def pep_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.DOWNLOAD)
     if not services.pdf_download_allowed(user=request.user):
         return render(request, "quality/pdf_too_many.html", {"pep": access.pep,
@@ -133,7 +134,7 @@ def _require_la_admin(request: HttpRequest):
 
 @login_required
 @require_GET
-def criteria_list(request: HttpRequest) -> HttpResponse:
+def criteria_list(request: AuthenticatedRequest) -> HttpResponse:
     la = _require_la_admin(request)
     services.qa_criteria_seed_defaults(la=la, actor=request.user)
     return render(request, "quality/criteria_list.html", {
@@ -143,7 +144,7 @@ def criteria_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def criterion_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def criterion_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     la = _require_la_admin(request)
     criterion = get_object_or_404(QaCriterion, pk=pk, local_authority=la) if pk else None
     initial = {} if criterion else {"order": (QaCriterion.objects.filter(local_authority=la).count() + 1) * 10,
@@ -181,7 +182,7 @@ def _chosen_term(request: HttpRequest) -> tuple[TermForm, TermRef]:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     _require_dashboard(request)
     form, term = _chosen_term(request)
     figures = dashboard_figures(request.user, term)
@@ -203,7 +204,7 @@ def _figure_and_group(request: HttpRequest) -> tuple[str, str]:
 
 @login_required
 @require_GET
-def dashboard_children(request: HttpRequest) -> HttpResponse:
+def dashboard_children(request: AuthenticatedRequest) -> HttpResponse:
     _require_dashboard(request)
     figure, group = _figure_and_group(request)
     form, term = _chosen_term(request)
@@ -218,7 +219,7 @@ def dashboard_children(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_children_csv(request: HttpRequest) -> HttpResponse:
+def dashboard_children_csv(request: AuthenticatedRequest) -> HttpResponse:
     _require_dashboard(request)
     figure, group = _figure_and_group(request)
     _form, term = _chosen_term(request)
@@ -252,7 +253,7 @@ def _job_for(request: HttpRequest, pk: int) -> ExportJob:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def exports(request: HttpRequest) -> HttpResponse:
+def exports(request: AuthenticatedRequest) -> HttpResponse:
     _require_vs(request)
     today = timezone.localdate()
     form = ExportForm(request.POST or None, today=today,
@@ -267,14 +268,14 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def export_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     return render(request, "quality/export_progress.html", {"job": job, "refresh": job.in_progress})
 
 
 @login_required
 @require_GET
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+def export_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     job.require_ready()
     services.export_job_downloaded(actor=request.user, job=job)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from children.services import child_record_viewed
 from core.forms import form_service_call, show_rule_errors
 from core.refusals import Refused
@@ -38,7 +39,7 @@ def _target_fields(form: TargetForm) -> dict:
 
 @login_required
 @require_GET
-def pep_targets(request: HttpRequest, pep_pk: int) -> HttpResponse:
+def pep_targets(request: AuthenticatedRequest, pep_pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pep_pk, PepAction.VIEW)
     child_record_viewed(actor=request.user, child=access.pep.child, what=f"targets:{access.pep.pk}")
     return render(request, "targets/pep_targets_page.html", _context(access))
@@ -46,7 +47,7 @@ def pep_targets(request: HttpRequest, pep_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_add(request: HttpRequest, pep_pk: int) -> HttpResponse:
+def target_add(request: AuthenticatedRequest, pep_pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pep_pk, PepAction.MANAGE_TARGETS)
     form = TargetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -62,7 +63,7 @@ def target_add(request: HttpRequest, pep_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def target_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access, target = get_target_for(request.user, pk, PepAction.MANAGE_TARGETS)
     initial = {name: getattr(target, name) for name in services.EDITABLE_FIELDS}
     form = TargetForm(request.POST or None, initial=initial)
@@ -79,7 +80,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def target_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access, target = get_target_for(request.user, pk, PepAction.MANAGE_TARGETS)
     if request.method == "POST":
         try:
@@ -94,7 +95,7 @@ def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_review(request: HttpRequest, pep_pk: int, target_pk: int) -> HttpResponse:
+def target_review(request: AuthenticatedRequest, pep_pk: int, target_pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pep_pk, PepAction.REVIEW_TARGETS)
     pep = access.pep
     target = Target.objects.filter(pk=target_pk, pep_id=pep.previous_id).first() if pep.previous_id else None
@@ -120,7 +121,7 @@ def target_review(request: HttpRequest, pep_pk: int, target_pk: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pp_plus_request_new(request: HttpRequest, pep_pk: int) -> HttpResponse:
+def pp_plus_request_new(request: AuthenticatedRequest, pep_pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pep_pk, PepAction.REQUEST_PP_PLUS)
     pep = access.pep
     targets = Target.objects.filter(pep=pep).order_by("pk")
@@ -149,7 +150,7 @@ def pp_plus_request_new(request: HttpRequest, pep_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pp_plus_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def pp_plus_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access, pp_request = get_pp_plus_request_for(request.user, pk, PepAction.VIEW)
     if pp_request.requested_by_id != request.user.pk or pp_request.status != PpPlusRequest.Status.REQUESTED:
         raise PermissionDenied
@@ -167,7 +168,7 @@ def pp_plus_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pp_plus_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def pp_plus_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access, pp_request = get_pp_plus_request_for(request.user, pk, PepAction.DECIDE_PP_PLUS)
     ledger = selectors.ledger_for(pp_request.child, pp_request.financial_year)
     form = DecisionForm(request.POST or None)
@@ -194,7 +195,7 @@ def pp_plus_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def pp_plus_ledger(request: HttpRequest, child_pk: int) -> HttpResponse:
+def pp_plus_ledger(request: AuthenticatedRequest, child_pk: int) -> HttpResponse:
     child = get_child_for_pp_plus(request.user, child_pk)
     child_record_viewed(actor=request.user, child=child, what="pp_plus_ledger")
     years = selectors.financial_years_for(child)
@@ -211,7 +212,7 @@ def pp_plus_ledger(request: HttpRequest, child_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def pp_plus_queue(request: HttpRequest) -> HttpResponse:
+def pp_plus_queue(request: AuthenticatedRequest) -> HttpResponse:
     la = require_virtual_school(request.user)
     rows = [(r, ledger, ledger.would_overspend(r)) for r, ledger in selectors.waiting_requests_for(request.user)]
     return render(request, "targets/pp_plus_queue.html", {"la": la, "rows": rows})
@@ -219,7 +220,7 @@ def pp_plus_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pp_plus_allocations(request: HttpRequest) -> HttpResponse:
+def pp_plus_allocations(request: AuthenticatedRequest) -> HttpResponse:
     la = require_allocation_manager(request.user)
     current = selectors.current_financial_year()
     form = AllocationForm(request.POST or None, initial={"financial_year": current})
@@ -241,7 +242,7 @@ def pp_plus_allocations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pp_plus_export(request: HttpRequest) -> HttpResponse:
+def pp_plus_export(request: AuthenticatedRequest) -> HttpResponse:
     la = require_virtual_school(request.user)
     form = ExportForm(request.POST or None, years=selectors.export_years_for(la),
                       initial={"financial_year": selectors.current_financial_year()})
