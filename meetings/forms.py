@@ -12,7 +12,7 @@ from django import forms
 
 from accounts.forms_base import GovDateField, GovForm
 
-from .models import ChairRole, Invitee, Meeting
+from .models import ChairRole, Invitee, Meeting, SchedulerRole
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -219,7 +219,12 @@ class MeetingSettingsForm(GovForm):
     chair_role = forms.ChoiceField(label="Who chairs PEP meetings in your local authority?",
                                    choices=ChairRole.choices, widget=forms.RadioSelect,
                                    error_messages={"required": "Select who chairs PEP meetings"})
+    scheduler_roles = forms.MultipleChoiceField(
+        label="Who can arrange PEP meetings?", choices=SchedulerRole.choices, widget=forms.CheckboxSelectMultiple,
+        help_text="They schedule, move and cancel the meeting. Select all that apply.",
+        error_messages={"required": "Select at least one role that can arrange PEP meetings"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper.layout = Layout(Field.radios("chair_role", legend_size=Size.MEDIUM))
+        self.helper.layout = Layout(Field.radios("chair_role", legend_size=Size.MEDIUM),
+                                    Field.checkboxes("scheduler_roles", legend_size=Size.MEDIUM))

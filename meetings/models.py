@@ -23,12 +23,27 @@ class ChairRole(models.TextChoices):
     VIRTUAL_SCHOOL = "virtual_school", "A Virtual School officer"
 
 
+class SchedulerRole(models.TextChoices):
+    """Who may arrange (schedule, move, cancel) a PEP meeting, by the LA's choice."""
+
+    DESIGNATED_TEACHER = "designated_teacher", "Designated teacher"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    VIRTUAL_SCHOOL = "virtual_school", "Virtual School officer"
+
+
+def default_scheduler_roles() -> list[str]:
+    return list(SchedulerRole.values)
+
+
 class MeetingSettings(models.Model):
-    """How one LA runs PEP meetings. An LA without a row uses the defaults (the DT chairs)."""
+    """How one LA runs PEP meetings. An LA without a row uses the defaults (the DT chairs;
+    the designated teacher, the social worker and the Virtual School arrange meetings)."""
 
     local_authority = models.OneToOneField(LocalAuthority, on_delete=models.CASCADE,
                                            related_name="meeting_settings")
     chair_role = models.CharField(max_length=20, choices=ChairRole.choices, default=ChairRole.DESIGNATED_TEACHER)
+    # SchedulerRole values; never empty (meeting_settings_set refuses an empty list).
+    scheduler_roles = models.JSONField(default=default_scheduler_roles)
 
     class Meta:
         verbose_name_plural = "meeting settings"

@@ -42,6 +42,7 @@ STASH_COOKIE = "pep_stash"
 STASH_SALT = "peps.section-stash"
 
 # Pages other apps may add to section E; shown only when their app provides them.
+MEETING_WHO_INCLUDE = "meetings/includes/pep_meeting_who.html"
 SECTION_E_INCLUDES = ("meetings/includes/pep_meeting.html", "targets/includes/pep_targets.html")
 
 
@@ -76,6 +77,8 @@ def pep_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_upload": access.can(PepAction.UPLOAD_DOCUMENT),
         "can_download": access.can(PepAction.DOWNLOAD),
         "history": Pep.objects.filter(child=pep.child).exclude(pk=pep.pk).order_by("-created_at")[:10],
+        # Who arranges the meeting, for a person who cannot (the meetings app's, when installed).
+        "meeting_who_include": MEETING_WHO_INCLUDE if _template_exists(MEETING_WHO_INCLUDE) else None,
     })
 
 
