@@ -101,8 +101,9 @@ class GovFormMixin:
         return super().__getitem__(name)
 
     def full_clean(self):
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             _say_max_length(field)
+            _say_gov_uk_messages(name, field)
         super().full_clean()
 
 
@@ -114,6 +115,89 @@ def _say_max_length(field: forms.Field) -> None:
     label = field.label if isinstance(field.label, str) and not hasattr(field.label, "__html__") else None
     what = label.rstrip("?: ").replace(" (optional)", "") if label else "This answer"
     field.error_messages = {**field.error_messages, "max_length": f"{what} must be {limit:,} characters or fewer"}
+
+
+# Django's own wording, replaced wherever a form did not write its own (GOV.UK error messages
+# say what to do, name the field, and have no full stop).
+_DJANGO_DEFAULT_TEXTS = frozenset(
+    str(message)
+    for klass in (forms.Field, forms.ChoiceField, forms.MultipleChoiceField, forms.ModelChoiceField,
+                  forms.ModelMultipleChoiceField, forms.DateField, forms.DateTimeField, forms.TimeField,
+                  forms.IntegerField, forms.DecimalField, forms.FloatField, forms.EmailField, forms.URLField,
+                  forms.FileField, forms.ImageField, forms.TypedChoiceField, forms.UUIDField,
+                  forms.BooleanField, forms.NullBooleanField)
+    for message in klass.default_error_messages.values()
+)
+
+
+def _field_words(name: str, field: forms.Field) -> tuple[str, bool]:
+    """The field's label as words for a message ('date of the meeting'), and whether it is a question."""
+    label = field.label if isinstance(field.label, str) and field.label else name.replace("_", " ")
+    label = str(label).replace(" (optional)", "").strip().rstrip(":").strip()
+    question = label.endswith("?")
+    # Keep capitals of a leading acronym (PEP, SDQ, UPN); lower an ordinary first word.
+    if not question and len(label) > 1 and not label[1].isupper():
+        label = label[0].lower() + label[1:]
+    return label, question
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _say_gov_uk_messages(name: str, field: forms.Field) -> None:
+    """A GOV.UK message from the field's label for each Django default the form did not replace:
+    'Enter the date of the meeting', 'Select who chairs PEP meetings', 'Date of birth must be a
+    real date'. Idempotent: a message the form (or this function) wrote is left alone."""
+    what, question = _field_words(name, field)
+    thing = f"an answer to ‘{what}’" if question else what
+    subject = f"The answer to ‘{what}’" if question else _capitalised(what)
+    choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField)) or (
+        isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.Select)))
+    wanted = {
+        "required": (f"Select a file for {what}" if isinstance(field, forms.FileField)
+                     else f"Select {thing}" if choosing else f"Enter {thing}"),
+        "invalid_choice": f"Select {thing} from the options",
+        "invalid_list": f"Select {thing} from the options",
+        "invalid_pk_value": f"Select {thing} from the options",
+        "list": f"Select {thing} from the options",
+    }
+    if isinstance(field, (forms.DateField, forms.DateTimeField)):
+        wanted["invalid"] = f"{subject} must be a real date, like 27/3/2026"
+    elif isinstance(field, forms.TimeField):
+        wanted["invalid"] = f"{subject} must be a real time, like 14:30"
+    elif isinstance(field, forms.IntegerField):
+        wanted["invalid"] = f"{subject} must be a whole number"
+    elif isinstance(field, (forms.DecimalField, forms.FloatField)):
+        wanted["invalid"] = f"{subject} must be a number"
+    elif isinstance(field, forms.EmailField):
+        wanted["invalid"] = "Enter an email address in the correct format, like name@example.com"
+    elif isinstance(field, forms.URLField):
+        wanted["invalid"] = f"{subject} must be a web address, like https://example.org"
+    elif isinstance(field, forms.FileField):
+        wanted["invalid"] = f"The file for {what} could not be read: select it again"
+        wanted["empty"] = f"The file for {what} is empty"
+        wanted["missing"] = f"Select a file for {what}"
+    else:
+        wanted["invalid"] = f"Enter {thing} in the correct format"
+    # Limits: Django's "Ensure this value is ..." names no field.
+    wanted["min_value"] = f"{subject} must be %(limit_value)s or more"
+    wanted["max_value"] = f"{subject} must be %(limit_value)s or less"
+    wanted["max_digits"] = f"{subject} must have no more than %(max)s digits"
+    wanted["max_decimal_places"] = f"{subject} must have no more than %(max)s decimal places"
+    wanted["min_length"] = f"{subject} must be %(limit_value)s characters or more"
+    messages = dict(field.error_messages)
+    for key, text in wanted.items():
+        current = messages.get(key)
+        if current is not None and str(current) not in _DJANGO_DEFAULT_TEXTS:
+            continue  # the form's own wording
+        # "invalid" is only Django's where the field type has one; a custom validator's
+        # "invalid" message (a regex, say) is the form's own and stays.
+        if current is None and key in ("invalid", "invalid_choice", "invalid_list", "invalid_pk_value", "list",
+                                       "empty", "missing"):
+            continue
+        messages[key] = text
+    field.error_messages = messages
 
 
 class GovForm(GovFormMixin, forms.Form):

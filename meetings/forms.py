@@ -69,10 +69,12 @@ class _WhenWhereMixin(forms.Form):
                         error_messages={"required": "Enter the date of the meeting"})
     time = TimeOfDayField(label="Start time", help_text="UK time, for example 10:00 or 2:30pm")
     duration_minutes = forms.TypedChoiceField(label="How long", choices=DURATION_CHOICES, coerce=int, initial=60,
-                                              error_messages={"required": "Select how long the meeting is"})
+                                              error_messages={"required": "Select how long the meeting is",
+                                                              "invalid_choice": "Select how long the meeting is"})
     format = forms.ChoiceField(label="Where will the meeting be?", choices=Meeting.Format.choices,
                                widget=forms.RadioSelect,
-                               error_messages={"required": "Select where the meeting will be"})
+                               error_messages={"required": "Select where the meeting will be",
+                                               "invalid_choice": "Select where the meeting will be"})
     location = forms.CharField(label="Place or link", required=False, max_length=500,
                                help_text="The room, the address, or the link to the online meeting")
 
