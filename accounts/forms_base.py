@@ -71,6 +71,7 @@ class GovFormHelper(FormHelper):
 
     def render_layout(self, form, context, template_pack=None):
         escape_form_text(form)
+        style_invalid_fields(form)
         if template_pack is None:
             return super().render_layout(form, context)
         return super().render_layout(form, context, template_pack=template_pack)
@@ -105,6 +106,54 @@ class GovFormMixin:
             _say_max_length(field)
             _say_gov_uk_messages(name, field)
         super().full_clean()
+        style_invalid_fields(self)
+
+    def field_names_in_page_order(self) -> list[str]:
+        """The form's fields in the order the page shows them (its crispy layout's, then the rest)."""
+        names: list[str] = []
+        layout = getattr(getattr(self, "helper", None), "layout", None)
+        if layout is not None:
+            for pointer in layout.get_field_names():
+                name = getattr(pointer, "name", None) or pointer[1]
+                if name in self.fields and name not in names:
+                    names.append(name)
+        return names + [name for name in self.fields if name not in names]
+
+    def errors_in_page_order(self) -> list[tuple[str, str]]:
+        """(anchor id, message) for the error summary: the form's own errors first, then each
+        field's in page order (GOV.UK: the summary lists errors in the order they appear)."""
+        visible = [self[name] for name in self.field_names_in_page_order() if not self[name].is_hidden]
+        first = visible[0].id_for_label if visible else ""
+        result = [(first, str(error)) for error in self.non_field_errors()]
+        for bound in visible:
+            result += [(bound.id_for_label, str(error)) for error in bound.errors]
+        return result
+
+
+# The GOV.UK error class of each kind of control (crispy-forms-gds adds one only to
+# exactly TextInput, Select and Textarea, and govuk-input--error to all three).
+_ERROR_CLASSES = ((forms.Textarea, "govuk-textarea--error"), (forms.Select, "govuk-select--error"),
+                  (forms.FileInput, "govuk-file-upload--error"), (forms.widgets.Input, "govuk-input--error"))
+
+
+def style_invalid_fields(form: forms.BaseForm) -> None:
+    """Put the GOV.UK error class on the control of every invalid field (its form group gets
+    govuk-form-group--error from the template). Idempotent."""
+    if not form.is_bound or form._errors is None:
+        return
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.CheckboxInput,
+                               forms.HiddenInput, forms.MultiWidget)):
+            continue
+        error_class = next((css for kind, css in _ERROR_CLASSES if isinstance(widget, kind)), None)
+        if error_class is None:
+            continue
+        classes = widget.attrs.get("class", "").split()
+        if name in form._errors and error_class not in classes:
+            widget.attrs["class"] = " ".join([*classes, error_class])
+        elif name not in form._errors and error_class in classes:
+            widget.attrs["class"] = " ".join(c for c in classes if c != error_class)
 
 
 def _say_max_length(field: forms.Field) -> None:

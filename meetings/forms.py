@@ -82,6 +82,14 @@ class _WhenWhereMixin(forms.Form):
         """The start as an aware Europe/London time (GMT or BST, whichever applies on the day)."""
         return dt.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=LONDON)
 
+    def clean(self):
+        # Reported with the other errors, not on a second submit (the service checks it again).
+        cleaned = super().clean()
+        day, time = cleaned.get("date"), cleaned.get("time")
+        if day is not None and time is not None and self.starts_at() <= dt.datetime.now(LONDON):
+            self.add_error("date", "The date and time of the meeting must be in the future")
+        return cleaned
+
 
 class ScheduleForm(_WhenWhereMixin, GovForm):
     chair = forms.ModelChoiceField(label="Who will chair the meeting?", queryset=None, empty_label=None,
@@ -180,6 +188,16 @@ class RecordForm(GovForm):
     next_meeting_on = GovDateField(label="Date of the next PEP meeting",
                                    help_text="Normally in the next school term",
                                    error_messages={"required": "Enter the date of the next PEP meeting"})
+
+    def clean(self):
+        # The date checks the service makes too, reported with the other errors at once.
+        cleaned = super().clean()
+        held_on, next_on = cleaned.get("held_on"), cleaned.get("next_meeting_on")
+        if held_on is not None and held_on > dt.datetime.now(LONDON).date():
+            self.add_error("held_on", "The date the meeting was held must be today or in the past")
+        elif held_on is not None and next_on is not None and next_on <= held_on:
+            self.add_error("next_meeting_on", "The next PEP meeting must be after this one")
+        return cleaned
 
     def __init__(self, *args, invitees: list[Invitee], **kwargs):
         super().__init__(*args, **kwargs)

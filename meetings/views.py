@@ -206,7 +206,8 @@ def meeting_arrangement_request(request: HttpRequest, pep_pk: int) -> HttpRespon
     except services.MeetingRefused as exc:
         messages.error(request, exc.message)
     else:
-        names = ", ".join(person.full_name for person in asked)
+        people = [person.full_name for person in asked]
+        names = people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
         messages.success(request, f"We have asked {names} to arrange this PEP's meeting. "
                                   "They have been sent an email with a link to the PEP.")
     return redirect("pep_detail", pk=access.pep.pk)
