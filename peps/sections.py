@@ -324,7 +324,9 @@ class CareSectionSchoolAge(CareSection):
     sdq_score = forms.IntegerField(
         label="Strengths and Difficulties Questionnaire (SDQ) score", min_value=0, max_value=40,
         help_text="From 0 to 40. Only professionals see this.",
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        # A text box with a numeric keypad (GOV.UK: not type=number), styled as a GOV.UK input.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false",
+                                      "class": "govuk-input govuk-input--width-3"}),
         error_messages={"required": "Enter the SDQ score", "invalid": "The SDQ score must be a whole number",
                         "min_value": "The SDQ score must be 0 or more",
                         "max_value": "The SDQ score must be 40 or less"},
