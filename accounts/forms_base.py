@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.html import conditional_escape
 
+from core.text import lower_first
+
 
 def _escaped(text: Any) -> Any:
     """Text as HTML-safe text: escaped unless it was marked safe on purpose (mark_safe,
@@ -185,8 +187,8 @@ def _field_words(name: str, field: forms.Field) -> tuple[str, bool]:
     label = str(label).replace(" (optional)", "").strip().rstrip(":").strip()
     question = label.endswith("?")
     # Keep capitals of a leading acronym (PEP, SDQ, UPN); lower an ordinary first word.
-    if not question and len(label) > 1 and not label[1].isupper():
-        label = label[0].lower() + label[1:]
+    if not question:
+        label = lower_first(label)
     return label, question
 
 

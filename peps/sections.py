@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.forms_base import GovDateField, GovForm
 from children.models import YEAR_GROUP_CHOICES, Child, Phase
+from core.text import lower_first
 
 from .models import EditorRole
 
@@ -81,7 +82,7 @@ def _text(label: str, *, required: str | None = None, hint: str = "", rows: int 
     return forms.CharField(
         label=label, help_text=hint, max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": required or f"Enter {label[0].lower()}{label[1:]}",
+        error_messages={"required": required or f"Enter {lower_first(label)}",
                         "max_length": f"{label} must be {max_length} characters or fewer"},
     )
 
@@ -89,7 +90,7 @@ def _text(label: str, *, required: str | None = None, hint: str = "", rows: int 
 def _line(label: str, *, required: str | None = None, hint: str = "", max_length: int = 200) -> forms.CharField:
     return forms.CharField(
         label=label, help_text=hint, max_length=max_length,
-        error_messages={"required": required or f"Enter {label[0].lower()}{label[1:]}",
+        error_messages={"required": required or f"Enter {lower_first(label)}",
                         "max_length": f"{label} must be {max_length} characters or fewer"},
     )
 
@@ -113,7 +114,7 @@ def _count(label: str, *, hint: str = "", maximum: int = 365) -> forms.IntegerFi
     return forms.IntegerField(
         label=label, help_text=hint, min_value=0, max_value=maximum,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={"required": f"Enter {label[0].lower()}{label[1:]}, or 0",
+        error_messages={"required": f"Enter {lower_first(label)}, or 0",
                         "invalid": f"{label} must be a whole number, like 2",
                         "min_value": f"{label} must be 0 or more",
                         "max_value": f"{label} must be {maximum} or fewer"},

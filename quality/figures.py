@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 
 from accounts.audit import cached_until_write
 from accounts.models import User
+from core.text import lower_first
 
 from . import selectors
 from .terms import TermRef
@@ -53,7 +54,7 @@ def _pp_rows(pp) -> list[tuple[str, object, str]]:
 
 def _lower_first(text: str) -> str:
     """"Children needing a PEP" → "children needing a PEP" (str.lower would say "pep")."""
-    return text[:1].lower() + text[1:]
+    return lower_first(text)
 
 
 def _breakdown_tables(board) -> list[dict]:
