@@ -388,14 +388,15 @@ def section_config_edit(request: HttpRequest, phase: str) -> HttpResponse:
     configs = services.section_config_defaults(la, actor=request.user)[phase]
     form = SectionConfigForm(request.POST or None, configs=configs)
     if request.method == "POST" and form.is_valid():
-        turning_off_a = any(c.letter == "A" and c.enabled for c in configs) and not form.cleaned_data.get("enabled_A", True)
+        section_a = next((c for c in configs if c.letter == "A"), None)
+        turning_off_a = section_a is not None and section_a.enabled and not form.cleaned_data.get("enabled_A", True)
         if turning_off_a and request.POST.get("confirm_section_a_off") != "yes":
             # Section A holds the child's details every PEP starts from: ask before turning it off.
             kept = [(k, v) for k, values in request.POST.lists() if k not in ("csrfmiddlewaretoken",
                                                                               "confirm_section_a_off")
                     for v in values]
-            return render(request, "peps/section_config_confirm.html", {"phase": Phase(phase), "kept": kept,
-                                                                        "section_a": next(c for c in configs if c.letter == "A")})
+            return render(request, "peps/section_config_confirm.html",
+                          {"phase": Phase(phase), "kept": kept, "section_a": section_a})
         rows = [services.ConfigRow(letter=c.letter, enabled=form.cleaned_data[f"enabled_{c.letter}"],
                                    title=form.cleaned_data[f"title_{c.letter}"],
                                    editor_roles=form.cleaned_data[f"editors_{c.letter}"]) for c in configs]
