@@ -86,7 +86,9 @@ class _WhenWhereMixin(forms.Form):
         # Reported with the other errors, not on a second submit (the service checks it again).
         cleaned = super().clean()
         day, time = cleaned.get("date"), cleaned.get("time")
-        if day is not None and time is not None and self.starts_at() <= dt.datetime.now(LONDON):
+        now = dt.datetime.now(LONDON)
+        # A day before today is wrong whatever the time (even one not given yet).
+        if day is not None and (day < now.date() or (time is not None and self.starts_at() <= now)):
             self.add_error("date", "The date and time of the meeting must be in the future")
         return cleaned
 

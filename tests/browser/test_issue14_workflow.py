@@ -61,3 +61,95 @@ def test_point5_a_social_worker_is_told_who_arranges_the_meeting_and_asks_them(b
     assert "arranges this PEP's meeting" in browser.page_source
     assert not browser.find_elements(By.CSS_SELECTOR, "button[data-ask-to-arrange]")
     pages.check("point5 carer who arranges (403)", raw=False)
+
+
+# --- point 9 -----------------------------------------------------------------------------
+
+from tests.browser.test_quality import submitted  # noqa: E402,F401 - the seeded demo with a submitted PEP
+
+
+def test_point9_schedule_errors_come_together_in_page_order_and_every_field_is_styled(
+        browser, pages, live_server, world):
+    import datetime as dt
+
+    pep = make_pep(world.child)
+    sign_in(browser, live_server, world.people["designated_teacher"].email, PASSWORD)
+    browser.get(f"{live_server.url}/meetings/pep/{pep.pk}/schedule/")
+    date_box = browser.find_element(By.NAME, "date")
+    date_box.send_keys((dt.date.today() - dt.timedelta(days=3)).strftime("%d/%m/%Y"))
+    browser.find_element(By.NAME, "other_1_name").send_keys("Pat Parent")
+    submit_and_wait(browser)
+    summary = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".govuk-error-summary__list a")]
+    # The past date is reported with the rest, in the order of the page.
+    assert summary == ["The date and time of the meeting must be in the future", "Enter the time of the meeting",
+                       "Select where the meeting will be", "Select the role of Pat Parent"], summary
+    assert "This field is required" not in browser.page_source
+    for name in ("date", "time"):
+        assert "govuk-input--error" in browser.find_element(By.NAME, name).get_attribute("class")
+    assert "govuk-select--error" in browser.find_element(By.NAME, "other_1_role").get_attribute("class")
+    pages.check("point9 schedule errors", raw=False)
+
+
+def test_point9_a_wrong_authenticator_code_is_cleared(browser, pages, live_server, world, settings):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    TOTP.activate(world.people["social_worker"], generate_totp_secret())
+    sign_in(browser, live_server, world.people["social_worker"].email, PASSWORD)
+    assert "/2fa/authenticate" in browser.current_url
+    browser.find_element(By.NAME, "code").send_keys("000001")
+    submit_and_wait(browser)
+    box = browser.find_element(By.NAME, "code")
+    assert box.get_attribute("value") == ""
+    assert "govuk-input--error" in box.get_attribute("class")
+    pages.check("point9 wrong code cleared", raw=False)
+
+
+def test_point9_the_sdq_box_is_a_styled_gov_uk_input(browser, pages, live_server, world):
+    pep = make_pep(world.child)
+    sign_in(browser, live_server, world.people["social_worker"].email, PASSWORD)
+    browser.get(f"{live_server.url}/peps/{pep.pk}/sections/A/edit/")
+    box = browser.find_element(By.NAME, "sdq_score")
+    classes = box.get_attribute("class").split()
+    assert "govuk-input" in classes and "govuk-input--width-3" in classes
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+    pages.check("point9 sdq input")
+
+
+def test_point9_the_child_page_tables_use_the_full_width(browser, pages, live_server, world):
+    sign_in(browser, live_server, world.people["social_worker"].email, PASSWORD)
+    browser.get(f"{live_server.url}/children/{world.child.pk}/")
+    table = browser.find_elements(By.CSS_SELECTOR, "main table.govuk-table")[1]
+    summary = browser.find_element(By.CSS_SELECTOR, "main dl.govuk-summary-list")
+    assert table.size["width"] > summary.size["width"] + 100
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", table)
+    pages.check("point9 child page wide tables")
+
+
+def test_point9_turning_off_section_a_asks_first(browser, pages, live_server, world):
+    from peps.models import SectionConfig
+
+    sign_in(browser, live_server, world.people["admin_user"].email, PASSWORD)
+    browser.get(f"{live_server.url}/peps/settings/sections/")
+    browser.get(f"{live_server.url}/peps/settings/sections/school_age/")
+    browser.find_element(By.CSS_SELECTOR, "input[name='enabled_A']").click()
+    submit_and_wait(browser)
+    assert heading(browser) == "Turn off section A for school age PEPs?"
+    pages.check("point9 confirm section A off", raw=False)
+    assert SectionConfig.objects.get(local_authority=world.la, phase="school_age", letter="A").enabled
+    submit_and_wait(browser, "button[data-confirm-section-a-off]")
+    assert not SectionConfig.objects.get(local_authority=world.la, phase="school_age", letter="A").enabled
+    pages.check("point9 section A off", raw=False)
+
+
+def test_point9_the_qa_review_shows_the_pep_beside_the_form(browser, pages, live_server, submitted):  # noqa: F811
+    sign_in(browser, live_server, "vs@demo.test", "demo-pass-2026")
+    browser.get(f"{live_server.url}/quality/peps/{submitted.pk}/review/")
+    panel = browser.find_element(By.CSS_SELECTOR, "[data-qa-pep-panel]")
+    form = browser.find_element(By.CSS_SELECTOR, "main form[method=post]")
+    assert panel.location["x"] < form.location["x"] and abs(panel.location["y"] - form.location["y"]) < 400
+    assert panel.size["height"] <= 1000
+    pages.check("point9 qa review two columns")
+    browser.get(f"{live_server.url}/quality/dashboard/")
+    assert "pEP" not in browser.page_source
+    pages.check("point9 dashboard no pEP")

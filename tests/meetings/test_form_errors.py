@@ -25,6 +25,11 @@ def test_a_past_meeting_date_is_reported_with_the_other_errors(world):
     assert not form.is_valid()
     assert form.errors["date"] == ["The date and time of the meeting must be in the future"]
     assert "format" in form.errors and "chair" in form.errors
+    # Without a time yet, a day before today is still reported.
+    form = ScheduleForm(data={"date": yesterday}, **_schedule_kwargs(world))
+    assert not form.is_valid()
+    assert form.errors["date"] == ["The date and time of the meeting must be in the future"]
+    assert "time" in form.errors
 
 
 def test_a_next_meeting_before_this_one_and_missing_answers_are_reported_together():
