@@ -237,6 +237,12 @@ def _say_gov_uk_messages(name: str, field: forms.Field) -> None:
     wanted["max_digits"] = f"{subject} must have no more than %(max)s digits"
     wanted["max_decimal_places"] = f"{subject} must have no more than %(max)s decimal places"
     wanted["min_length"] = f"{subject} must be %(limit_value)s characters or more"
+    # Django %-formats the messages that come with params: a "%" of the label must be doubled there.
+    for key in ("invalid_choice", "invalid_pk_value", "min_value", "max_value", "max_digits",
+                "max_decimal_places", "min_length"):
+        text = wanted[key] if key in wanted else None
+        if text is not None:
+            wanted[key] = text.replace("%", "%%").replace("%%(", "%(")
     messages = dict(field.error_messages)
     for key, text in wanted.items():
         current = messages.get(key)

@@ -79,3 +79,15 @@ def test_a_message_the_form_wrote_is_kept():
     form = Own(data={})
     form.is_valid()
     assert form.errors["when"] == ["Enter the date of the meeting"]
+
+
+def test_a_percent_sign_in_a_label_does_not_break_a_message():
+    class Percent(GovForm):
+        rating = forms.ChoiceField(label="Attendance of 95% or more", choices=[("a", "A")])
+        share = forms.IntegerField(label="Share in %", min_value=0)
+
+    form = Percent(data={"rating": "z", "share": "-1"})
+    assert not form.is_valid()
+    assert form.errors["rating"] == ["Select attendance of 95% or more from the options"]
+    assert form.errors["share"] == ["Share in % must be 0 or more"]
+    assert Percent(data={}).errors["rating"] == ["Select attendance of 95% or more"]
