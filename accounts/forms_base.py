@@ -205,13 +205,14 @@ def _say_gov_uk_messages(name: str, field: forms.Field) -> None:
     subject = f"The answer to ‘{what}’" if question else _capitalised(what)
     choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField)) or (
         isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.Select)))
+    one_of = f"Select one of the options for ‘{what}’" if question else f"Select one of the options for {what}"
     wanted = {
         "required": (f"Select a file for {what}" if isinstance(field, forms.FileField)
                      else f"Select {thing}" if choosing else f"Enter {thing}"),
-        "invalid_choice": f"Select {thing} from the options",
-        "invalid_list": f"Select {thing} from the options",
-        "invalid_pk_value": f"Select {thing} from the options",
-        "list": f"Select {thing} from the options",
+        "invalid_choice": one_of,
+        "invalid_list": one_of,
+        "invalid_pk_value": one_of,
+        "list": one_of,
     }
     if isinstance(field, (forms.DateField, forms.DateTimeField)):
         wanted["invalid"] = f"{subject} must be a real date, like 27/3/2026"

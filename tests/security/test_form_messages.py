@@ -68,7 +68,7 @@ def test_the_form_base_writes_each_message_from_the_label():
     form = _Example(data={"date_of_the_meeting": "2026-13-45", "format": "z", "score": "41", "name": "x"})
     assert not form.is_valid()
     assert form.errors["date_of_the_meeting"] == ["Date of the meeting must be a real date, like 27/3/2026"]
-    assert form.errors["format"] == ["Select an answer to ‘Where will the meeting be?’ from the options"]
+    assert form.errors["format"] == ["Select one of the options for ‘Where will the meeting be?’"]
     assert form.errors["score"] == ["SDQ score must be 40 or less"]
 
 
@@ -88,6 +88,6 @@ def test_a_percent_sign_in_a_label_does_not_break_a_message():
 
     form = Percent(data={"rating": "z", "share": "-1"})
     assert not form.is_valid()
-    assert form.errors["rating"] == ["Select attendance of 95% or more from the options"]
+    assert form.errors["rating"] == ["Select one of the options for attendance of 95% or more"]
     assert form.errors["share"] == ["Share in % must be 0 or more"]
     assert Percent(data={}).errors["rating"] == ["Select attendance of 95% or more"]
