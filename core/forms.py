@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.html import conditional_escape
 
+from core.text import lower_first
+
 from .refusals import Refused, show_refusal
 
 
@@ -73,6 +75,7 @@ class GovFormHelper(FormHelper):
 
     def render_layout(self, form, context, template_pack=None):
         escape_form_text(form)
+        style_invalid_fields(form)
         if template_pack is None:
             return super().render_layout(form, context)
         return super().render_layout(form, context, template_pack=template_pack)
@@ -103,9 +106,58 @@ class GovFormMixin:
         return super().__getitem__(name)
 
     def full_clean(self):
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             _say_max_length(field)
+            _say_gov_uk_messages(name, field)
         super().full_clean()
+        style_invalid_fields(self)
+
+    def field_names_in_page_order(self) -> list[str]:
+        """The form's fields in the order the page shows them (its crispy layout's, then the rest)."""
+        names: list[str] = []
+        layout = getattr(getattr(self, "helper", None), "layout", None)
+        if layout is not None:
+            for pointer in layout.get_field_names():
+                name = getattr(pointer, "name", None) or pointer[1]
+                if name in self.fields and name not in names:
+                    names.append(name)
+        return names + [name for name in self.fields if name not in names]
+
+    def errors_in_page_order(self) -> list[tuple[str, str]]:
+        """(anchor id, message) for the error summary: the form's own errors first, then each
+        field's in page order (GOV.UK: the summary lists errors in the order they appear)."""
+        visible = [self[name] for name in self.field_names_in_page_order() if not self[name].is_hidden]
+        first = visible[0].id_for_label if visible else ""
+        result = [(first, str(error)) for error in self.non_field_errors()]
+        for bound in visible:
+            result += [(bound.id_for_label, str(error)) for error in bound.errors]
+        return result
+
+
+# The GOV.UK error class of each kind of control (crispy-forms-gds adds one only to
+# exactly TextInput, Select and Textarea, and govuk-input--error to all three).
+_ERROR_CLASSES = ((forms.Textarea, "govuk-textarea--error"), (forms.Select, "govuk-select--error"),
+                  (forms.FileInput, "govuk-file-upload--error"), (forms.widgets.Input, "govuk-input--error"))
+
+
+def style_invalid_fields(form: forms.BaseForm) -> None:
+    """Put the GOV.UK error class on the control of every invalid field (its form group gets
+    govuk-form-group--error from the template). Idempotent."""
+    if not form.is_bound or form._errors is None:
+        return
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.CheckboxInput,
+                               forms.HiddenInput, forms.MultiWidget)):
+            continue
+        error_class = next((css for kind, css in _ERROR_CLASSES if isinstance(widget, kind)), None)
+        if error_class is None:
+            continue
+        classes = widget.attrs.get("class", "").split()
+        if name in form._errors and error_class not in classes:
+            widget.attrs["class"] = " ".join([*classes, error_class])
+        elif name not in form._errors and error_class in classes:
+            widget.attrs["class"] = " ".join(c for c in classes if c != error_class)
 
 
 def _say_max_length(field: forms.Field) -> None:
@@ -116,6 +168,96 @@ def _say_max_length(field: forms.Field) -> None:
     label = field.label if isinstance(field.label, str) and not hasattr(field.label, "__html__") else None
     what = label.rstrip("?: ").replace(" (optional)", "") if label else "This answer"
     field.error_messages = {**field.error_messages, "max_length": f"{what} must be {limit:,} characters or fewer"}
+
+
+# Django's own wording, replaced wherever a form did not write its own (GOV.UK error messages
+# say what to do, name the field, and have no full stop).
+_DJANGO_DEFAULT_TEXTS = frozenset(
+    str(message)
+    for klass in (forms.Field, forms.ChoiceField, forms.MultipleChoiceField, forms.ModelChoiceField,
+                  forms.ModelMultipleChoiceField, forms.DateField, forms.DateTimeField, forms.TimeField,
+                  forms.IntegerField, forms.DecimalField, forms.FloatField, forms.EmailField, forms.URLField,
+                  forms.FileField, forms.ImageField, forms.TypedChoiceField, forms.UUIDField,
+                  forms.BooleanField, forms.NullBooleanField)
+    for message in klass.default_error_messages.values()
+)
+
+
+def _field_words(name: str, field: forms.Field) -> tuple[str, bool]:
+    """The field's label as words for a message ('date of the meeting'), and whether it is a question."""
+    label = field.label if isinstance(field.label, str) and field.label else name.replace("_", " ")
+    label = str(label).replace(" (optional)", "").strip().rstrip(":").strip()
+    question = label.endswith("?")
+    # Keep capitals of a leading acronym (PEP, SDQ, UPN); lower an ordinary first word.
+    if not question:
+        label = lower_first(label)
+    return label, question
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _say_gov_uk_messages(name: str, field: forms.Field) -> None:
+    """A GOV.UK message from the field's label for each Django default the form did not replace:
+    'Enter the date of the meeting', 'Select who chairs PEP meetings', 'Date of birth must be a
+    real date'. Idempotent: a message the form (or this function) wrote is left alone."""
+    what, question = _field_words(name, field)
+    thing = f"an answer to ‘{what}’" if question else what
+    subject = f"The answer to ‘{what}’" if question else _capitalised(what)
+    choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField)) or (
+        isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.Select)))
+    one_of = f"Select one of the options for ‘{what}’" if question else f"Select one of the options for {what}"
+    wanted = {
+        "required": (f"Select a file for {what}" if isinstance(field, forms.FileField)
+                     else f"Select {thing}" if choosing else f"Enter {thing}"),
+        "invalid_choice": one_of,
+        "invalid_list": one_of,
+        "invalid_pk_value": one_of,
+        "list": one_of,
+    }
+    if isinstance(field, (forms.DateField, forms.DateTimeField)):
+        wanted["invalid"] = f"{subject} must be a real date, like 27/3/2026"
+    elif isinstance(field, forms.TimeField):
+        wanted["invalid"] = f"{subject} must be a real time, like 14:30"
+    elif isinstance(field, forms.IntegerField):
+        wanted["invalid"] = f"{subject} must be a whole number"
+    elif isinstance(field, (forms.DecimalField, forms.FloatField)):
+        wanted["invalid"] = f"{subject} must be a number"
+    elif isinstance(field, forms.EmailField):
+        wanted["invalid"] = "Enter an email address in the correct format, like name@example.com"
+    elif isinstance(field, forms.URLField):
+        wanted["invalid"] = f"{subject} must be a web address, like https://example.org"
+    elif isinstance(field, forms.FileField):
+        wanted["invalid"] = f"The file for {what} could not be read: select it again"
+        wanted["empty"] = f"The file for {what} is empty"
+        wanted["missing"] = f"Select a file for {what}"
+    else:
+        wanted["invalid"] = f"Enter {thing} in the correct format"
+    # Limits: Django's "Ensure this value is ..." names no field.
+    wanted["min_value"] = f"{subject} must be %(limit_value)s or more"
+    wanted["max_value"] = f"{subject} must be %(limit_value)s or less"
+    wanted["max_digits"] = f"{subject} must have no more than %(max)s digits"
+    wanted["max_decimal_places"] = f"{subject} must have no more than %(max)s decimal places"
+    wanted["min_length"] = f"{subject} must be %(limit_value)s characters or more"
+    # Django %-formats the messages that come with params: a "%" of the label must be doubled there.
+    for key in ("invalid_choice", "invalid_pk_value", "min_value", "max_value", "max_digits",
+                "max_decimal_places", "min_length"):
+        text = wanted[key] if key in wanted else None
+        if text is not None:
+            wanted[key] = text.replace("%", "%%").replace("%%(", "%(")
+    messages = dict(field.error_messages)
+    for key, text in wanted.items():
+        current = messages.get(key)
+        if current is not None and str(current) not in _DJANGO_DEFAULT_TEXTS:
+            continue  # the form's own wording
+        # "invalid" is only Django's where the field type has one; a custom validator's
+        # "invalid" message (a regex, say) is the form's own and stays.
+        if current is None and key in ("invalid", "invalid_choice", "invalid_list", "invalid_pk_value", "list",
+                                       "empty", "missing"):
+            continue
+        messages[key] = text
+    field.error_messages = messages
 
 
 class GovForm(GovFormMixin, forms.Form):

@@ -38,6 +38,9 @@ TEAM_ROLES: tuple[Role, ...] = (Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Rol
 EDITOR_ROLES: tuple[Role, ...] = (Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Role.CARER, Role.YOUNG_PERSON,
                                   Role.VIRTUAL_SCHOOL)
 CHAIR_ROLES: tuple[Role, ...] = (Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL)
+# Who may arrange (schedule, move, cancel) PEP meetings, as an LA chooses among them
+# (meetings.MeetingSettings.scheduler_roles); all three unless the LA chooses otherwise.
+SCHEDULER_ROLES: tuple[Role, ...] = (Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER, Role.VIRTUAL_SCHOOL)
 
 #: Logins of council staff (they sign in through their council and use two-factor sign-in).
 STAFF_ROLES = frozenset({Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Role.VIRTUAL_SCHOOL, Role.LA_ADMIN})

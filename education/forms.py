@@ -13,6 +13,7 @@ from django import forms
 from accounts.models import LocalAuthority, School
 from children.models import Child
 from core.forms import GovDateField, GovModelForm
+from core.text import lower_first
 
 from .models import (
     AlternativeProvision,
@@ -27,7 +28,7 @@ from .models import (
 
 
 def _lower(label: str) -> str:
-    return label[0].lower() + label[1:] if label else label
+    return lower_first(label)
 
 
 class RecordForm(GovModelForm):

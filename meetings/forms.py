@@ -11,7 +11,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
 
 from core.forms import GovDateField, GovForm
-from core.roles import CHAIR_ROLES, Role, role_choices
+from core.roles import CHAIR_ROLES, SCHEDULER_ROLES, Role, role_choices
 
 from .models import Invitee, Meeting
 
@@ -73,16 +73,28 @@ class _WhenWhereMixin(forms.Form):
                         error_messages={"required": "Enter the date of the meeting"})
     time = TimeOfDayField(label="Start time", help_text="UK time, for example 10:00 or 2:30pm")
     duration_minutes = forms.TypedChoiceField(label="How long", choices=DURATION_CHOICES, coerce=int, initial=60,
-                                              error_messages={"required": "Select how long the meeting is"})
+                                              error_messages={"required": "Select how long the meeting is",
+                                                              "invalid_choice": "Select how long the meeting is"})
     format = forms.ChoiceField(label="Where will the meeting be?", choices=Meeting.Format.choices,
                                widget=forms.RadioSelect,
-                               error_messages={"required": "Select where the meeting will be"})
+                               error_messages={"required": "Select where the meeting will be",
+                                               "invalid_choice": "Select where the meeting will be"})
     location = forms.CharField(label="Place or link", required=False, max_length=500,
                                help_text="The room, the address, or the link to the online meeting")
 
     def starts_at(self) -> dt.datetime:
         """The start as an aware Europe/London time (GMT or BST, whichever applies on the day)."""
         return dt.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"], tzinfo=LONDON)
+
+    def clean(self):
+        # Reported with the other errors, not on a second submit (the service checks it again).
+        cleaned = super().clean()
+        day, time = cleaned.get("date"), cleaned.get("time")
+        now = dt.datetime.now(LONDON)
+        # A day before today is wrong whatever the time (even one not given yet).
+        if day is not None and (day < now.date() or (time is not None and self.starts_at() <= now)):
+            self.add_error("date", "The date and time of the meeting must be in the future")
+        return cleaned
 
 
 class ScheduleForm(_WhenWhereMixin, GovForm):
@@ -183,6 +195,16 @@ class RecordForm(GovForm):
                                    help_text="Normally in the next school term",
                                    error_messages={"required": "Enter the date of the next PEP meeting"})
 
+    def clean(self):
+        # The date checks the service makes too, reported with the other errors at once.
+        cleaned = super().clean()
+        held_on, next_on = cleaned.get("held_on"), cleaned.get("next_meeting_on")
+        if held_on is not None and held_on > dt.datetime.now(LONDON).date():
+            self.add_error("held_on", "The date the meeting was held must be today or in the past")
+        elif held_on is not None and next_on is not None and next_on <= held_on:
+            self.add_error("next_meeting_on", "The next PEP meeting must be after this one")
+        return cleaned
+
     def __init__(self, *args, invitees: list[Invitee], **kwargs):
         super().__init__(*args, **kwargs)
         self.invitees = invitees
@@ -223,7 +245,13 @@ class MeetingSettingsForm(GovForm):
     chair_role = forms.ChoiceField(label="Who chairs PEP meetings in your local authority?",
                                    choices=role_choices(CHAIR_ROLES, CHAIR_LABELS), widget=forms.RadioSelect,
                                    error_messages={"required": "Select who chairs PEP meetings"})
+    scheduler_roles = forms.MultipleChoiceField(
+        label="Who can arrange PEP meetings?", choices=role_choices(SCHEDULER_ROLES),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They schedule, move and cancel the meeting. Select all that apply.",
+        error_messages={"required": "Select at least one role that can arrange PEP meetings"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper.layout = Layout(Field.radios("chair_role", legend_size=Size.MEDIUM))
+        self.helper.layout = Layout(Field.radios("chair_role", legend_size=Size.MEDIUM),
+                                    Field.checkboxes("scheduler_roles", legend_size=Size.MEDIUM))

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import LocalAuthority
-from core.roles import CHAIR_ROLES, Role, role_choices
+from core.roles import CHAIR_ROLES, SCHEDULER_ROLES, Role, role_choices
 from peps.models import Pep
 
 
@@ -19,12 +19,21 @@ def new_uid() -> str:
     return f"{uuid.uuid4().hex}@epep"
 
 
+def default_scheduler_roles() -> list[str]:
+    """Who arranges (schedules, moves, cancels) PEP meetings in an LA that has not chosen."""
+    return [role.value for role in SCHEDULER_ROLES]
+
+
 class MeetingSettings(models.Model):
-    """How one LA runs PEP meetings. An LA without a row uses the defaults (the DT chairs)."""
+    """How one LA runs PEP meetings. An LA without a row uses the defaults (the DT chairs;
+    the designated teacher, the social worker and the Virtual School arrange meetings)."""
 
     local_authority = models.OneToOneField(LocalAuthority, on_delete=models.CASCADE,
                                            related_name="meeting_settings")
     chair_role = models.CharField(max_length=20, choices=role_choices(CHAIR_ROLES), default=Role.DESIGNATED_TEACHER)
+    # Role values from core.roles.SCHEDULER_ROLES; never empty (meeting_settings_set refuses
+    # an empty list).
+    scheduler_roles = models.JSONField(default=default_scheduler_roles)
 
     class Meta:
         verbose_name_plural = "meeting settings"

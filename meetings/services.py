@@ -27,13 +27,14 @@ from core import calendar as school_calendar
 from core.audit import Verb, audit_record, diff, snapshot
 from core.notifications import Attachment, outbox_enqueue
 from core.refusals import Refused
-from core.roles import CHAIR_ROLES, Role
+from core.roles import CHAIR_ROLES, SCHEDULER_ROLES, Role
 from core.text_limits import require_text_limits
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
 
 from . import ical
 from .models import Invitee, Meeting, MeetingSettings
+from .policies import can_ask_for_meeting, rel_may_schedule, scheduler_roles
 
 MEETING_FIELDS = ("starts_at", "duration_minutes", "format", "location", "chair", "status", "sequence")
 RECORD_FIELDS = ("status", "held_on", "child_participation", "going_well", "difficulties", "support_in_place",
@@ -105,13 +106,18 @@ def _locked_pep(pep_id: int) -> Pep:
     return Pep.objects.select_for_update().select_related("child", "child__local_authority").get(pk=pep_id)
 
 
+# Arranging a meeting (schedule, move, cancel) is decided by meetings.policies.can_schedule.
+ARRANGE = "arrange_meeting"
+
+
 def _require(actor: User | None, pep: Pep, action: str) -> None:
     if actor is None:  # the system (demo data)
         if not pep.is_open:
             raise Refused("This PEP is not open, so its meeting cannot be changed.")
         return
     rel = relationship(actor, pep.child)
-    if rel is None or not rel_allows(rel, pep, action):
+    allowed = rel_may_schedule(rel, pep) if action == ARRANGE else rel is not None and rel_allows(rel, pep, action)
+    if not allowed:
         raise PermissionDenied
 
 
@@ -179,7 +185,7 @@ def meeting_schedule(*, actor: User | None, pep: Pep, starts_at: dt.datetime, du
     `role` and optionally `email`. The chair is always invited.
     """
     pep = _locked_pep(pep.pk)
-    _require(actor, pep, PepAction.SCHEDULE_MEETING)
+    _require(actor, pep, ARRANGE)
     location = (location or "").strip()
     _check_time(starts_at, duration_minutes)
     _check_place(format, location)
@@ -224,7 +230,7 @@ def meeting_reschedule(*, actor: User | None, meeting: Meeting, starts_at: dt.da
                        location: str | None = None) -> Meeting:
     """Move a scheduled meeting. The invitees get an update with the same UID and SEQUENCE + 1."""
     pep = _locked_pep(meeting.pep_id)
-    _require(actor, pep, PepAction.SCHEDULE_MEETING)
+    _require(actor, pep, ARRANGE)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.SCHEDULED:
         raise Refused(f"This meeting is {meeting.get_status_display().lower()}, so it cannot be moved.")
@@ -250,7 +256,7 @@ def meeting_reschedule(*, actor: User | None, meeting: Meeting, starts_at: dt.da
 def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a scheduled meeting; invitees get METHOD:CANCEL with the same UID."""
     pep = _locked_pep(meeting.pep_id)
-    _require(actor, pep, PepAction.SCHEDULE_MEETING)
+    _require(actor, pep, ARRANGE)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the meeting is cancelled"})
@@ -362,13 +368,81 @@ def meeting_record(*, actor: User | None, meeting: Meeting, held_on: dt.date, ch
     return meeting
 
 
+SETTINGS_FIELDS = ("chair_role", "scheduler_roles")
+
+
 @transaction.atomic
-def meeting_settings_set(*, actor: User, local_authority, chair_role: str) -> MeetingSettings:
+def meeting_settings_set(*, actor: User, local_authority, chair_role: str,
+                         scheduler_roles: list[str] | None = None) -> MeetingSettings:
+    """Who chairs the LA's PEP meetings and which roles arrange them (None keeps the roles as they are)."""
+    errors = {}
     if chair_role not in CHAIR_ROLES:
-        raise ValidationError({"chair_role": "Select who chairs PEP meetings"})
+        errors["chair_role"] = "Select who chairs PEP meetings"
+    if scheduler_roles is not None and (not scheduler_roles
+                                        or any(r not in SCHEDULER_ROLES for r in scheduler_roles)):
+        errors["scheduler_roles"] = "Select at least one role that can arrange PEP meetings"
+    if errors:
+        raise ValidationError(errors)
     row, _created = MeetingSettings.objects.select_for_update().get_or_create(local_authority=local_authority)
-    before = snapshot(row, ("chair_role",))
+    before = snapshot(row, SETTINGS_FIELDS)
     row.chair_role = chair_role
-    row.save(update_fields=["chair_role"])
-    audit_record(actor=actor, verb=Verb.UPDATED, obj=row, changes=diff(before, snapshot(row, ("chair_role",))))
+    if scheduler_roles is not None:
+        row.scheduler_roles = [r.value for r in SCHEDULER_ROLES if r in scheduler_roles]
+    row.save(update_fields=list(SETTINGS_FIELDS))
+    local_authority.__dict__.pop("_scheduler_roles", None)
+    audit_record(actor=actor, verb=Verb.UPDATED, obj=row, changes=diff(before, snapshot(row, SETTINGS_FIELDS)))
     return row
+
+
+# --------------------------------------------------------------------------------------
+# Asking the people who arrange meetings to arrange this one
+# --------------------------------------------------------------------------------------
+
+
+def schedulers_of(pep: Pep) -> list[User]:
+    """The people in this child's team who may arrange the PEP's meeting: those linked to the
+    child in a role the LA chose, and, where the Virtual School arranges meetings, the child's
+    LA's Virtual School officers linked to the child (all of that LA's officers if none is)."""
+    roles = scheduler_roles(pep.child.local_authority)
+    today = timezone.localdate()
+    linked = (User.objects.filter(is_active=True, team_links__child_id=pep.child_id,
+                                  team_links__role__in=roles, team_links__ends_on__isnull=True,
+                                  team_links__starts_on__lte=today).distinct().order_by("full_name", "pk"))
+    people = list(linked)
+    if Role.VIRTUAL_SCHOOL in roles and not any(p.role == Role.VIRTUAL_SCHOOL for p in people):
+        people += list(User.objects.filter(is_active=True, role=Role.VIRTUAL_SCHOOL,
+                                           local_authority_id=pep.child.local_authority_id)
+                       .order_by("full_name", "pk"))
+    # The policy has the last word (a teacher no longer at the child's school is not one).
+    return [p for p in people if p.email and rel_may_schedule(relationship(p, pep.child), pep)]
+
+
+@transaction.atomic
+def meeting_arrangement_request(*, actor: User, pep: Pep) -> list[User]:
+    """Email the people who arrange this PEP's meeting, asking them to arrange it (through
+    the outbox, in this transaction), and write one audit event. Returns who was asked."""
+    from peps.policies import PepAccess
+
+    pep = _locked_pep(pep.pk)
+    rel = relationship(actor, pep.child)
+    if rel is None or not can_ask_for_meeting(PepAccess(pep=pep, relationship=rel)):
+        raise PermissionDenied
+    if live_meeting(pep) is not None:
+        raise Refused("This PEP's meeting has already been arranged.")
+    asked = schedulers_of(pep)
+    if not asked:
+        raise Refused("Nobody who arranges PEP meetings has an ePEP login for this child yet. "
+                             "Ask your ePEP administrator.")
+    link = settings.SITE_URL + reverse("pep_detail", args=[pep.pk])
+    subject = f"Please arrange the PEP meeting for child {pep.child.la_reference}"
+    body = "\n\n".join([
+        f"{actor.full_name} ({actor.get_role_display().lower()}) has asked you to arrange the Personal "
+        f"Education Plan (PEP) meeting for child {pep.child.la_reference}.",
+        f"Sign in to ePEP to schedule it: {link}",
+        "This is an automatic message from ePEP.",
+    ])
+    for person in asked:
+        outbox_enqueue(to=person.email, subject=subject, body=body)
+    audit_record(actor=actor, verb=Verb.CREATED, object_type="meetings.arrangementrequest", object_id=pep.pk,
+                 child_id=pep.child_id, changes={"asked": [None, [p.email for p in asked]]})
+    return asked

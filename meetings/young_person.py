@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from children.models import Child
+from core.text import lower_first
 from peps.young_person import MyMeeting
 
 from .models import Meeting
@@ -20,6 +21,6 @@ def next_meeting_of(child: Child) -> MyMeeting | None:
     where = {"in_school": "At school", "online": "Online", "other": "Somewhere else"}.get(meeting.format, "")
     if meeting.location and meeting.format != "online":
         where = f"{where}: {meeting.location}"
-    who = [f"{i.name} ({i.role[:1].lower() + i.role[1:]})" for i in meeting.invitees.all()
+    who = [f"{i.name} ({lower_first(i.role)})" for i in meeting.invitees.all()
            if i.role.lower() not in ("young person", "child", "the young person")]
     return MyMeeting(when=timezone.localtime(meeting.starts_at), where=where, who=who)

@@ -23,11 +23,12 @@ security_log = logging.getLogger("epep.security")
 
 
 class PepAction:
+    # Who arranges (schedules, moves, cancels) a PEP meeting is the LA's choice:
+    # meetings.policies.can_schedule decides it.
     VIEW = "view"
     START = "start"  # start a new PEP for the child
     SUBMIT = "submit"
     QA = "qa"  # return or approve
-    SCHEDULE_MEETING = "schedule_meeting"
     RECORD_MEETING = "record_meeting"
     MANAGE_TARGETS = "manage_targets"
     REVIEW_TARGETS = "review_targets"
@@ -50,13 +51,13 @@ START_RELATIONSHIPS = frozenset({Role.SOCIAL_WORKER, Role.DESIGNATED_TEACHER, Ro
 # relationship → actions, before the PEP's status is considered.
 _RIGHTS: dict[str, frozenset[str]] = {
     Role.VIRTUAL_SCHOOL: frozenset({
-        PepAction.START, PepAction.SUBMIT, PepAction.QA, PepAction.SCHEDULE_MEETING,
-        PepAction.RECORD_MEETING, PepAction.MANAGE_TARGETS, PepAction.REVIEW_TARGETS,
+        PepAction.START, PepAction.SUBMIT, PepAction.QA, PepAction.RECORD_MEETING,
+        PepAction.MANAGE_TARGETS, PepAction.REVIEW_TARGETS,
         PepAction.DECIDE_PP_PLUS, PepAction.UPLOAD_DOCUMENT, PepAction.DOWNLOAD,
         PepAction.VIEW_PP_PLUS_AMOUNTS, PepAction.REOPEN,
     }),
     Role.DESIGNATED_TEACHER: frozenset({
-        PepAction.START, PepAction.SUBMIT, PepAction.SCHEDULE_MEETING, PepAction.RECORD_MEETING,
+        PepAction.START, PepAction.SUBMIT, PepAction.RECORD_MEETING,
         PepAction.MANAGE_TARGETS, PepAction.REVIEW_TARGETS, PepAction.REQUEST_PP_PLUS,
         PepAction.UPLOAD_DOCUMENT, PepAction.DOWNLOAD, PepAction.VIEW_PP_PLUS_AMOUNTS,
     }),
@@ -73,7 +74,7 @@ _RIGHTS: dict[str, frozenset[str]] = {
 
 # Actions that change a PEP's content need it open (draft or returned).
 _NEEDS_OPEN = frozenset({
-    PepAction.SCHEDULE_MEETING, PepAction.RECORD_MEETING, PepAction.MANAGE_TARGETS,
+    PepAction.RECORD_MEETING, PepAction.MANAGE_TARGETS,
     PepAction.REVIEW_TARGETS, PepAction.REQUEST_PP_PLUS, PepAction.UPLOAD_DOCUMENT, PepAction.SUBMIT,
 })
 

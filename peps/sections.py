@@ -23,6 +23,7 @@ from django.utils import timezone
 from children.models import YEAR_GROUP_CHOICES, Child, Phase
 from core.forms import GovDateField, GovForm
 from core.roles import Role
+from core.text import lower_first
 
 ATTENDANCE_THRESHOLD = Decimal("95")
 TERM_SESSIONS = ["term_sessions_possible", "term_sessions_present", "term_sessions_authorised",
@@ -80,7 +81,7 @@ def _text(label: str, *, required: str | None = None, hint: str = "", rows: int 
     return forms.CharField(
         label=label, help_text=hint, max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": required or f"Enter {label[0].lower()}{label[1:]}",
+        error_messages={"required": required or f"Enter {lower_first(label)}",
                         "max_length": f"{label} must be {max_length} characters or fewer"},
     )
 
@@ -88,7 +89,7 @@ def _text(label: str, *, required: str | None = None, hint: str = "", rows: int 
 def _line(label: str, *, required: str | None = None, hint: str = "", max_length: int = 200) -> forms.CharField:
     return forms.CharField(
         label=label, help_text=hint, max_length=max_length,
-        error_messages={"required": required or f"Enter {label[0].lower()}{label[1:]}",
+        error_messages={"required": required or f"Enter {lower_first(label)}",
                         "max_length": f"{label} must be {max_length} characters or fewer"},
     )
 
@@ -112,7 +113,7 @@ def _count(label: str, *, hint: str = "", maximum: int = 365) -> forms.IntegerFi
     return forms.IntegerField(
         label=label, help_text=hint, min_value=0, max_value=maximum,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={"required": f"Enter {label[0].lower()}{label[1:]}, or 0",
+        error_messages={"required": f"Enter {lower_first(label)}, or 0",
                         "invalid": f"{label} must be a whole number, like 2",
                         "min_value": f"{label} must be 0 or more",
                         "max_value": f"{label} must be {maximum} or fewer"},
@@ -335,7 +336,9 @@ class CareSectionSchoolAge(CareSection):
     sdq_score = forms.IntegerField(
         label="Strengths and Difficulties Questionnaire (SDQ) score", min_value=0, max_value=40,
         help_text="From 0 to 40. Only professionals see this.",
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        # A text box with a numeric keypad (GOV.UK: not type=number), styled as a GOV.UK input.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false",
+                                      "class": "govuk-input govuk-input--width-3"}),
         error_messages={"required": "Enter the SDQ score", "invalid": "The SDQ score must be a whole number",
                         "min_value": "The SDQ score must be 0 or more",
                         "max_value": "The SDQ score must be 40 or less"},

@@ -46,6 +46,7 @@ STASH_COOKIE = "pep_stash"
 STASH_SALT = "peps.section-stash"
 
 # Pages other apps may add to section E; shown only when their app provides them.
+MEETING_WHO_INCLUDE = "meetings/includes/pep_meeting_who.html"
 SECTION_E_INCLUDES = ("meetings/includes/pep_meeting.html", "targets/includes/pep_targets.html")
 
 
@@ -80,6 +81,8 @@ def pep_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "can_upload": access.can(PepAction.UPLOAD_DOCUMENT),
         "can_download": access.can(PepAction.DOWNLOAD),
         "history": Pep.objects.filter(child=pep.child).exclude(pk=pep.pk).order_by("-created_at")[:10],
+        # Who arranges the meeting, for a person who cannot (the meetings app's, when installed).
+        "meeting_who_include": MEETING_WHO_INCLUDE if _template_exists(MEETING_WHO_INCLUDE) else None,
     })
 
 
@@ -405,6 +408,15 @@ def section_config_edit(request: AuthenticatedRequest, phase: str) -> HttpRespon
     configs = config.section_config_defaults(la=la, actor=request.user)[phase]
     form = SectionConfigForm(request.POST or None, configs=configs)
     if request.method == "POST" and form.is_valid():
+        section_a = next((c for c in configs if c.letter == "A"), None)
+        turning_off_a = section_a is not None and section_a.enabled and not form.cleaned_data.get("enabled_A", True)
+        if turning_off_a and request.POST.get("confirm_section_a_off") != "yes":
+            # Section A holds the child's details every PEP starts from: ask before turning it off.
+            kept = [(k, v) for k, values in request.POST.lists() if k not in ("csrfmiddlewaretoken",
+                                                                              "confirm_section_a_off")
+                    for v in values]
+            return render(request, "peps/section_config_confirm.html",
+                          {"phase": Phase(phase), "kept": kept, "section_a": section_a})
         rows = [config.ConfigRow(letter=c.letter, enabled=form.cleaned_data[f"enabled_{c.letter}"],
                                  title=form.cleaned_data[f"title_{c.letter}"],
                                  editor_roles=form.cleaned_data[f"editors_{c.letter}"]) for c in configs]

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from accounts.models import User
 from core.audit import cached_until_write
 from core.calendar import TermRef
+from core.text import lower_first
 
 from . import selectors
 
@@ -53,7 +54,7 @@ def _pp_rows(pp) -> list[tuple[str, object, str]]:
 
 def _lower_first(text: str) -> str:
     """"Children needing a PEP" → "children needing a PEP" (str.lower would say "pep")."""
-    return text[:1].lower() + text[1:]
+    return lower_first(text)
 
 
 def _breakdown_tables(board) -> list[dict]:

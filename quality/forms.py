@@ -9,6 +9,7 @@ from django import forms
 
 from core.calendar import TermRef, academic_year_label, academic_year_start, last_terms
 from core.forms import GovForm, GovModelForm
+from core.text import lower_first
 
 from .models import QaCriterion, QaRating, QaReview, Rag
 
@@ -169,7 +170,7 @@ class ReportingForm(GovForm):
         self.fields["ethnicity"].choices = anyone + choices.get("ethnicity", [])
         for name, f in self.fields.items():
             if name != "year":
-                f.error_messages["invalid_choice"] = f"Select a {f.label[:1].lower() + f.label[1:]} in the list"
+                f.error_messages["invalid_choice"] = f"Select a {lower_first(f.label)} in the list"
         self.helper.layout = Layout(*[Field.select(name) for name in self.fields])
 
     def start_year(self) -> int:

@@ -48,6 +48,7 @@ from children.policies import children_visible_to
 from core.audit import cached_until_write
 from core.calendar import TermRef, academic_year_bounds, academic_year_label, academic_year_start
 from core.roles import Role
+from core.text import lower_first
 from education.models import (
     PERSISTENT_ABSENCE_BELOW,
     SEVERE_ABSENCE_BELOW,
@@ -144,7 +145,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     "ehcp": ("sen", "Education, health and care plan (EHCP)"),
     "pp_requested": ("ppplus", "Children with PP+ requested"),
     "pp_spent": ("ppplus", "Children with PP+ approved (spent)"),
-    **{f"pp_{c.value}": ("ppplus", f"PP+ spent on {c.label[:1].lower() + c.label[1:]}") for c in Category},
+    **{f"pp_{c.value}": ("ppplus", f"PP+ spent on {lower_first(c.label)}") for c in Category},
 }
 
 # A figure shown as a percentage of another (numerator → denominator).

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedRequest
 from core.calendar import academic_year_start
 from core.spreadsheets import spreadsheet_safe
+from core.text import lower_first as text_lower_first
 
 from . import reporting, services, warm
 from .forms import ReportingForm
@@ -55,7 +56,7 @@ def _table_rows(report: reporting.Summary, lines: list[reporting.Line], filters:
             out.append(format_html('<tr class="govuk-table__row"><th scope="colgroup" colspan="{}" '
                                    'class="govuk-table__header reporting-section">{}</th></tr>', width, section))
         cells = []
-        lower_first = line.label[:1].lower() + line.label[1:]
+        lower_first = text_lower_first(line.label)
         for y, query, value in zip(report.years, queries, line.values, strict=True):
             if links and line.figure:
                 cells.append(format_html(

@@ -10,6 +10,7 @@ from core import calendar as school_calendar
 from peps.policies import PepAccess, PepAction
 
 from ..models import Meeting
+from ..policies import can_ask_for_meeting, can_schedule, who_arranges
 
 register = template.Library()
 
@@ -31,13 +32,16 @@ def pep_meeting_panel(context, pep) -> dict:
     meetings = list(Meeting.objects.filter(pep=pep).select_related("chair").prefetch_related("invitees"))
     live = next((m for m in meetings if m.is_live), None)
     can = pep_access.can if pep_access is not None else (lambda action: False)
+    arranges = pep_access is not None and can_schedule(pep_access)
     return {
         "meeting": live,
         "cancelled": [m for m in meetings if not m.is_live],
-        "can_schedule": can(PepAction.SCHEDULE_MEETING) and live is None,
-        "can_change": can(PepAction.SCHEDULE_MEETING) and live is not None
-        and live.status == Meeting.Status.SCHEDULED,
+        "can_schedule": arranges and live is None,
+        "can_change": arranges and live is not None and live.status == Meeting.Status.SCHEDULED,
         "can_record": can(PepAction.RECORD_MEETING) and live is not None,
+        # A professional who cannot arrange it is told who can, and may ask them.
+        "can_ask": pep_access is not None and live is None and can_ask_for_meeting(pep_access),
+        "who": who_arranges(pep.child.local_authority) if pep.is_open and live is None and not arranges else "",
     }
 
 

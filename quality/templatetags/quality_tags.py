@@ -83,3 +83,11 @@ def pep_precheck(context, pep):
     rel = relationship(user, pep.child) if user is not None else None
     show = rel in PROFESSIONAL_RELATIONSHIPS and pep.status in Pep.OPEN_STATUSES
     return {"pep": pep, "check": pre_check(pep) if show else None}
+
+
+@register.filter(name="lower_first")
+def lower_first_filter(text) -> str:
+    """For text inside a sentence: "Children needing a PEP" → "children needing a PEP" (not "pep", not "pEP")."""
+    from core.text import lower_first
+
+    return lower_first(str(text))

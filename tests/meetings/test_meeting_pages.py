@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from core import calendar as school_calendar
 from core.models import AuditEvent
 from deadlines.selectors import calendar_for
-from meetings.models import Invitee, Meeting
+from meetings.models import Invitee, Meeting, MeetingSettings
 from peps.models import Pep
 from peps.policies import get_pep_for
 from tests.meetings.factories import clock_change_dates, london, make_pep
@@ -88,6 +88,8 @@ def test_the_vs_moves_a_meeting_and_a_social_worker_cannot(world, pep, client):
     _gmt, _change, bst_day = clock_change_dates()
     data = {"date": bst_day.strftime("%d/%m/%Y"), "time": "2:30pm", "duration_minutes": "90", "format": "online",
             "location": "https://meet.example/pep"}
+    # Social workers arrange meetings by default (issue 14): this LA chose the school and the VS only.
+    MeetingSettings.objects.create(local_authority=world.la, scheduler_roles=["designated_teacher", "virtual_school"])
     client.force_login(world.people["social_worker"])
     assert client.post(reverse("meeting_reschedule", args=[meeting.pk]), data).status_code == 403
     client.force_login(world.people["vs_officer"])
@@ -167,7 +169,9 @@ def test_an_la_admin_chooses_the_chair_and_a_vs_officer_cannot(world, client):
     client.force_login(world.people["vs_officer"])
     assert client.post(reverse("meeting_settings"), {"chair_role": "virtual_school"}).status_code == 403
     client.force_login(world.people["admin_user"])
-    assert client.post(reverse("meeting_settings"), {"chair_role": "virtual_school"}).status_code == 302
+    # The page also asks who arranges meetings (issue 14); the defaults are posted back.
+    assert client.post(reverse("meeting_settings"), {"chair_role": "virtual_school", "scheduler_roles": [
+        "designated_teacher", "social_worker", "virtual_school"]}).status_code == 302
     assert world.la.meeting_settings.chair_role == "virtual_school"
 
 

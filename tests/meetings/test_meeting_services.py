@@ -223,6 +223,8 @@ def test_it_refuses_a_second_live_meeting(world, pep):
 
 
 def test_only_the_dt_and_the_virtual_school_schedule(world, pep):
+    # Social workers arrange meetings by default (issue 14): this LA chose the school and the VS only.
+    MeetingSettings.objects.create(local_authority=world.la, scheduler_roles=["designated_teacher", "virtual_school"])
     gmt_day, _change, _bst_day = clock_change_dates()
     for key in ("social_worker", "carer", "young_person", "admin_user", "outsider_designated_teacher"):
         with pytest.raises(PermissionDenied):

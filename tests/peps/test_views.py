@@ -217,3 +217,25 @@ def test_a_post_at_the_12_hour_limit_keeps_the_text_too(client, pep, social_work
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert StashedSectionPost.objects.count() == 1
     assert pep.sections.get(letter="A").data == {}
+
+
+def test_turning_off_section_a_asks_for_confirmation_first(client, world, admin_user):
+    """Issue 14, point 9: a GOV.UK warning and a confirm step (POST only) before section A goes."""
+    client.force_login(admin_user)
+    url = reverse("pep_section_config_edit", args=["school_age"])
+    data = {}
+    for letter in "ABCDE":
+        data.update({f"enabled_{letter}": "on", f"title_{letter}": f"Part {letter}",
+                     f"editors_{letter}": ["designated_teacher"]})
+    data.pop("enabled_A")
+    client.get(reverse("pep_section_config"))  # the LA's defaults exist
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Turn off section A for school age PEPs?" in response.text and "govuk-warning-text" in response.text
+    assert SectionConfig.objects.get(local_authority=world.la, phase="school_age", letter="A").enabled
+    assert client.post(url, {**data, "confirm_section_a_off": "yes"}).status_code == 302
+    assert not SectionConfig.objects.get(local_authority=world.la, phase="school_age", letter="A").enabled
+    # Turning another section off needs no confirmation.
+    data.update({"enabled_A": "on", "confirm_section_a_off": ""})
+    data.pop("enabled_E")
+    assert client.post(url, data).status_code == 302

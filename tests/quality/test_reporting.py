@@ -28,6 +28,7 @@ from accounts.models import School, User
 from bench.reporting_cohort import build_cohort
 from children.models import Child
 from core.models import AuditEvent
+from core.text import lower_first
 from quality import reporting
 from tests.factories import SchoolFactory
 
@@ -295,7 +296,7 @@ def test_every_figures_list_holds_exactly_the_children_it_counts(cohort, vs_offi
         ids = {int(m) for m in re.findall(r'href="/children/(\d+)/"', listed)}
         assert ids == year.sets[figure], (figure, year.label)
         label = reporting.FIGURES[figure][1]
-        if f"– {label[:1].lower() + label[1:]}, " in text and not text.startswith("£"):
+        if f"– {lower_first(label)}, " in text and not text.startswith("£"):
             # The line of the figure itself (not a measure over its children, such as days
             # or £): the number shown is the number listed.
             assert int(re.match(r"\s*(\d+)", text).group(1)) == len(ids), (figure, text)

@@ -183,3 +183,19 @@ def test_a_recovery_code_signs_a_member_of_staff_in_once(world, client):
     response = client.post(reverse("mfa_authenticate"), {"code": codes[0]})
     assert response.status_code == 200  # a used code does not work twice
     assert client.get(child_url(world))["Location"].startswith(reverse("account_login"))
+
+
+def test_a_wrong_code_is_cleared_from_the_box_and_an_empty_one_gets_a_gov_uk_message(world, client):
+    """Issue 14, point 9: after a wrong code the box is empty, ready for the next one."""
+    sw = world.people["social_worker"]
+    sign_in(client, sw.email)
+    secret = activate_totp(client)
+    client.post(reverse("account_logout"))
+    sign_in(client, sw.email)
+    wrong = "000000" if totp_code(secret) != "000000" else "111111"
+    html = client.post(reverse("mfa_authenticate"), {"code": wrong}).content.decode()
+    assert "govuk-input--error" in html and "data-mfa-code" in html
+    assert f'value="{wrong}"' not in html
+    html = client.post(reverse("mfa_authenticate"), {"code": ""}).content.decode()
+    assert "Enter the code from your authenticator app" in html
+    assert "This field is required" not in html
