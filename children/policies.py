@@ -68,44 +68,47 @@ def _active_links(user: User) -> QuerySet[TeamMembership]:
     return TeamMembership.objects.filter(user=user, ends_on__isnull=True, starts_on__lte=today)
 
 
+# The one rule of who sees a child, in two shapes from one definition: the Virtual School
+# and the LA admins see their own LA's children; everyone else sees a child through an
+# active team link together with the per-child grant the child's own LA made, and a
+# designated teacher only while the child is placed at their school.
+
+
+def _sees_whole_la(user: User) -> bool:
+    return user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN)
+
+
+def _links_that_grant_sight(user: User) -> QuerySet[TeamMembership]:
+    """The person's active team links that let them see the linked child."""
+    granted = ChildUserObjectPermission.objects.filter(
+        user=user, content_object=OuterRef("child"), permission__codename=VIEW_PERMISSION
+    )
+    links = _active_links(user).filter(Exists(granted))
+    if user.role == Role.DESIGNATED_TEACHER:
+        if user.school_id is None:
+            return links.none()
+        links = links.filter(Exists(SchoolPlacement.objects.filter(
+            child=OuterRef("child"), school_id=user.school_id, ended_on__isnull=True)))
+    return links
+
+
 def children_visible_to(user: User) -> QuerySet[Child]:
     """Every child the person may open, as one query (no query per child)."""
     if not user.is_authenticated or not user.is_active:
         return Child.objects.none()
-    if user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN):
+    if _sees_whole_la(user):
         return Child.objects.filter(local_authority_id=user.local_authority_id)
-    granted = ChildUserObjectPermission.objects.filter(
-        user=user, content_object=OuterRef("pk"), permission__codename=VIEW_PERMISSION
-    )
-    linked = _active_links(user).filter(child=OuterRef("pk"))
-    visible = Child.objects.filter(Exists(linked) & Exists(granted))
-    if user.role == Role.DESIGNATED_TEACHER:
-        if user.school_id is None:
-            return Child.objects.none()
-        visible = visible.filter(Exists(SchoolPlacement.objects.filter(
-            child=OuterRef("pk"), school_id=user.school_id, ended_on__isnull=True)))
-    return visible
+    return Child.objects.filter(Exists(_links_that_grant_sight(user).filter(child=OuterRef("pk"))))
 
 
 def relationship(user: User, child: Child) -> str | None:
-    """The person's role towards this child, or None when they are outside the team."""
+    """The person's role towards this child, or None when they may not see it (one query at
+    most; the same rule as children_visible_to)."""
     if not user.is_authenticated or not user.is_active:
         return None
-    if user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN):
+    if _sees_whole_la(user):
         return user.role if child.local_authority_id == user.local_authority_id else None
-    if user.role == Role.DESIGNATED_TEACHER:
-        at_school = user.school_id is not None and SchoolPlacement.objects.filter(
-            child=child, school_id=user.school_id, ended_on__isnull=True
-        ).exists()
-        if not at_school:
-            return None
-    link = _active_links(user).filter(child=child).order_by("pk").first()
-    if link is None:
-        return None
-    has_grant = ChildUserObjectPermission.objects.filter(
-        user=user, content_object=child, permission__codename=VIEW_PERMISSION
-    ).exists()
-    return link.role if has_grant else None
+    return _links_that_grant_sight(user).filter(child=child).order_by("pk").values_list("role", flat=True).first()
 
 
 def can(user: User, child: Child, action: str) -> bool:

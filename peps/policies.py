@@ -79,17 +79,20 @@ _NEEDS_OPEN = frozenset({
 })
 
 
-def _family_sees_pp_plus(pep: Pep) -> bool:
+def family_sees_pp_plus(pep: Pep) -> bool:
+    """Whether the carer and the young person see PP+ amounts for this PEP (the platform's
+    setting or the child's LA's): the one place this is decided, for pages and the stored
+    family-level PDF alike."""
     from django.conf import settings
 
-    return settings.PP_PLUS_VISIBLE_TO_FAMILY or pep.child.local_authority.pp_plus_visible_to_family
+    return bool(settings.PP_PLUS_VISIBLE_TO_FAMILY or pep.child.local_authority.pp_plus_visible_to_family)
 
 
 def rel_allows(rel: str, pep: Pep, action: str) -> bool:
     if action == PepAction.VIEW:
         return True
     if action == PepAction.VIEW_PP_PLUS_AMOUNTS and rel in (Role.CARER, Role.YOUNG_PERSON):
-        return _family_sees_pp_plus(pep)
+        return family_sees_pp_plus(pep)
     if action not in _RIGHTS.get(rel, frozenset()):
         return False
     if action in _NEEDS_OPEN and not pep.is_open:

@@ -18,22 +18,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
 from deadlines.engine import compute_deadlines
 from peps.models import Pep, Section
 from peps.sections import form_class_for
-
-# --------------------------------------------------------------------------------------
-# PP+ visibility
-# --------------------------------------------------------------------------------------
-
-
-def family_sees_pp_plus(pep: Pep) -> bool:
-    """The level the stored (shared) PDF copy is rendered at: the family's."""
-    return bool(settings.PP_PLUS_VISIBLE_TO_FAMILY or pep.child.local_authority.pp_plus_visible_to_family)
-
 
 # --------------------------------------------------------------------------------------
 # Sections: labels and values

@@ -33,14 +33,16 @@ from core.audit import cached_until_write
 from core.calendar import TermRef, add_working_days, last_terms, working_days_between
 from core.jobs import CATCH_UP_AFTER
 from core.roles import Role
+from deadlines.engine import DUE_SOON_DAYS, RULE_DAYS, SHORT_DAYS
 from peps.models import Pep
 
 from . import integrations
 from .models import QaReview, Rag
 
-QA_DUE_WORKING_DAYS = 10
-DUE_SOON_WORKING_DAYS = 10
-INITIAL_PEP_WORKING_DAYS = 20
+# The deadline rules' numbers are the engine's (deadlines.engine), never copied here.
+QA_DUE_WORKING_DAYS = SHORT_DAYS
+DUE_SOON_WORKING_DAYS = DUE_SOON_DAYS
+INITIAL_PEP_WORKING_DAYS = RULE_DAYS
 
 YEAR_GROUP_LABELS = dict(YEAR_GROUP_CHOICES)
 PHASE_LABELS = dict(Phase.choices)

@@ -26,10 +26,10 @@ from core.audit import Verb, audit_record, diff, snapshot
 from core.jobs import files_expire, queued_too_long
 from core.text_limits import text_limit_errors
 from peps.models import Pep
-from peps.policies import PepAction, rel_allows
+from peps.policies import PepAction, family_sees_pp_plus, rel_allows
 from peps.services.workflow import pep_approve, pep_return
 
-from . import integrations, selectors
+from . import selectors
 from .defaults import DEFAULT_CRITERIA
 from .models import ExportJob, QaCriterion, QaRating, QaReview, Rag, overall_rating
 
@@ -221,7 +221,7 @@ def approved_pdf_store(*, pep_id: int) -> Pep:
     pep = Pep.objects.select_related("child", "child__local_authority").get(pk=pep_id)
     if pep.status != Pep.Status.APPROVED or pep.approved_pdf:
         return pep
-    data = pep_pdf_bytes(pep, show_pp_plus=integrations.family_sees_pp_plus(pep), professional=False)
+    data = pep_pdf_bytes(pep, show_pp_plus=family_sees_pp_plus(pep), professional=False)
     return _approved_pdf_keep(pep_id=pep_id, data=data)
 
 

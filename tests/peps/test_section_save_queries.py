@@ -28,11 +28,11 @@ def test_a_section_save_reads_the_section_once_and_checks_the_policy_once(pep, s
     with CaptureQueriesContext(connection) as queries:
         saved = section_save(actor=social_worker, section=section, data=form.cleaned_data, version=0)
     statements = _statements(queries)
-    # The PEP (locked), the section, the relationship (team link and grant), the filtered
-    # update and the one audit event: six, where there were seven (the section was read
-    # again after the update); then the per-LA data version (core.audit): the child's LA
-    # and the bump of its version.
-    assert len(statements) == 8, statements
+    # The PEP (locked), the section, the relationship (one query: the team link with its
+    # grant), the filtered update and the one audit event: five, where there were seven (the
+    # section was read again after the update, and the grant was a query of its own); then
+    # the per-LA data version (core.audit): the child's LA and the bump of its version.
+    assert len(statements) == 7, statements
     assert _section_reads(statements) == 1
     assert sum(1 for sql in statements if 'FROM "children_teammembership"' in sql) == 1
     assert saved.version == 1 and saved.data["carer_name"] == "Pat" and saved.updated_by == social_worker
