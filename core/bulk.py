@@ -19,7 +19,7 @@ def copy_insert(model: type[models.Model], columns: Sequence[str], rows: list[tu
     if not rows:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows],
+        model._default_manager.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows],
                                   batch_size=2000, ignore_conflicts=skip_conflicts)
         return
     table = model._meta.db_table

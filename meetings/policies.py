@@ -31,4 +31,6 @@ def can_manage_meeting_settings(user: User) -> bool:
 def require_meeting_settings_manager(user: User) -> LocalAuthority:
     if not can_manage_meeting_settings(user):
         raise PermissionDenied("Only local authority admins can change how PEP meetings are run.")
+    if user.local_authority is None:  # can_manage_meeting_settings checked it
+        raise PermissionDenied("Only local authority admins can change how PEP meetings are run.")
     return user.local_authority

@@ -140,7 +140,7 @@ def get_pep_for(user: User, pk: int, action: str = PepAction.VIEW) -> PepAccess:
     """Fetch and authorise in one step: 404 outside the child's team, 403 without the right."""
     pep = Pep.objects.select_related("child", "child__local_authority", "school").filter(pk=pk).first()
     rel = relationship(user, pep.child) if pep is not None else None
-    if rel is None:
+    if pep is None or rel is None:
         security_log.info("pep not visible", extra={"event": "pep_404", "user_id": user.pk, "object_id": pk})
         raise Http404("No such PEP")
     access = PepAccess(pep=pep, relationship=rel)
