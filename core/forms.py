@@ -44,12 +44,12 @@ def escape_field_text(field: forms.Field) -> None:
                 return _escaped(str(plain(obj)))
 
             label_from_instance.escapes = True  # type: ignore[attr-defined]
-            field.label_from_instance = label_from_instance
-    elif isinstance(field, forms.ChoiceField) and isinstance(getattr(field, "_choices", None), list):
+            field.label_from_instance = label_from_instance  # type: ignore[method-assign]  # this field's own labels
+    elif isinstance(field, forms.ChoiceField) and isinstance(choices := getattr(field, "_choices", None), list):
         field.choices = [
             (value, [(v, _escaped(text)) for v, text in label]) if isinstance(label, (list, tuple))
             else (value, _escaped(label))
-            for value, label in field._choices
+            for value, label in choices
         ]
 
 
@@ -169,3 +169,19 @@ def form_service_call(request, form: forms.Form, call: Callable[[], Any], *,
         return show_refusal(request, exc, refused_to or (done if isinstance(done, str) else "home"))
     messages.success(request, success)
     return redirect(done(result) if callable(done) else done)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """``form.fields[name]``, a choice field (django-stubs types ``form.fields`` as plain Fields)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """``form.fields[name]``, a model choice field (see choice_field)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    return field
