@@ -140,7 +140,7 @@ class GovDateField(forms.DateField):
         super().__init__(*args, **kwargs)
 
 
-def show_rule_errors(form: forms.Form, exc) -> None:
+def show_rule_errors(form: forms.BaseForm, exc) -> None:
     """Put a service's ValidationError on the form: on the field it names if the form has
     that field, otherwise at the top (the error summary shows both)."""
     errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
