@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import LocalAuthority, User
 from children.policies import relationship
 from core.roles import Role
 
@@ -238,9 +238,10 @@ def can_configure_sections(user: User) -> bool:
     return user.is_authenticated and user.role == Role.LA_ADMIN and user.local_authority_id is not None
 
 
-def require_section_configurer(user: User) -> None:
-    if not can_configure_sections(user):
+def require_section_configurer(user: User) -> LocalAuthority:
+    if not can_configure_sections(user) or user.local_authority is None:
         raise PermissionDenied("Only local authority admins can change the PEP sections.")
+    return user.local_authority
 
 
 def get_pep_for_young_person(user: User, pk: int) -> PepAccess:
