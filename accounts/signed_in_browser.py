@@ -14,8 +14,8 @@ It grants nothing: no page is shown and no data is read because of it.
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.crypto import constant_time_compare
 from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import constant_time_compare
 
 COOKIE = "epep_browser"
 SALT = "accounts.signed-in-browser"

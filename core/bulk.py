@@ -20,7 +20,7 @@ def copy_insert(model: type[models.Model], columns: Sequence[str], rows: list[tu
         return
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows],
-                                  batch_size=2000, ignore_conflicts=skip_conflicts)
+                                           batch_size=2000, ignore_conflicts=skip_conflicts)
         return
     table = model._meta.db_table
     names = ", ".join(f'"{_column(model, c)}"' for c in columns)

@@ -70,8 +70,9 @@ class FileJob(models.Model):
         type(self)._default_manager.filter(pk=self.pk).update(progress=F("progress") + 1)
 
     def mark_failed(self) -> None:
-        type(self)._default_manager.filter(pk=self.pk).update(status=self.Status.FAILED, error="The export could not be built",
-                                                     finished_at=timezone.now())
+        type(self)._default_manager.filter(pk=self.pk).update(status=self.Status.FAILED,
+                                                              error="The export could not be built",
+                                                              finished_at=timezone.now())
 
     def store(self, name: str, data: bytes):
         """Keep the finished file and mark the job done; returns the job, locked.

@@ -165,7 +165,8 @@ def _current_term(calendar: school_calendar.SchoolCalendar, today: dt.date) -> s
 def _load_rules(today: dt.date, la_filter: Q) -> dict[int, LaRules]:
     """Three queries: every LA's term dates, days off and deadline settings."""
     terms: dict[int, list[school_calendar.Term]] = defaultdict(list)
-    for pk, la_id, year, term, starts, ends, half_starts, half_ends in TermDates.objects.filter(la_filter).order_by("starts_on").values_list(
+    for pk, la_id, year, term, starts, ends, half_starts, half_ends in TermDates.objects.filter(
+            la_filter).order_by("starts_on").values_list(
             "pk", "local_authority_id", "academic_year", "term", "starts_on", "ends_on", "half_term_starts_on",
             "half_term_ends_on"):
         try:

@@ -148,7 +148,8 @@ class Change:
 
 
 ATTAINMENT_ORDER = {"below": 0, "working_towards": 1, "at": 2, "above": 3}
-ATTAINMENT_LABELS: dict[str | None, str] = {"below": "Below", "working_towards": "Working towards", "at": "At", "above": "Above"}
+ATTAINMENT_LABELS: dict[str | None, str] = {"below": "Below", "working_towards": "Working towards", "at": "At",
+                                            "above": "Above"}
 
 
 def changes_since_last(pep: Pep) -> list[Change] | None:

@@ -118,7 +118,8 @@ def _stash_and_sign_in(request: HttpRequest, pk: int, letter: str) -> HttpRespon
             access, section = get_section_for_edit(person, pk, letter)
         except (Http404, PermissionDenied):
             access, section = None, None
-        if access is not None and section is not None and ratelimit.consume(request, action="section_stash", user=person):
+        if (access is not None and section is not None
+                and ratelimit.consume(request, action="section_stash", user=person)):
             token = section_services.section_post_stash(person=person, section=section,
                                                         professional=access.is_professional, data=request.POST)
     if token is None:

@@ -101,10 +101,9 @@ class ReviewForm(GovForm):
 
 
 class PpPlusRequestForm(GovForm):
-    target: forms.ModelChoiceField = forms.ModelChoiceField(label="Which target is it for?", queryset=None,
-                                                            required=False,
-                                    empty_label="Not for one target",
-                                    error_messages={"invalid_choice": "Select one of this PEP's targets"})
+    target: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Which target is it for?", queryset=None, required=False, empty_label="Not for one target",
+        error_messages={"invalid_choice": "Select one of this PEP's targets"})
     amount = money_field("Amount requested")
     what_it_buys = _text("What will the money buy?", message="Enter what the money will buy",
                          help_text="For example, 10 one-to-one maths tuition sessions with a qualified tutor")
