@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import NoReturn
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -166,7 +167,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             # Remember the council account (its subject id) against the person.
             sociallogin.connect(request, user)
 
-    def _refuse(self, request, config, problem: str):
+    def _refuse(self, request, config, problem: str) -> NoReturn:
         log.warning("council sign-in refused", extra={
             "event": "council_sign_in_refused", "ip": request.META.get("REMOTE_ADDR", ""),
             "object_id": config.local_authority_id if config else None,

@@ -76,12 +76,12 @@ class PortalAdminSite(admin.AdminSite):
             )
         return HttpResponseRedirect(next_url)
 
-    def logout(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+    def logout(self, request: HttpRequest, extra_context=None) -> HttpResponse:  # type: ignore[override]  # a redirect, not the admin's page
         # One sign-out: the portal's, which also forgets this browser (accounts.views.logout).
         from .views import logout
 
         return logout(request)
 
-    def password_change(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+    def password_change(self, request: HttpRequest, extra_context=None) -> HttpResponse:  # type: ignore[override]  # a redirect
         # One place to change a password: the portal's (validators, audit log, messages).
         return HttpResponseRedirect(reverse("account_change_password"))

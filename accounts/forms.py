@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
-from core.forms import GovForm, GovModelForm
+from core.forms import GovForm, GovModelForm, model_choice_field
 from core.roles import LOGIN_ROLES, Role, role_choices
 
 from .models import LegalDetails, LocalAuthority, School
@@ -43,7 +43,7 @@ class PersonForm(GovForm):
         super().__init__(*args, **kwargs)
         if fixed_la is not None:
             # An LA admin registers people only for their own authority.
-            self.fields["local_authority"].queryset = LocalAuthority.objects.filter(pk=fixed_la.pk)
+            model_choice_field(self, "local_authority").queryset = LocalAuthority.objects.filter(pk=fixed_la.pk)
             self.fields["local_authority"].initial = fixed_la.pk
             self.fields["local_authority"].widget = forms.HiddenInput()
 

@@ -13,4 +13,4 @@ from .models import User
 
 
 class AuthenticatedRequest(HttpRequest):
-    user: User  # type: ignore[assignment]  # narrower than HttpRequest's User | AnonymousUser
+    user: User  # Narrower than HttpRequest's User | AnonymousUser.

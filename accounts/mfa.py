@@ -104,9 +104,10 @@ class RequireStaffMfaMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         # Templates read this to explain why the person is on the set-up page.
-        request.mfa_required = mfa_required_for(user)
+        required = mfa_required_for(user)
+        request.mfa_required = required  # type: ignore[attr-defined]  # an attribute of the portal's own, for templates
         name = _url_name(request)
-        if (request.mfa_required and not _is_exempt(request, name)
+        if (required and not _is_exempt(request, name)
                 and not mfa_done_by_provider(request, user)):
             if not has_totp(user):
                 log.info("mfa set-up required", extra={"event": "mfa_setup_required", "user_id": user.pk,

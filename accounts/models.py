@@ -131,7 +131,7 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("role", Role.LA_ADMIN)
         return self._create_user(email, password, **extra)
 
-    def get_by_natural_key(self, username: str) -> User:
+    def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email__iexact=username)
 
 

@@ -44,7 +44,7 @@ def get_login_request_for(user: User, pk: int) -> LoginRequest:
 
 def legal_details_authority_for(user: User) -> LocalAuthority:
     """The LA whose public contact details this person may edit: an LA admin's own."""
-    if not (user.is_authenticated and user.role == Role.LA_ADMIN and user.local_authority_id):
+    if not (user.is_authenticated and user.role == Role.LA_ADMIN and user.local_authority is not None):
         raise PermissionDenied("Only a local authority's admins can change its contact details.")
     return user.local_authority
 def get_la_for_council_sign_in(user: User, pk: int) -> LocalAuthority:
@@ -53,5 +53,5 @@ def get_la_for_council_sign_in(user: User, pk: int) -> LocalAuthority:
     require_people_manager(user)
     qs = LocalAuthority.objects.all()
     if not user.is_superuser:
-        qs = qs.filter(pk=user.local_authority_id)
+        qs = qs.filter(pk=user.local_authority_id) if user.local_authority_id is not None else qs.none()
     return get_object_or_404(qs, pk=pk)

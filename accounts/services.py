@@ -119,7 +119,7 @@ def person_register(
         email=email, full_name=full_name, role=role,
         local_authority=local_authority, school=school,
     )
-    if errors:
+    if errors or local_authority is None:  # _clean_person asks for a missing local authority.
         raise ValidationError(errors)  # {form field: message}
     user, token = _create_invited_person(
         actor=actor, email=email, full_name=full_name, role=role,

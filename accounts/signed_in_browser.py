@@ -14,8 +14,8 @@ It grants nothing: no page is shown and no data is read because of it.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core import signing
 from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import constant_time_compare
 
 COOKIE = "epep_browser"
 SALT = "accounts.signed-in-browser"
@@ -52,6 +52,6 @@ def person(request: HttpRequest):
     if not pk.isdigit():
         return None
     user = User.objects.filter(pk=int(pk), is_active=True).first()
-    if user is None or not signing.constant_time_compare(user.get_session_auth_hash()[:16], auth_hash):
+    if user is None or not constant_time_compare(user.get_session_auth_hash()[:16], auth_hash):
         return None
     return user

@@ -345,6 +345,6 @@ def council_sign_in_start(request: HttpRequest) -> HttpResponse:
                     "form": form, "email": email, "next": next_url, "local_authority": config.local_authority,
                 })
             parts = urlsplit(authorize_url)
-            response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}  # type: ignore[attr-defined]
+            response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
             return response
     return render(request, "account/council_sign_in.html", {"form": form})

@@ -381,7 +381,7 @@ def _check_row(row: _Row, *, la: LocalAuthority, today: dt.date, existing: dict[
             else:
                 carers.append(carer)
 
-    if row.bad:
+    if row.bad or entered_care_on is None:  # A required date missing is a problem of the row.
         return None
     plan = RowPlan(line=row.line, child_ref=child_ref, fields=fields, entered_care_on=entered_care_on,
                    school=school, school_started_on=school_started_on, year_group=year_group,
@@ -397,7 +397,7 @@ def _check_against_stored(row: _Row, plan: RowPlan) -> None:
     assert stored is not None
     current = stored.placement
     if plan.school is not None and (current is None or current.school_id != plan.school.pk):
-        if current is not None and plan.school_started_on <= current.started_on:
+        if current is not None and plan.school_started_on and plan.school_started_on <= current.started_on:
             row.problem(f"school_started_on must be after the current placement started "
                         f"({current.started_on:%-d %B %Y}), because the school has changed")
     if not any(e.entered_care_on == plan.entered_care_on for e in stored.episodes):

@@ -131,7 +131,7 @@ def get_child_for(user: User, pk: int, action: str = Action.VIEW) -> ChildAccess
     """Fetch and authorise in one step: 404 outside the team, 403 without the right."""
     child = Child.objects.select_related("local_authority").filter(pk=pk).first()
     rel = relationship(user, child) if child is not None else None
-    if rel is None:
+    if child is None or rel is None:
         security_log.info("child not visible", extra={"event": "child_404", "user_id": user.pk,
                                                        "child_id": pk})
         raise Http404("No such child")

@@ -106,7 +106,7 @@ def care_episode_start(*, actor: User | None, child: Child, entered_care_on: dt.
     if any(e.left_care_on is None for e in episodes):
         raise ValidationError({"entered_care_on": "This child is already in care: record when they left "
                                                   "care before adding a new time in care"})
-    last_left = max((e.left_care_on for e in episodes), default=None)
+    last_left = max((e.left_care_on for e in episodes if e.left_care_on is not None), default=None)
     if last_left is not None and entered_care_on <= last_left:
         raise ValidationError({"entered_care_on": f"The date they entered care must be after they last left "
                                                   f"care ({last_left:%-d %B %Y})"})
@@ -419,7 +419,7 @@ def team_unlink(*, actor: User | None, link: TeamMembership) -> TeamMembership:
     _end_link(link)
     audit_record(actor=actor, verb=Verb.UNLINKED, obj=link, child_id=link.child_id,
                  changes={"user": [link.user_id, None], "role": [link.role, None],
-                          "ends_on": [None, link.ends_on.isoformat()]})
+                          "ends_on": [None, str(link.ends_on)]})
     return link
 
 
@@ -493,7 +493,7 @@ def _import_new(actor: User | None, la: LocalAuthority, plans: list[RowPlan], re
     episodes, placements, links, grants = [], [], [], {}
     for plan, child in zip(plans, children, strict=True):
         episodes.append(CareEpisode(child=child, entered_care_on=plan.entered_care_on))
-        if plan.school is not None:
+        if plan.school is not None and plan.year_group is not None and plan.school_started_on is not None:
             placements.append(SchoolPlacement(child=child, school=plan.school, year_group=plan.year_group,
                                               started_on=plan.school_started_on))
         people = [(plan.social_worker, Role.SOCIAL_WORKER)] if plan.social_worker else []
@@ -504,7 +504,7 @@ def _import_new(actor: User | None, la: LocalAuthority, plans: list[RowPlan], re
                                                                    permission=permission)
     # The LA's own designated teachers at each new child's school are linked with the placement
     # (as placement_start does); they are not counted as the file's links.
-    teachers: dict[int, list[User]] = {}
+    teachers: dict[int | None, list[User]] = {}
     for teacher in User.objects.filter(role=Role.DESIGNATED_TEACHER, is_active=True, local_authority=la,
                                        school_id__in={p.school_id for p in placements}).order_by("pk"):
         teachers.setdefault(teacher.school_id, []).append(teacher)
@@ -584,7 +584,7 @@ def _import_changes(actor: User | None, plan: RowPlan, result: ImportResult, bul
             result.episodes_started += 1
         touched = True
     current = stored.placement
-    if plan.school is not None:
+    if plan.school is not None and plan.year_group is not None and plan.school_started_on is not None:
         if current is None or current.school_id != plan.school.pk:
             placement_start(actor=actor, child=child, school=plan.school, year_group=plan.year_group,
                             started_on=plan.school_started_on)

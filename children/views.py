@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,7 +56,8 @@ def _saved(form, write: Callable[[], object], field_names: dict[str, str] | None
 def children_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     is_la_wide = user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN)
-    schools = social_workers = ()
+    schools: Iterable[School] = ()
+    social_workers: Iterable[User] = ()
     if is_la_wide:
         schools = School.objects.filter(placements__child__local_authority_id=user.local_authority_id,
                                         placements__ended_on__isnull=True).distinct()
@@ -278,7 +279,10 @@ def children_import_upload(request: AuthenticatedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = services.children_import(actor=request.user, la=request.user.local_authority,
+        la = request.user.local_authority
+        if la is None:  # require_children_manager checked it
+            raise PermissionDenied
+        result = services.children_import(actor=request.user, la=la,
                                           data=form.cleaned_data["file"].read())
         if result.ok:
             messages.success(request, (

@@ -135,7 +135,10 @@ def backup_make(*, into: Path) -> BackupResult:
     with tarfile.open(media_tar) as tar:
         for member in tar.getmembers():
             digest = hashlib.sha256()
-            with tar.extractfile(member) as fh:
+            extracted = tar.extractfile(member)
+            if extracted is None:  # Only regular files go into the archive.
+                raise BackupError(f"{member.name} is not a file in the media archive; run the backup again")
+            with extracted as fh:
                 while chunk := fh.read(CHUNK):
                     digest.update(chunk)
             if digest.hexdigest() != files[member.name]["sha256"]:

@@ -19,11 +19,11 @@ def copy_insert(model: type[models.Model], columns: Sequence[str], rows: list[tu
     if not rows:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows],
-                                  batch_size=2000, ignore_conflicts=skip_conflicts)
+        model._default_manager.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows],
+                                           batch_size=2000, ignore_conflicts=skip_conflicts)
         return
     table = model._meta.db_table
-    names = ", ".join(f'"{model._meta.get_field(c).column}"' for c in columns)
+    names = ", ".join(f'"{_column(model, c)}"' for c in columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
@@ -42,3 +42,10 @@ def copy_insert(model: type[models.Model], columns: Sequence[str], rows: list[tu
         cursor.execute(f'INSERT INTO "{table}" ({names}) '  # nosec B608
                        f'SELECT {names} FROM "copy_{table}" ON CONFLICT DO NOTHING')
         cursor.execute(f'DROP TABLE "copy_{table}"')
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{name} is not a column of {model._meta.label}")
+    return field.column

@@ -561,7 +561,7 @@ def parse_calendar_csv(text: str) -> tuple[list[Term], list[DayOffSpan]]:
         if kind is not None:
             first, problem = _parse_date("starts_on", cells["starts_on"])
             last, last_problem = (first, None) if not cells["ends_on"] else _parse_date("ends_on", cells["ends_on"])
-            if problem or last_problem:
+            if problem or last_problem or first is None or last is None:
                 errors.extend((line, p) for p in (problem, last_problem) if p)
             elif last < first:
                 errors.append((line, f"the {kind} days end ({last}) before they start ({first})"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
@@ -46,12 +46,12 @@ def escape_field_text(field: forms.Field) -> None:
                 return _escaped(str(plain(obj)))
 
             label_from_instance.escapes = True  # type: ignore[attr-defined]
-            field.label_from_instance = label_from_instance
-    elif isinstance(field, forms.ChoiceField) and isinstance(getattr(field, "_choices", None), list):
+            field.label_from_instance = label_from_instance  # type: ignore[method-assign]  # this field's own labels
+    elif isinstance(field, forms.ChoiceField) and isinstance(choices := getattr(field, "_choices", None), list):
         field.choices = [
             (value, [(v, _escaped(text)) for v, text in label]) if isinstance(label, (list, tuple))
             else (value, _escaped(label))
-            for value, label in field._choices
+            for value, label in choices
         ]
 
 
@@ -81,7 +81,13 @@ class GovFormHelper(FormHelper):
         return super().render_layout(form, context, template_pack=template_pack)
 
 
-class GovFormMixin:
+if TYPE_CHECKING:  # the mixin is only ever mixed into a Django form
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class GovFormMixin(_FormBase):
     """Renders fields with crispy-forms-gds; the page template owns <form> and buttons.
 
     Page templates put the error summary first (templates/includes/error_summary.html),
@@ -143,7 +149,8 @@ _ERROR_CLASSES = ((forms.Textarea, "govuk-textarea--error"), (forms.Select, "gov
 def style_invalid_fields(form: forms.BaseForm) -> None:
     """Put the GOV.UK error class on the control of every invalid field (its form group gets
     govuk-form-group--error from the template). Idempotent."""
-    if not form.is_bound or form._errors is None:
+    errors = getattr(form, "_errors", None)  # None until the form has been cleaned
+    if not form.is_bound or errors is None:
         return
     for name, field in form.fields.items():
         widget = field.widget
@@ -154,9 +161,9 @@ def style_invalid_fields(form: forms.BaseForm) -> None:
         if error_class is None:
             continue
         classes = widget.attrs.get("class", "").split()
-        if name in form._errors and error_class not in classes:
+        if name in errors and error_class not in classes:
             widget.attrs["class"] = " ".join([*classes, error_class])
-        elif name not in form._errors and error_class in classes:
+        elif name not in errors and error_class in classes:
             widget.attrs["class"] = " ".join(c for c in classes if c != error_class)
 
 
@@ -282,7 +289,7 @@ class GovDateField(forms.DateField):
         super().__init__(*args, **kwargs)
 
 
-def show_rule_errors(form: forms.Form, exc) -> None:
+def show_rule_errors(form: forms.BaseForm, exc) -> None:
     """Put a service's ValidationError on the form: on the field it names if the form has
     that field, otherwise at the top (the error summary shows both)."""
     errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
@@ -311,3 +318,19 @@ def form_service_call(request, form: forms.Form, call: Callable[[], Any], *,
         return show_refusal(request, exc, refused_to or (done if isinstance(done, str) else "home"))
     messages.success(request, success)
     return redirect(done(result) if callable(done) else done)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """``form.fields[name]``, a choice field (django-stubs types ``form.fields`` as plain Fields)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """``form.fields[name]``, a model choice field (see choice_field)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    return field

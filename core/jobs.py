@@ -64,14 +64,15 @@ class FileJob(models.Model):
     # that the progress page sees them while the file is being built.
 
     def mark_running(self, total: int) -> None:
-        type(self).objects.filter(pk=self.pk).update(status=self.Status.RUNNING, total=total, progress=0)
+        type(self)._default_manager.filter(pk=self.pk).update(status=self.Status.RUNNING, total=total, progress=0)
 
     def step(self) -> None:
-        type(self).objects.filter(pk=self.pk).update(progress=F("progress") + 1)
+        type(self)._default_manager.filter(pk=self.pk).update(progress=F("progress") + 1)
 
     def mark_failed(self) -> None:
-        type(self).objects.filter(pk=self.pk).update(status=self.Status.FAILED, error="The export could not be built",
-                                                     finished_at=timezone.now())
+        type(self)._default_manager.filter(pk=self.pk).update(status=self.Status.FAILED,
+                                                              error="The export could not be built",
+                                                              finished_at=timezone.now())
 
     def store(self, name: str, data: bytes):
         """Keep the finished file and mark the job done; returns the job, locked.
@@ -79,7 +80,7 @@ class FileJob(models.Model):
         Call inside the transaction that also writes the audit event of the build.
         """
         assert transaction.get_connection().in_atomic_block, "store() belongs inside the build's transaction"
-        job = type(self).objects.select_for_update().get(pk=self.pk)
+        job = type(self)._default_manager.select_for_update().get(pk=self.pk)
         job.file.save(name, ContentFile(data), save=False)
         job.status = self.Status.DONE
         job.finished_at = timezone.now()
@@ -95,7 +96,7 @@ def queued_too_long(model: type[FileJob], *, now: dt.datetime | None = None, lim
     """Ids of `model`'s jobs still waiting to start CATCH_UP_AFTER after they were asked for,
     oldest first: the ones the catch-up sweep builds."""
     cutoff = (now or timezone.now()) - CATCH_UP_AFTER
-    return list(model.objects.filter(status=FileJob.Status.QUEUED, created_at__lt=cutoff)
+    return list(model._default_manager.filter(status=FileJob.Status.QUEUED, created_at__lt=cutoff)
                 .order_by("created_at").values_list("pk", flat=True)[:limit])
 
 
@@ -118,11 +119,11 @@ def files_expire(model: type[FileJob], *, now: dt.datetime | None = None) -> int
     from core.audit import Verb, audit_record
 
     cutoff = (now or timezone.now()) - KEEP_FILES_FOR
-    jobs = model.objects.select_for_update(skip_locked=True).filter(
+    jobs = model._default_manager.select_for_update(skip_locked=True).filter(
         status=FileJob.Status.DONE, finished_at__lt=cutoff).exclude(file="")
     names = list(jobs.values_list("file", flat=True))
     if names:
-        model.objects.filter(file__in=names).update(status=FileJob.Status.EXPIRED, file="")
+        model._default_manager.filter(file__in=names).update(status=FileJob.Status.EXPIRED, file="")
         audit_record(actor=None, verb=Verb.DELETED, object_type=f"{model._meta.label_lower}.files",
                      changes={"files": [len(names), 0]})
         transaction.on_commit(lambda: _delete_files(names))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core import checks
@@ -49,7 +50,7 @@ class NotifyEmailBackend(BaseEmailBackend):
                 "EMAIL_BACKEND is GOV.UK Notify: set GOVUK_NOTIFY_API_KEY (the whole key Notify gave you) "
                 "and GOVUK_NOTIFY_TEMPLATE_ID (an email template with ((subject)) and ((body)))."
             )
-        self.client = None
+        self.client: Any | None = None  # A NotificationsAPIClient while open (the package has no types).
 
     def open(self) -> bool:
         if self.client is not None:
@@ -85,6 +86,8 @@ class NotifyEmailBackend(BaseEmailBackend):
         return sent
 
     def _send(self, message: EmailMessage) -> None:
+        if self.client is None:
+            raise RuntimeError("send_messages() opens the Notify client before sending")
         if message.attachments:
             # Notify sends files only as links through its own upload service, which a
             # council must ask Notify to switch on; the text still goes (it carries the

@@ -30,7 +30,7 @@ def text_limit_errors(model: type[models.Model] | models.Model, values: dict[str
         except Exception:  # noqa: BLE001 - not a column of this model
             continue
         limit = getattr(field, "max_length", None)
-        if limit and isinstance(value, str) and len(value) > limit:
+        if limit and isinstance(field, models.Field) and isinstance(value, str) and len(value) > limit:
             what = str(field.verbose_name)
             errors[(field_names or {}).get(name, name)] = (f"{what[:1].upper()}{what[1:]} must be {limit:,} "
                                                            "characters or fewer")

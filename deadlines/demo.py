@@ -40,7 +40,7 @@ def _shifted(line: str, years: int) -> str:
 
 def term_dates_csv(first_years: list[int]) -> str:
     """The example pattern for the given academic years (moved by whole weeks beyond 2027/28)."""
-    rows = {line.split(",")[0]: [] for line in EXAMPLE_TERM_DATES.splitlines()}
+    rows: dict[str, list[str]] = {line.split(",")[0]: [] for line in EXAMPLE_TERM_DATES.splitlines()}
     for line in EXAMPLE_TERM_DATES.splitlines():
         rows[line.split(",")[0]].append(line)
     out = [HEADER]

@@ -44,7 +44,7 @@ import datetime as dt
 import functools
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -165,11 +165,12 @@ def _current_term(calendar: school_calendar.SchoolCalendar, today: dt.date) -> s
 def _load_rules(today: dt.date, la_filter: Q) -> dict[int, LaRules]:
     """Three queries: every LA's term dates, days off and deadline settings."""
     terms: dict[int, list[school_calendar.Term]] = defaultdict(list)
-    for pk, la_id, *fields in TermDates.objects.filter(la_filter).order_by("starts_on").values_list(
+    for pk, la_id, year, term, starts, ends, half_starts, half_ends in TermDates.objects.filter(
+            la_filter).order_by("starts_on").values_list(
             "pk", "local_authority_id", "academic_year", "term", "starts_on", "ends_on", "half_term_starts_on",
             "half_term_ends_on"):
         try:
-            terms[la_id].append(school_calendar.Term(*fields))
+            terms[la_id].append(school_calendar.Term(year, term, starts, ends, half_starts, half_ends))
         except ValueError:
             log.warning("impossible term dates ignored", extra={"event": "term_dates_invalid", "object_id": pk})
     days_off: dict[int, list[dt.date]] = defaultdict(list)
@@ -291,7 +292,7 @@ def _review_windows(category: str, term: school_calendar.Term) -> list[tuple[str
     return []
 
 
-def _first(peps: list[tuple], kind: str, since: dt.date) -> dt.date | None:
+def _first(peps: Sequence[tuple], kind: str, since: dt.date) -> dt.date | None:
     """The first meeting of a PEP of ``kind`` on or after ``since``, from fetched rows."""
     return min((p[6] for p in peps if p[2] == kind and p[6] >= since), default=None)
 
@@ -416,14 +417,14 @@ def _compute(today: dt.date, child_q: Q, la_q: Q, with_qa: bool = True) -> list[
     )
 
     placements_of: dict[int, list[tuple]] = defaultdict(list)
-    for row in placements:
-        placements_of[row[1]].append(row)
+    for placement in placements:
+        placements_of[placement[1]].append(placement)
     concerns_of: dict[int, list[tuple]] = defaultdict(list)
-    for row in concerns:
-        concerns_of[row[1]].append(row)
+    for concern in concerns:
+        concerns_of[concern[1]].append(concern)
     peps_of: dict[int, list[tuple]] = defaultdict(list)
-    for row in peps:
-        peps_of[row[1]].append(row)
+    for pep_row in peps:
+        peps_of[pep_row[1]].append(pep_row)
 
     result: list[Deadline] = []
     append = result.append

@@ -24,6 +24,8 @@ def require_calendar_manager(user: User) -> LocalAuthority:
     if not can_manage_calendar(user):
         security_log.warning("calendar refused", extra={"event": "calendar_403", "user_id": user.pk})
         raise PermissionDenied("Only local authority admins can change term dates and deadline settings.")
+    if user.local_authority is None:  # can_manage_calendar checked it
+        raise PermissionDenied("Only local authority admins can change term dates and deadline settings.")
     return user.local_authority
 
 

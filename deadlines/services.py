@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -75,7 +76,7 @@ def term_dates_import(*, actor: User | None, local_authority: LocalAuthority, te
 
 @transaction.atomic
 def calendar_import(*, actor: User | None, local_authority: LocalAuthority, terms: list[school_calendar.Term],
-                    days_off: list[school_calendar.DayOffSpan] = ()) -> list[TermDates]:
+                    days_off: Sequence[school_calendar.DayOffSpan] = ()) -> list[TermDates]:
     """Load terms and INSET/closure days already read (from CSV or iCalendar): all or none.
 
     One audit event; none when the terms and days are exactly those already loaded.

@@ -70,7 +70,7 @@ def term_dates_upload(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "timeliness/term_dates_upload.html", {"form": form, "problems": problems})
 
 
-def _term_form(request: HttpRequest, row) -> HttpResponse:
+def _term_form(request: AuthenticatedRequest, row) -> HttpResponse:
     la = require_calendar_manager(request.user)
     form = TermDatesForm(_posted(request), instance=row)
     if request.method == "POST" and form.is_valid():

@@ -63,8 +63,9 @@ def _record_events(child: Child, professional: bool) -> list[Event]:
                                 + (f", maintained by {s.maintaining_la.name}" if s.maintaining_la else "")))
         if s.last_annual_review_on:
             events.append(Event(s.last_annual_review_on, "SEN", "EHCP annual review"))
-    for e in record.eet:
-        events.append(Event(e.starts_on, "EET", e.get_status_display() + (f" at {e.provider}" if e.provider else "")))
+    for eet in record.eet:
+        events.append(Event(eet.starts_on, "EET", eet.get_status_display()
+                            + (f" at {eet.provider}" if eet.provider else "")))
     return events
 
 

@@ -12,7 +12,7 @@ from django import forms
 
 from accounts.models import LocalAuthority, School
 from children.models import Child
-from core.forms import GovDateField, GovModelForm
+from core.forms import GovDateField, GovModelForm, model_choice_field
 from core.text import lower_first
 
 from .models import (
@@ -66,13 +66,14 @@ class RecordForm(GovModelForm):
             elif isinstance(field, forms.CharField):
                 field.error_messages["max_length"] = f"{label} must be %(limit_value)s characters or fewer"
         for name in self.radios:
-            field = self.fields.get(name)
-            if field is not None and hasattr(field, "choices"):
+            radio = self.fields.get(name)
+            if radio is not None and hasattr(radio, "choices"):
                 # Radios never offer Django's empty "---------" choice.
-                field.choices = [c for c in field.choices if c[0] not in ("", None)]
+                radio.choices = [c for c in radio.choices if c[0] not in ("", None)]
         if "school" in self.fields:
-            self.fields["school"].queryset = School.objects.filter(placements__child=child).distinct().order_by("name")
-            self.fields["school"].empty_label = "Select a school"
+            school = model_choice_field(self, "school")
+            school.queryset = School.objects.filter(placements__child=child).distinct().order_by("name")
+            school.empty_label = "Select a school"
         self.helper.layout = Layout(*[
             Field.radios(n, legend_size=Size.SMALL) if n in self.radios else Field(n) for n in self.fields])
 
@@ -88,7 +89,7 @@ class RecordForm(GovModelForm):
                 key = name if name in self.fields or name == NON_FIELD_ERRORS else NON_FIELD_ERRORS
                 mapped.setdefault(key, []).extend(problems)
             errors = ValidationError(mapped)
-        super()._update_errors(errors)
+        super()._update_errors(errors)  # type: ignore[misc]  # ModelForm's own hook, not in django-stubs
 
 
 _DATE = {"widget": forms.DateInput(attrs={"inputmode": "numeric"}, format="%d/%m/%Y")}

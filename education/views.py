@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,9 +26,9 @@ from .selectors import education_record_of
 
 @dataclass(frozen=True)
 class PartPage:
-    model: type
-    form: type
-    save: object
+    model: type[Model]
+    form: type[forms.RecordForm]
+    save: Callable[..., object]
     noun: str
 
 

@@ -21,7 +21,8 @@ DURATION_CHOICES = [(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90,
                     (120, "2 hours")]
 
 # How the settings page words who chairs (core.roles.CHAIR_ROLES).
-CHAIR_LABELS = {Role.DESIGNATED_TEACHER: "The designated teacher", Role.VIRTUAL_SCHOOL: "A Virtual School officer"}
+CHAIR_LABELS: dict[str, str] = {Role.DESIGNATED_TEACHER: "The designated teacher",
+                                 Role.VIRTUAL_SCHOOL: "A Virtual School officer"}
 
 OTHER_ROLE_CHOICES = [
     ("", "Select a role"),
@@ -98,9 +99,10 @@ class _WhenWhereMixin(forms.Form):
 
 
 class ScheduleForm(_WhenWhereMixin, GovForm):
-    chair = forms.ModelChoiceField(label="Who will chair the meeting?", queryset=None, empty_label=None,
-                                   error_messages={"required": "Select who will chair the meeting",
-                                                   "invalid_choice": "Select who will chair the meeting"})
+    chair: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Who will chair the meeting?", queryset=None, empty_label=None,
+        error_messages={"required": "Select who will chair the meeting",
+                        "invalid_choice": "Select who will chair the meeting"})
     team = forms.MultipleChoiceField(label="Who from the team is invited?", required=False,
                                      widget=forms.CheckboxSelectMultiple,
                                      help_text="Each person gets an email with a calendar invitation")

@@ -30,13 +30,13 @@ def scheduler_roles(local_authority: LocalAuthority) -> list[str]:
     """The roles that arrange PEP meetings in this LA, in core.roles.SCHEDULER_ROLES order (defaults without a row).
 
     Read once per LA object: a page asks several times (the panel, the buttons)."""
-    cached = getattr(local_authority, "_scheduler_roles", None)
+    cached = local_authority.__dict__.get("_scheduler_roles")
     if cached is None:
         stored = (MeetingSettings.objects.filter(local_authority=local_authority)
                   .values_list("scheduler_roles", flat=True).first())
         chosen = set(stored or default_scheduler_roles())
         cached = [role.value for role in SCHEDULER_ROLES if role in chosen]
-        local_authority._scheduler_roles = cached
+        local_authority.__dict__["_scheduler_roles"] = cached
     return cached
 
 
@@ -109,5 +109,7 @@ def can_manage_meeting_settings(user: User) -> bool:
 
 def require_meeting_settings_manager(user: User) -> LocalAuthority:
     if not can_manage_meeting_settings(user):
+        raise PermissionDenied("Only local authority admins can change how PEP meetings are run.")
+    if user.local_authority is None:  # can_manage_meeting_settings checked it
         raise PermissionDenied("Only local authority admins can change how PEP meetings are run.")
     return user.local_authority

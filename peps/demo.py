@@ -166,10 +166,13 @@ def _approved_history(child: Child, phase: str, year: str, term: str, count: int
     for steps in range(count, 0, -1):
         past_year, past_term = _academic_term_back(year, term, steps)
         created = timezone.now() - dt.timedelta(days=120 * steps)
+        placement = child.placements.filter(ended_on__isnull=True).first()
+        if placement is None:
+            raise ValueError(f"The demo child {child.la_reference} has no school")
         pep = Pep.objects.create(
             child=child, kind=Pep.Kind.TERMLY, phase=phase, academic_year=past_year, term=past_term,
             status=Pep.Status.DRAFT, previous=previous, created_at=created,
-            school=child.placements.filter(ended_on__isnull=True).first().school,
+            school=placement.school,
         )
         configs = [c for c in section_config_for(la=child.local_authority, phase=phase) if c.enabled]
         Section.objects.bulk_create(Section(pep=pep, letter=c.letter, title=c.title, editor_roles=c.editor_roles)
@@ -198,7 +201,7 @@ def seed(la, schools: list[School], people: dict[str, User]) -> None:
     by_phase: dict[str, list[tuple[Child, int]]] = {p: [] for p in Phase.values}
     for child in children:
         placement = child.placements.filter(ended_on__isnull=True).first()
-        if placement is not None:
+        if placement is not None and placement.phase is not None:
             by_phase[placement.phase].append((child, placement.year_group))
     yp_child = next((c for c in children if relationship(people["yp@demo.test"], c)), None)
 
@@ -216,7 +219,10 @@ def seed(la, schools: list[School], people: dict[str, User]) -> None:
             letters = "A" if status == Pep.Status.DRAFT else "ABCDE"
             plans.append((child, yg, phase, status, letters, 2 if status == Pep.Status.APPROVED else 1))
     if yp_child is not None:
-        yg = yp_child.placements.filter(ended_on__isnull=True).first().year_group
+        yp_placement = yp_child.placements.filter(ended_on__isnull=True).first()
+        if yp_placement is None:
+            raise ValueError("The demo young person has no school")
+        yg = yp_placement.year_group
         # The PEP mid-way: A and B complete, C (the young person's) empty.
         plans.append((yp_child, yg, Phase.SCHOOL_AGE, Pep.Status.DRAFT, "AB", 2))
 

@@ -12,7 +12,7 @@ from .models import Pep, Section
 from .policies import can_configure_sections
 
 # The editor role a person has by their own role (the team link gives the same word).
-_EDITOR_ROLE = {role: role.value for role in EDITOR_ROLES}
+_EDITOR_ROLE: dict[str, str] = {role: role.value for role in EDITOR_ROLES}
 
 
 def sections_waiting_for(user: User, limit: int = 10) -> list[Section]:

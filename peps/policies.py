@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import LocalAuthority, User
 from children.policies import relationship
 from core.roles import Role
 
@@ -144,7 +144,7 @@ def get_pep_for(user: User, pk: int, action: str = PepAction.VIEW) -> PepAccess:
     """Fetch and authorise in one step: 404 outside the child's team, 403 without the right."""
     pep = Pep.objects.select_related("child", "child__local_authority", "school").filter(pk=pk).first()
     rel = relationship(user, pep.child) if pep is not None else None
-    if rel is None:
+    if pep is None or rel is None:
         security_log.info("pep not visible", extra={"event": "pep_404", "user_id": user.pk, "object_id": pk})
         raise Http404("No such PEP")
     access = PepAccess(pep=pep, relationship=rel)
@@ -242,9 +242,10 @@ def can_configure_sections(user: User) -> bool:
     return user.is_authenticated and user.role == Role.LA_ADMIN and user.local_authority_id is not None
 
 
-def require_section_configurer(user: User) -> None:
-    if not can_configure_sections(user):
+def require_section_configurer(user: User) -> LocalAuthority:
+    if not can_configure_sections(user) or user.local_authority is None:
         raise PermissionDenied("Only local authority admins can change the PEP sections.")
+    return user.local_authority
 
 
 def get_pep_for_young_person(user: User, pk: int) -> PepAccess:

@@ -124,14 +124,14 @@ def reconcile(*, actor, pep: Pep, section: Section, data: dict[str, Any], names:
             actor=actor, child=pep.child, academic_year=pep.academic_year, term=pep.term,
             day=timezone.localdate(), school=placement_school, pep_id=pep.pk,
             sen_status=cleaned.get("sen_status") or None,
-            attainment={subject: cleaned.get(field) for field, subject in SUBJECTS.items()
+            attainment={subject: cleaned[field] for field, subject in SUBJECTS.items()
                         if cleaned.get(field)},
             attendance={k: int(v or 0) for k, v in sessions.items()} if sessions_given else None,
         )
     except ValidationError as exc:
         # The record's own rules (sessions that do not add up), shown on section B's fields.
-        names = {v: k for k, v in SESSION_FIELDS.items()}
-        raise ValidationError({names.get(k, "term_sessions_possible"): v
+        field_of = {v: k for k, v in SESSION_FIELDS.items()}
+        raise ValidationError({field_of.get(k, "term_sessions_possible"): v
                                for k, v in exc.message_dict.items()}) from exc
     return _values(_figures(pep), names)
 
@@ -148,7 +148,8 @@ class Change:
 
 
 ATTAINMENT_ORDER = {"below": 0, "working_towards": 1, "at": 2, "above": 3}
-ATTAINMENT_LABELS = {"below": "Below", "working_towards": "Working towards", "at": "At", "above": "Above"}
+ATTAINMENT_LABELS: dict[str | None, str] = {"below": "Below", "working_towards": "Working towards", "at": "At",
+                                            "above": "Above"}
 
 
 def changes_since_last(pep: Pep) -> list[Change] | None:
@@ -165,22 +166,22 @@ def changes_since_last(pep: Pep) -> list[Change] | None:
         rows.append(Change("Attendance this academic year", f"{a}%" if a is not None else "Not recorded",
                            f"{b}%" if b is not None else "Not recorded", direction))
     for subject in sorted(set(now.termly) | set(before.termly)):
-        a, b = before.termly.get(subject), now.termly.get(subject)
-        if a == b:
+        was, is_now = before.termly.get(subject), now.termly.get(subject)
+        if was == is_now:
             direction = "same"
-        elif a is None or b is None:
+        elif was is None or is_now is None:
             direction = "new"
         else:
-            direction = "up" if ATTAINMENT_ORDER.get(b, 0) > ATTAINMENT_ORDER.get(a, 0) else "down"
-        rows.append(Change(f"{subject} against age-related expectations", ATTAINMENT_LABELS.get(a, "Not recorded"),
-                           ATTAINMENT_LABELS.get(b, "Not recorded"), direction))
+            direction = "up" if ATTAINMENT_ORDER.get(is_now, 0) > ATTAINMENT_ORDER.get(was, 0) else "down"
+        rows.append(Change(f"{subject} against age-related expectations", ATTAINMENT_LABELS.get(was, "Not recorded"),
+                           ATTAINMENT_LABELS.get(is_now, "Not recorded"), direction))
     new_exclusions = _exclusions_between(pep, previous)
     rows.append(Change("Suspensions and exclusions since the last PEP", "",
                        f"{new_exclusions} new" if new_exclusions else "None", "new" if new_exclusions else "same"))
     if before.sen_status != now.sen_status:
         labels = dict(SenStatus.Status.choices)
-        rows.append(Change("SEN status", labels.get(before.sen_status, "Not recorded"),
-                           labels.get(now.sen_status, "Not recorded"), "new"))
+        rows.append(Change("SEN status", labels.get(before.sen_status or "", "Not recorded"),
+                           labels.get(now.sen_status or "", "Not recorded"), "new"))
     return rows
 
 

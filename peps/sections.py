@@ -173,6 +173,8 @@ class SectionForm(GovForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if cleaned is None:  # A parent's clean() may return None: Django keeps cleaned_data.
+            cleaned = self.cleaned_data
         if self.mark_complete:
             for name in self.mandatory:
                 if name in self.fields and name not in self.errors and _empty(cleaned.get(name), self.fields[name]):
@@ -324,7 +326,7 @@ class CareSection(SectionForm):
     mandatory = ("legal_status", "date_entered_care", "placement_type", "carer_name", "carer_contact",
                  "social_worker_name", "social_worker_contact", "parental_responsibility", "delegated_authority")
     # Legal status is for professionals: the carer and the young person never see it.
-    professional_only = ("legal_status", "health_summary")
+    professional_only: tuple[str, ...] = ("legal_status", "health_summary")
 
     def check(self, cleaned):
         entered = cleaned.get("date_entered_care")

@@ -120,8 +120,9 @@ def _stash_and_sign_in(request: HttpRequest, pk: int, letter: str) -> HttpRespon
         try:
             access, section = get_section_for_edit(person, pk, letter)
         except (Http404, PermissionDenied):
-            access = section = None
-        if section is not None and ratelimit.consume(request, action="section_stash", user=person):
+            access, section = None, None
+        if (access is not None and section is not None
+                and ratelimit.consume(request, action="section_stash", user=person)):
             token = section_services.section_post_stash(person=person, section=section,
                                                         professional=access.is_professional, data=request.POST)
     if token is None:
@@ -139,7 +140,7 @@ def _stash_and_sign_in(request: HttpRequest, pk: int, letter: str) -> HttpRespon
 
 def _restored(request: HttpRequest, section) -> dict | None:
     token = request.GET.get("restore")
-    if not token:
+    if not token or not request.user.is_authenticated:  # section_edit signs anonymous people in first.
         return None
     cookie = request.get_signed_cookie(STASH_COOKIE, default=None, salt=STASH_SALT,
                                        max_age=int(section_services.STASH_LIFETIME.total_seconds()))
@@ -392,8 +393,8 @@ def document_download(request: AuthenticatedRequest, pk: int, document_pk: int) 
 @login_required
 @require_GET
 def section_config(request: AuthenticatedRequest) -> HttpResponse:
-    require_section_configurer(request.user)
-    configs = config.section_config_defaults(la=request.user.local_authority, actor=request.user)
+    la = require_section_configurer(request.user)
+    configs = config.section_config_defaults(la=la, actor=request.user)
     phases = [(value, label, configs[value]) for value, label in Phase.choices]
     return render(request, "peps/section_config.html", {"phases": phases})
 
@@ -401,10 +402,9 @@ def section_config(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def section_config_edit(request: AuthenticatedRequest, phase: str) -> HttpResponse:
-    require_section_configurer(request.user)
+    la = require_section_configurer(request.user)
     if phase not in Phase.values:
         raise Http404("No such phase")
-    la = request.user.local_authority
     configs = config.section_config_defaults(la=la, actor=request.user)[phase]
     form = SectionConfigForm(request.POST or None, configs=configs)
     if request.method == "POST" and form.is_valid():

@@ -43,7 +43,7 @@ COMMENTS = {
 
 def _ratings(rng: random.Random, criteria: list[QaCriterion], overall: str) -> list[tuple[QaCriterion, str, str]]:
     """Ratings whose worst is `overall`, with a comment on every red and amber."""
-    rows = [(c, Rag.GREEN, "") for c in criteria]
+    rows: list[tuple[QaCriterion, str, str]] = [(c, Rag.GREEN, "") for c in criteria]
     if overall == Rag.GREEN:
         return rows
     picks = rng.sample(range(len(criteria)), k=min(len(criteria), rng.randint(1, 3)))
@@ -170,9 +170,13 @@ def seed(la, schools: list[School], people: dict[str, User]) -> None:
 
 
 def _qa_and_return(pep: Pep, vs: User, criteria, rng) -> None:
+    if pep.meeting_held_on is None:
+        raise ValueError("Only a PEP whose meeting was held is reviewed")
     at = timezone.make_aware(dt.datetime.combine(add_working_days(pep.meeting_held_on, 4), dt.time(10)))
     _review(pep, vs, criteria, rng, Rag.RED, QaReview.Decision.RETURNED, at)
     review = pep.qa_reviews.first()
+    if review is None:
+        raise ValueError("The review just made is missing")
     reasons = services.return_reasons(((r.criterion_text, r.rating, r.comment) for r in review.ratings.all()),
                                       review.comment)
     Pep.objects.filter(pk=pep.pk).update(status=Pep.Status.RETURNED, returned_reason=reasons)

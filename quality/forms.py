@@ -8,7 +8,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from core.calendar import TermRef, academic_year_label, academic_year_start, last_terms
-from core.forms import GovForm, GovModelForm
+from core.forms import GovForm, GovModelForm, choice_field
 from core.text import lower_first
 
 from .models import QaCriterion, QaRating, QaReview, Rag
@@ -119,11 +119,14 @@ class TermForm(GovForm):
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["term"].choices = term_choices(today)
+        choice_field(self, "term").choices = term_choices(today)
         self.fields["term"].error_messages["invalid_choice"] = "Select one of the last six terms"
 
     def term_ref(self) -> TermRef:
-        return TermRef.parse(self.cleaned_data["term"])
+        ref = TermRef.parse(self.cleaned_data["term"])
+        if ref is None:  # The choices are terms' keys.
+            raise ValueError("term_ref() of a form that is not valid")
+        return ref
 
 
 class ExportForm(TermForm):
@@ -158,19 +161,19 @@ class ReportingForm(GovForm):
         super().__init__(*args, **kwargs)
         current = academic_year_start(today)
         years = [current - i for i in range(6)]
-        self.fields["year"].choices = [(str(y), academic_year_label(y)) for y in years]
+        choice_field(self, "year").choices = [(str(y), academic_year_label(y)) for y in years]
         self.fields["year"].error_messages["invalid_choice"] = "Select one of the last six academic years"
         anyone = [("", "Any")]
-        self.fields["school"].choices = anyone + choices.get("school", [])
-        self.fields["year_group"].choices = anyone + [(str(k), v) for k, v in YEAR_GROUP_CHOICES]
-        self.fields["key_stage"].choices = anyone + list(KEY_STAGES.items())
-        self.fields["phase"].choices = anyone + list(Phase.choices)
-        self.fields["sen"].choices = anyone + list(SenStatus.Status.choices)
-        self.fields["gender"].choices = anyone + list(Child.Gender.choices)
-        self.fields["ethnicity"].choices = anyone + choices.get("ethnicity", [])
+        choice_field(self, "school").choices = anyone + choices.get("school", [])
+        choice_field(self, "year_group").choices = anyone + [(str(k), v) for k, v in YEAR_GROUP_CHOICES]
+        choice_field(self, "key_stage").choices = anyone + list(KEY_STAGES.items())
+        choice_field(self, "phase").choices = anyone + list(Phase.choices)
+        choice_field(self, "sen").choices = anyone + list(SenStatus.Status.choices)
+        choice_field(self, "gender").choices = anyone + list(Child.Gender.choices)
+        choice_field(self, "ethnicity").choices = anyone + choices.get("ethnicity", [])
         for name, f in self.fields.items():
             if name != "year":
-                f.error_messages["invalid_choice"] = f"Select a {lower_first(f.label)} in the list"
+                f.error_messages["invalid_choice"] = f"Select a {lower_first(str(f.label))} in the list"
         self.helper.layout = Layout(*[Field.select(name) for name in self.fields])
 
     def start_year(self) -> int:

@@ -356,7 +356,7 @@ def report_for(user: User, start_year: int, filters: dict[str, str] | None = Non
     # PEPs grouped per child and year in SQL: approved or not, and a meeting held in each term.
     held_in = {t: Count("pk", filter=Q(term=t, meeting_held_on__isnull=False)) for t in ("autumn", "spring", "summer")}
     peps = list(
-        Pep.objects.filter(child__in=ids, academic_year__in=years_text)
+        Pep.objects.filter(child__in=ids, academic_year__in=years_text)  # type: ignore[misc]  # annotate() names
         .order_by()
         .values("child_id", "academic_year")
         .annotate(approved=Count("pk", filter=Q(status=Pep.Status.APPROVED)), **held_in)
@@ -496,12 +496,12 @@ def _year(start, today, children, episodes, placements, sen, eet, attendance, ex
         due = {name for name, t0, t1 in windows if any(e <= t1 and (left is None or left >= t0) for e, left in eps)}
         if due and due <= held.get(pk, set()):
             sets["pep_every_term"].add(pk)
+    r: ChildYear | None  # The loops below look children up with rows.get().
     for pk, r in rows.items():
         if r.qa in (Rag.GREEN, Rag.AMBER, Rag.RED):
             sets[f"qa_{r.qa}"].add(pk)
-        if r.possible:
+        if (pct := r.attendance_percent) is not None:  # Sessions possible were recorded.
             sets["attendance"].add(pk)
-            pct = r.attendance_percent
             if pct < PERSISTENT_ABSENCE_BELOW:
                 sets["persistent"].add(pk)
             if pct < SEVERE_ABSENCE_BELOW:

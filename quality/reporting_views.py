@@ -6,7 +6,7 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,12 +24,12 @@ from . import reporting, services, warm
 from .forms import ReportingForm
 
 
-def _require_reporting(request: HttpRequest) -> None:
+def _require_reporting(request: AuthenticatedRequest) -> None:
     if not reporting.may_see_reporting(request.user):
         raise PermissionDenied
 
 
-def _chosen(request: HttpRequest) -> tuple[ReportingForm, int, dict[str, str]]:
+def _chosen(request: AuthenticatedRequest) -> tuple[ReportingForm, int, dict[str, str]]:
     """The form, the academic year and the filters; unbound or invalid → this year, no filters."""
     today = timezone.localdate()
     form = ReportingForm(request.GET or None, today=today, choices=reporting.filter_choices(request.user))
@@ -72,7 +72,7 @@ def _table_rows(report: reporting.Summary, lines: list[reporting.Line], filters:
     return format_html_join("\n", "{}", ((row,) for row in out))
 
 
-def _context(request: HttpRequest, *, links: bool = True) -> dict:
+def _context(request: AuthenticatedRequest, *, links: bool = True) -> dict:
     form, start, filters = _chosen(request)
     summary = reporting.summary_cached(request.user, start, filters)
     return {"form": form, "report": summary, "rows": _table_rows(summary, summary.lines, filters, links=links),
@@ -106,7 +106,7 @@ def reporting_csv(request: AuthenticatedRequest) -> HttpResponse:
     return _csv_response(reporting.csv_rows(summary), f"reporting-{start}.csv")
 
 
-def _figure(request: HttpRequest):
+def _figure(request: AuthenticatedRequest):
     figure = request.GET.get("figure", "")
     if figure not in reporting.FIGURES:
         raise Http404("No such figure")

@@ -52,7 +52,7 @@ PHASE_LABELS = dict(Phase.choices)
 # Who sees which dashboard
 # --------------------------------------------------------------------------------------
 
-DASHBOARD_ROLES = {
+DASHBOARD_ROLES: dict[str, str] = {
     Role.VIRTUAL_SCHOOL: "Virtual School dashboard",
     Role.LA_ADMIN: "Virtual School dashboard",
     Role.DESIGNATED_TEACHER: "School dashboard",
@@ -367,7 +367,8 @@ def dashboard_for(user: User, term: TermRef, today: dt.date | None = None) -> Da
         latest[pep_id] = overall
     for pep_id, overall in latest.items():
         # A child with two PEPs in a term (a concern review) shows the rating of the later one.
-        s = statuses.get(child_of_pep.get(pep_id))
+        pep_child = child_of_pep.get(pep_id)
+        s = statuses.get(pep_child) if pep_child is not None else None
         if s is not None and (s.pep_id == pep_id or s.rag is None):
             s.rag = overall
 
@@ -444,7 +445,7 @@ def _breakdowns(status_list: list[ChildStatus]) -> dict[str, list[BreakdownRow]]
         rows = [BreakdownRow(key=f"{by}:{key}", label=label,
                              counts=dict(zip(BREAKDOWN_FIGURES, map(sum, zip(*tuples, strict=True)), strict=True)))
                 for key, (label, tuples) in rows_by_key.items()]
-        result[by] = sorted(rows, key=lambda r, by=by: _sort_key(by, r))
+        result[by] = sorted(rows, key=functools.partial(_sort_key, by))
     return result
 
 
@@ -457,7 +458,7 @@ def _sort_key(by: str, row: BreakdownRow):
         key = row.key.partition(":")[2]
         return (key == "none", int(key) if key.lstrip("-").isdigit() else 99)
     if by == "phase":
-        order = [Phase.EARLY_YEARS, Phase.SCHOOL_AGE, Phase.POST_16]
+        order: list[str] = [Phase.EARLY_YEARS, Phase.SCHOOL_AGE, Phase.POST_16]
         key = row.key.partition(":")[2]
         return order.index(key) if key in order else 9
     return (row.label.lower(),)
@@ -488,7 +489,7 @@ def _compliance_chart(scope: str, ids, statuses: dict[int, ChildStatus], episode
     """
     terms = last_terms(today, 6)
     current = terms[-1]
-    held = dict(cache.get_or_set(f"quality:chart:v1:{scope}:{today.isoformat()}",
+    held = dict(cache.get_or_set(f"quality:chart:v1:{scope}:{today.isoformat()}",  # type: ignore[arg-type]  # never None with a default
                                  lambda: _held_counts(ids, terms[:-1]), CHART_PAST_TERMS_SECONDS))
     if term == current:
         held[(current.academic_year, current.term)] = sum(1 for s in statuses.values() if s.held)

@@ -7,7 +7,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -125,7 +125,7 @@ def pep_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------
 
 
-def _require_la_admin(request: HttpRequest):
+def _require_la_admin(request: AuthenticatedRequest):
     user = request.user
     if user.role != Role.LA_ADMIN or user.local_authority_id is None:
         raise PermissionDenied
@@ -168,7 +168,7 @@ def criterion_edit(request: AuthenticatedRequest, pk: int | None = None) -> Http
 # --------------------------------------------------------------------------------------
 
 
-def _require_dashboard(request: HttpRequest) -> None:
+def _require_dashboard(request: AuthenticatedRequest) -> None:
     if not selectors.may_see_dashboard(request.user):
         raise PermissionDenied
 
@@ -241,12 +241,12 @@ def dashboard_children_csv(request: AuthenticatedRequest) -> HttpResponse:
 # --------------------------------------------------------------------------------------
 
 
-def _require_vs(request: HttpRequest) -> None:
+def _require_vs(request: AuthenticatedRequest) -> None:
     if request.user.role != Role.VIRTUAL_SCHOOL or request.user.local_authority_id is None:
         raise PermissionDenied
 
 
-def _job_for(request: HttpRequest, pk: int) -> ExportJob:
+def _job_for(request: AuthenticatedRequest, pk: int) -> ExportJob:
     _require_vs(request)
     return get_object_or_404(ExportJob, pk=pk, la_id=request.user.local_authority_id)
 
@@ -275,7 +275,7 @@ def export_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def export_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     job = _job_for(request, pk)
     job.require_ready()
     services.export_job_downloaded(actor=request.user, job=job)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from .models import Outcome, PpPlusAllocation, PpPlusRequest, Target, TargetRevi
 
 ALLOCATION = Decimal("2570.00")
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     dict(area="english", what="Read a book of their choice each week and talk about it",
          baseline="Reads about 60 words a minute", success_criteria="Reads 90 words a minute in the spring test",
          strategy_what="Paired reading with a reading buddy", strategy_who="English TA and carer",
@@ -55,6 +56,8 @@ def _targets(pep: Pep, creator: User) -> list[Target]:
 
 
 def _review(pep: Pep, step: int, dt_user: User) -> None:
+    if pep.previous_id is None:  # Only a later PEP reviews the targets of the one before.
+        return
     previous = list(Target.objects.filter(pep_id=pep.previous_id).order_by("pk"))
     reviewed_at = timezone.now()
     # A draft PEP is part-way through its review; the rest have finished it.
@@ -78,7 +81,7 @@ def _review(pep: Pep, step: int, dt_user: User) -> None:
         Target.objects.filter(pk=target.pk).update(status=outcome)
 
 
-def _request(pep: Pep, target: Target, status: str, dt_user: User, vs: User) -> None:
+def _request(pep: Pep, target: Target, status: PpPlusRequest.Status, dt_user: User, vs: User) -> None:
     requested_at = pep.created_at + dt.timedelta(days=35)
     if requested_at > timezone.now():
         requested_at = timezone.now()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
-from core.forms import GovDateField, GovForm
+from core.forms import GovDateField, GovForm, choice_field
 from meetings.forms import style_dates
 
 from .models import Area, Category, Outcome
@@ -101,9 +101,9 @@ class ReviewForm(GovForm):
 
 
 class PpPlusRequestForm(GovForm):
-    target = forms.ModelChoiceField(label="Which target is it for?", queryset=None, required=False,
-                                    empty_label="Not for one target",
-                                    error_messages={"invalid_choice": "Select one of this PEP's targets"})
+    target: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Which target is it for?", queryset=None, required=False, empty_label="Not for one target",
+        error_messages={"invalid_choice": "Select one of this PEP's targets"})
     amount = money_field("Amount requested")
     what_it_buys = _text("What will the money buy?", message="Enter what the money will buy",
                          help_text="For example, 10 one-to-one maths tuition sessions with a qualified tutor")
@@ -146,4 +146,4 @@ class ExportForm(GovForm):
 
     def __init__(self, *args, years: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["financial_year"].choices = [(y, y) for y in years]
+        choice_field(self, "financial_year").choices = [(y, y) for y in years]

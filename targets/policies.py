@@ -51,7 +51,7 @@ def get_child_for_pp_plus(user: User, child_pk: int) -> Child:
     """The child whose PP+ ledger this person wants: 404 outside the team, 403 without the right."""
     child = Child.objects.select_related("local_authority").filter(pk=child_pk).first()
     rel = relationship(user, child) if child is not None else None
-    if rel is None:
+    if child is None or rel is None:
         raise Http404("No such child")
     if not can_see_pp_plus_amounts(rel, child):
         security_log.warning("pp+ ledger refused", extra={"event": "ppplus_403", "user_id": user.pk,
@@ -62,7 +62,7 @@ def get_child_for_pp_plus(user: User, child_pk: int) -> Child:
 
 def require_virtual_school(user: User) -> LocalAuthority:
     """The LA's PP+ queue and the finance export are the Virtual School's."""
-    if not (user.is_authenticated and user.role == Role.VIRTUAL_SCHOOL and user.local_authority_id):
+    if not (user.is_authenticated and user.role == Role.VIRTUAL_SCHOOL and user.local_authority is not None):
         raise PermissionDenied("Only the Virtual School can do this.")
     return user.local_authority
 
@@ -70,6 +70,6 @@ def require_virtual_school(user: User) -> LocalAuthority:
 def require_allocation_manager(user: User) -> LocalAuthority:
     """The Virtual School and the LA's admins set the PP+ allocation per financial year."""
     if not (user.is_authenticated and user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN)
-            and user.local_authority_id):
+            and user.local_authority is not None):
         raise PermissionDenied("Only the Virtual School or an LA admin can set the PP+ allocation.")
     return user.local_authority

@@ -17,7 +17,7 @@ from peps.models import Pep
 from .models import AREA_ORDER, PpPlusAllocation, PpPlusRequest, Target, TargetReview, financial_year_for
 
 ZERO = Decimal("0.00")
-_MONEY = DecimalField(max_digits=12, decimal_places=2)
+_MONEY: DecimalField = DecimalField(max_digits=12, decimal_places=2)
 _APPROVED = Q(status__in=PpPlusRequest.APPROVED_STATUSES)
 
 
@@ -113,9 +113,9 @@ def waiting_requests_for(user: User) -> list[tuple[PpPlusRequest, Ledger]]:
                                          Value(ZERO), output_field=_MONEY),
                         approved=Coalesce(Sum("approved_amount", filter=_APPROVED), Value(ZERO),
                                           output_field=_MONEY),
-                        payable=Coalesce(Sum("approved_amount",
-                                             filter=_APPROVED & Q(pep__status=Pep.Status.APPROVED)),
-                                         Value(ZERO), output_field=_MONEY)))
+                        payable_total=Coalesce(Sum("approved_amount",
+                                                   filter=_APPROVED & Q(pep__status=Pep.Status.APPROVED)),
+                                               Value(ZERO), output_field=_MONEY)))
     by_key = {(t["child_id"], t["financial_year"]): t for t in totals}
     allocations = dict(PpPlusAllocation.objects.filter(local_authority_id=user.local_authority_id)
                        .values_list("financial_year", "amount_per_child"))
@@ -124,7 +124,7 @@ def waiting_requests_for(user: User) -> list[tuple[PpPlusRequest, Ledger]]:
         t = by_key.get((r.child_id, r.financial_year), {})
         ledger = Ledger(financial_year=r.financial_year, allocation=allocations.get(r.financial_year),
                         requested=t.get("requested", ZERO), waiting=t.get("waiting", ZERO),
-                        approved=t.get("approved", ZERO), payable=t.get("payable", ZERO))
+                        approved=t.get("approved", ZERO), payable=t.get("payable_total", ZERO))
         result.append((r, ledger))
     return result
 

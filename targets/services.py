@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -108,7 +109,8 @@ NO_CRITERIA = "Enter the success criteria: how everyone will know the target has
 
 def check_target(pep: Pep, fields: dict) -> dict:
     """Validate a target's fields against the SMART rules (every problem at once); return them cleaned."""
-    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items() if k in EDITABLE_FIELDS}
+    cleaned: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()
+                               if k in EDITABLE_FIELDS}
     errors: dict[str, str] = text_limit_errors(Target, cleaned)
     if cleaned.get("area") not in Area.values:
         errors["area"] = "Select the area of the target"
@@ -234,9 +236,11 @@ def target_review(*, actor: User | None, pep: Pep, target: Target, outcome: str,
     pep = _locked_pep(pep.pk)
     _require(actor, pep, PepAction.REVIEW_TARGETS)
     _require_open(pep)
-    target = Target.objects.select_for_update().filter(pk=target.pk, pep_id=pep.previous_id).first()
-    if target is None:
+    locked = (Target.objects.select_for_update().filter(pk=target.pk, pep_id=pep.previous_id).first()
+              if pep.previous_id is not None else None)
+    if locked is None:
         raise Refused("That target is not one of the previous PEP's targets.")
+    target = locked
     comment = (comment or "").strip()
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": "Select whether the target was achieved"})
@@ -253,8 +257,7 @@ def target_review(*, actor: User | None, pep: Pep, target: Target, outcome: str,
                                                       f"{date_format(target_reference_date(pep), 'j F Y')}"})
             _require_room_for_a_target(pep)
             review.carried_to = _copy_forward(target, pep, new_by_when, actor)
-    elif review.carried_to_id is not None:
-        copy = review.carried_to
+    elif (copy := review.carried_to) is not None:
         if copy.pp_plus_requests.exists():
             raise Refused("The carried-forward copy of this target has a Pupil Premium Plus request, so "
                                 "it must stay carried forward.")

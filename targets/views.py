@@ -102,7 +102,7 @@ def target_review(request: AuthenticatedRequest, pep_pk: int, target_pk: int) ->
     if target is None:
         raise Http404("No such target to review")
     review = target.reviews.filter(pep=pep).select_related("carried_to").first()
-    initial = {"outcome": review.outcome, "comment": review.comment} if review else {}
+    initial: dict[str, object] = {"outcome": review.outcome, "comment": review.comment} if review else {}
     if review and review.carried_to:
         initial["new_by_when"] = review.carried_to.by_when
     form = ReviewForm(request.POST or None, initial=initial)

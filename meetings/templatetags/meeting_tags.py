@@ -61,7 +61,8 @@ def child_meeting_summary(child) -> dict:
     in_care_since = child.care_episodes.filter(left_care_on__isnull=True).values_list(
         "entered_care_on", flat=True).first()
     long_enough = in_care_since is not None and in_care_since < window_start
-    overdue = long_enough and (last_face_to_face is None or last_face_to_face.held_on < window_start)
+    overdue = long_enough and (last_face_to_face is None or last_face_to_face.held_on is None
+                               or last_face_to_face.held_on < window_start)
     upcoming = (Meeting.objects.filter(pep__child=child, status=Meeting.Status.SCHEDULED,
                                        starts_at__gte=timezone.now()).order_by("starts_at").first())
     return {"last": last, "last_face_to_face": last_face_to_face, "overdue": overdue,

@@ -25,7 +25,7 @@ def section_config_defaults(*, la: LocalAuthority, actor: User | None = None) ->
     Idempotent: a phase the LA has configured keeps its configuration, and nothing is
     written (so no audit event) when every phase exists already.
     """
-    existing = {p: [] for p in Phase.values}
+    existing: dict[str, list[SectionConfig]] = {p: [] for p in Phase.values}
     for cfg in SectionConfig.objects.filter(local_authority=la).order_by("phase", "letter"):
         existing.setdefault(cfg.phase, []).append(cfg)
     if all(existing[p] for p in Phase.values):
@@ -43,7 +43,7 @@ def section_config_defaults(*, la: LocalAuthority, actor: User | None = None) ->
         )
     audit_record(actor=actor, verb=Verb.CREATED, object_type="peps.sectionconfig", object_id=f"la:{la.pk}",
                  changes={"seeded_defaults": [None, sorted({f"{c.phase}:{c.letter}" for c in created})]})
-    result = {p: [] for p in Phase.values}
+    result: dict[str, list[SectionConfig]] = {p: [] for p in Phase.values}
     for cfg in SectionConfig.objects.filter(local_authority=la).order_by("phase", "letter"):
         result.setdefault(cfg.phase, []).append(cfg)
     return result

@@ -158,6 +158,8 @@ def document_upload(*, actor: User | None, pep: Pep, upload, description: str = 
     if problem:
         raise Refused(problem)
     kind = sniff_document(upload)
+    if kind is None:  # document_problem() has refused such a file already.
+        raise Refused("The selected file is not a kind of file a PEP can hold")
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -216,6 +218,8 @@ def document_change(*, actor: User, document: SupportingDocument, visibility: st
         if problem:
             raise Refused(problem)
         kind = sniff_document(upload)
+        if kind is None:  # document_problem() has refused such a file already.
+            raise Refused("The selected file is not a kind of file a PEP can hold")
         digest = hashlib.sha256()
         for chunk in upload.chunks():
             digest.update(chunk)

@@ -12,13 +12,13 @@ from ..policies import can_start_pep
 
 register = template.Library()
 
-_STATUS_COLOURS = {
+_STATUS_COLOURS: dict[str, str] = {
     Pep.Status.DRAFT: "govuk-tag--grey",
     Pep.Status.SUBMITTED: "govuk-tag--blue",
     Pep.Status.RETURNED: "govuk-tag--orange",
     Pep.Status.APPROVED: "govuk-tag--green",
 }
-_STATE_COLOURS = {
+_STATE_COLOURS: dict[str, str] = {
     Section.State.NOT_STARTED: "govuk-tag--grey",
     Section.State.IN_PROGRESS: "govuk-tag--light-blue",
     Section.State.COMPLETE: "govuk-tag--green",
