@@ -33,7 +33,7 @@ from django.utils import timezone
 from accounts.models import User
 from children.models import Child, Phase, phase_for_year_group
 from children.policies import relationship
-from children.selectors import current_placement, team_of
+from children.selectors import current_placement, team_of, year_group_by_age
 from core import calendar as school_calendar
 from core import hooks
 from core.audit import Verb, audit_record, diff, snapshot
@@ -87,15 +87,6 @@ def term_for(day: dt.date, calendar: school_calendar.SchoolCalendar | None = Non
     """The term `day` is in (core.calendar): the LA's loaded term, else September to December
     autumn, January to March spring, April to August summer."""
     return Term(school_calendar.term_containing(day, calendar).term)
-
-
-def year_group_by_age(child: Child, day: dt.date) -> int:
-    """The national curriculum year group from the date of birth (age on 1 September, less 5)."""
-    start = school_calendar.academic_year_bounds(school_calendar.academic_year_start(day))[0]
-    dob = child.date_of_birth
-    age = start.year - dob.year - ((start.month, start.day) < (dob.month, dob.day))
-    return max(-2, min(13, age - 5))
-
 
 
 # --------------------------------------------------------------------------------------

@@ -81,7 +81,8 @@ def test_many_saves_of_one_version_at_once_exactly_one_wins(world):
     def save(n):
         def job():
             section = Section.objects.get(pep=pep, letter="A")
-            return save_answers(actor=social_worker, section=section, answers={"other_agencies": f"Save {n}"}, version=0)
+            return save_answers(actor=social_worker, section=section, answers={"other_agencies": f"Save {n}"},
+                                version=0)
         return job
 
     results = _in_threads([save(n) for n in range(8)])
