@@ -449,6 +449,7 @@ def my_pep_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_pep(request: HttpRequest, pk: int) -> HttpResponse:
+    from .young_person import NOTHING_PLANNED
     from .young_person import my_pep as build
 
     access = get_pep_for_young_person(request.user, pk)
@@ -457,4 +458,5 @@ def my_pep(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "peps/my_pep.html", {
         **_pep_context(access),
         "mine": build(access.pep, can_edit_views=bool(section_c and access.can_edit(section_c))),
+        "nothing_planned": NOTHING_PLANNED,
     })
