@@ -7,12 +7,22 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import School, User
+from core import calendar as school_calendar
 from core.models import AuditEvent
 from core.roles import TEAM_ROLES, Role, role_choices
 
-from .models import YEAR_GROUP_CHOICES, Child, ChildUserObjectPermission, SchoolPlacement, TeamMembership
+from .models import (
+    YEAR_GROUP_CHOICES,
+    Child,
+    ChildUserObjectPermission,
+    Phase,
+    SchoolPlacement,
+    TeamMembership,
+    phase_for_year_group,
+)
 from .policies import VIEW_PERMISSION, children_visible_to
 
 
@@ -61,6 +71,24 @@ def current_placement(child: Child) -> SchoolPlacement | None:
     if placements is not None:
         return placements[0] if placements else None
     return child.placements.filter(ended_on__isnull=True).select_related("school").first()
+
+
+def year_group_by_age(child: Child, day: dt.date) -> int:
+    """The national curriculum year group from the date of birth (age on 1 September, less 5)."""
+    start = school_calendar.academic_year_bounds(school_calendar.academic_year_start(day))[0]
+    dob = child.date_of_birth
+    age = start.year - dob.year - ((start.month, start.day) < (dob.month, dob.day))
+    return max(-2, min(13, age - 5))
+
+
+def phase_label(child: Child, placement: SchoolPlacement | None, *, on: dt.date | None = None) -> str:
+    """The child's phase, never blank: from the current placement's year group, else from the
+    child's age ("from their age"); the date of birth is always recorded, so it is always known."""
+    by_age = phase_for_year_group(year_group_by_age(child, on or timezone.localdate())) or Phase.SCHOOL_AGE
+    if placement is not None:
+        # A placement's year group is always recorded (a required field); its phase, else the age's.
+        return Phase(phase_for_year_group(placement.year_group) or by_age).label
+    return f"{Phase(by_age).label} (from their age: no school or setting recorded)"
 
 
 def team_of(child: Child) -> list[dict]:

@@ -83,6 +83,7 @@ def child_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_child_for(request.user, pk, Action.VIEW)
     child = access.child
     services.child_record_viewed(actor=request.user, child=child)
+    placement = current_placement(child)
     return render(request, "children/child_detail.html", {
         "child": child,
         "access": access,
@@ -93,7 +94,8 @@ def child_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "can_view_audit": access.can(Action.VIEW_AUDIT),
         "can_export_subject_access": access.can(Action.EXPORT_SUBJECT_ACCESS),
         "can_see_destroy_after": access.can(Action.EXPORT_SUBJECT_ACCESS) or access.can(Action.DESTROY_RECORD),
-        "placement": current_placement(child),
+        "placement": placement,
+        "phase": selectors.phase_label(child, placement),
         "placements": child.placements.select_related("school"),
         "episodes": child.care_episodes.all(),
         "team": team_of(child),

@@ -19,7 +19,7 @@ from children.policies import relationship
 from core.calendar import TermRef
 from core.forms import show_rule_errors
 
-from . import record_link
+from . import care_record, record_link
 from . import sections as defs
 from .models import Pep, Section, Term
 from .policies import PROFESSIONAL_RELATIONSHIPS
@@ -42,9 +42,11 @@ def save_answers(*, actor: User | None, section: Section, answers, version: int,
     the section's form validates them and section_save keeps its cleaned data; a rule only
     the service checks (section B against the education record) lands on the form too.
     For demo data, the load generator and tests. `actor=None` is the system."""
-    professional = actor is None or relationship(actor, section.pep.child) in PROFESSIONAL_RELATIONSHIPS
+    rel = relationship(actor, section.pep.child) if actor is not None else None
+    professional = actor is None or rel in PROFESSIONAL_RELATIONSHIPS
     form = section_form(pep=section.pep, section=section, data=answers, professional=professional,
-                        mark_complete=mark_complete)
+                        mark_complete=mark_complete,
+                        record_editable=care_record.can_edit_record(rel, section.pep.child))
     if form.is_valid():
         try:
             return section_save(actor=actor, section=section, data=form.cleaned_data, version=version,
@@ -58,10 +60,10 @@ def sample_answers(phase: str, letter: str, *, year_group: int | None = None) ->
     """Answers (as a browser would post them) that complete a section of the given phase."""
     next_term = (timezone.localdate() + dt.timedelta(days=90)).strftime("%d/%m/%Y")
     if letter == "A":
+        # Legal status, the date entered care, the school, carers and social worker come
+        # from the child's record (peps.care_record), so they are not answers here.
         data = {
-            "legal_status": "co", "date_entered_care": "02/09/2024", "placement_type": "foster",
-            "carer_name": "Chris Carer", "carer_contact": "07700 900123", "social_worker_name": "Sam Social",
-            "social_worker_contact": "sam.social@demo.test",
+            "placement_type": "foster",
             "parental_responsibility": "The local authority shares parental responsibility with the mother.",
             "delegated_authority": "School trips, photographs and after-school clubs.",
             "health_summary": "Healthy. Annual health assessment up to date.",
@@ -178,6 +180,7 @@ def _approved_history(child: Child, phase: str, year: str, term: str, count: int
         Section.objects.bulk_create(Section(pep=pep, letter=c.letter, title=c.title, editor_roles=c.editor_roles)
                                     for c in configs)
         _fill(pep, "ABCDE", people, year_group)
+        care_record.snapshot(pep)  # as pep_submit does: what the record said, kept
         Pep.objects.filter(pk=pep.pk).update(
             status=Pep.Status.APPROVED, meeting_held_on=created.date() + dt.timedelta(days=30),
             submitted_at=created + dt.timedelta(days=31), approved_at=created + dt.timedelta(days=40),
@@ -232,6 +235,7 @@ def seed(la, schools: list[School], people: dict[str, User]) -> None:
         _fill(pep, letters, team, yg)
         if status == Pep.Status.DRAFT:
             continue
+        care_record.snapshot(pep)  # as pep_submit does: what the record said, kept
         meeting = today - dt.timedelta(days=7)
         if status == Pep.Status.SUBMITTED:
             Pep.objects.filter(pk=pep.pk).update(status=status, meeting_held_on=meeting, submitted_at=timezone.now())

@@ -323,8 +323,9 @@ class CareSection(SectionForm):
         ("Contacts", ["carer_name", "carer_contact", "social_worker_name", "social_worker_contact"]),
         ("Health and other agencies", ["health_summary", "sdq_score", "other_agencies"]),
     ]
-    mandatory = ("legal_status", "date_entered_care", "placement_type", "carer_name", "carer_contact",
-                 "social_worker_name", "social_worker_contact", "parental_responsibility", "delegated_authority")
+    # Legal status, the date entered care, carers and social worker are the child record's
+    # facts (peps.care_record): the record holds them, so completing section A does not ask.
+    mandatory = ("placement_type", "parental_responsibility", "delegated_authority")
     # Legal status is for professionals: the carer and the young person never see it.
     professional_only: tuple[str, ...] = ("legal_status", "health_summary")
 

@@ -22,6 +22,7 @@ from children.services import child_record_viewed
 from core.forms import show_rule_errors
 from core.refusals import Refused, show_refusal
 
+from . import care_record
 from .forms import DocumentChangeForm, DocumentForm, PepStartForm, ReopenForm, ReturnForm, SectionConfigForm
 from .models import Pep
 from .policies import (
@@ -93,10 +94,17 @@ def section_detail(request: AuthenticatedRequest, pk: int, letter: str) -> HttpR
     pep = access.pep
     form_cls = form_class_for(pep.phase, section.letter)
     includes = [name for name in SECTION_E_INCLUDES if _template_exists(name)] if section.letter == "E" else []
+    facts = care_record.fact_rows(pep, section, relationship=access.relationship,
+                                  professional=access.is_professional)
+    rows = form_cls.display_rows(care_record.section_values(pep, section), professional=access.is_professional)
+    if facts:
+        # Section A: the record's facts are shown once, with where to change them.
+        rows = [row for row in rows if row["name"] not in care_record.RECORD_FIELDS]
     return render(request, "peps/section_detail.html", {
         **_pep_context(access),
         "section": section,
-        "rows": form_cls.display_rows(section.data, professional=access.is_professional),
+        "rows": rows,
+        "facts": facts,
         "can_edit": access.can_edit(section),
         "has_meeting_include": "meetings/includes/pep_meeting.html" in includes,
         "has_targets_include": "targets/includes/pep_targets.html" in includes,
@@ -158,7 +166,10 @@ def section_edit(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
     access, section = get_section_for_edit(request.user, pk, letter)
     pep = access.pep
     professional = access.is_professional
-    context = {**_pep_context(access), "section": section, "version": section.version}
+    record_editable = care_record.can_edit_record(access.relationship, pep.child)
+    context = {**_pep_context(access), "section": section, "version": section.version,
+               "facts": care_record.fact_rows(pep, section, relationship=access.relationship,
+                                              professional=professional)}
     if request.method == "POST":
         try:
             version = int(request.POST.get("version", ""))
@@ -169,7 +180,8 @@ def section_edit(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
             # Someone saved meanwhile: whatever was typed, show their text and keep it.
             return _section_conflict(request, context, section, professional=professional)
         form = section_services.section_form(pep=pep, section=section, data=request.POST,
-                                             professional=professional, mark_complete=mark_complete)
+                                             professional=professional, mark_complete=mark_complete,
+                                             record_editable=record_editable)
         if form.is_valid():
             try:
                 saved = section_services.section_save(actor=request.user, section=section,
@@ -191,11 +203,13 @@ def section_edit(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
         return render(request, "peps/section_edit.html", context)
     stashed = _restored(request, section)
     if stashed is not None:
-        form = section_services.section_form(pep=pep, section=section, data=stashed, professional=professional)
+        form = section_services.section_form(pep=pep, section=section, data=stashed, professional=professional,
+                                             record_editable=record_editable)
         context["version"] = _int(stashed.get("version"), section.version)
         context["restored"] = True
     else:
-        form = section_services.section_form(pep=pep, section=section, professional=professional)
+        form = section_services.section_form(pep=pep, section=section, professional=professional,
+                                             record_editable=record_editable)
     context["form"] = form
     return render(request, "peps/section_edit.html", context)
 
@@ -448,6 +462,7 @@ def my_pep_home(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_pep(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    from .young_person import NOTHING_PLANNED
     from .young_person import my_pep as build
 
     access = get_pep_for_young_person(request.user, pk)
@@ -456,4 +471,5 @@ def my_pep(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "peps/my_pep.html", {
         **_pep_context(access),
         "mine": build(access.pep, can_edit_views=bool(section_c and access.can_edit(section_c))),
+        "nothing_planned": NOTHING_PLANNED,
     })

@@ -26,9 +26,13 @@ _READER = {
     "Independent reviewing officer": "your independent reviewing officer",
     "Post-16 personal adviser": "your personal adviser",
 }
-# The answers in section C that ask for something, and how the page names them.
-_ASKS = (("could_be_better", "What could be better"), ("helps_me_learn", "What helps you learn"),
-         ("hopes_and_dreams", "Your hopes and dreams"))
+# The answers in section C that ask for something, and how the page names them. A target
+# records which of them it answers by this key (targets.Target.answers_ask), with the words
+# the young person used at the time.
+ASKS = (("could_be_better", "What could be better"), ("helps_me_learn", "What helps you learn"),
+        ("hopes_and_dreams", "Your hopes and dreams"))
+NOTHING_PLANNED = ("We have not planned anything for this yet. Your designated teacher will talk to you "
+                   "about it.")
 
 
 @dataclass
@@ -36,6 +40,14 @@ class MyTarget:
     what: str
     help: str
     by_when: object
+    answers: str = ""  # the key of the ask (ASKS) this target answers, if any
+
+
+@dataclass
+class YouSaid:
+    label: str
+    said: str
+    we_will: list[MyTarget]
 
 
 @dataclass
@@ -52,7 +64,7 @@ class MyPep:
     readers: str
     targets: list[MyTarget]
     meeting: MyMeeting | None
-    you_said: list[tuple[str, str]]
+    you_said: list[YouSaid]
     we_did: list[str]
     views_editable: bool
 
@@ -81,6 +93,13 @@ def next_meeting_of(child: Child) -> MyMeeting | None:
     return None
 
 
+def asks_of(pep: Pep) -> list[tuple[str, str, str]]:
+    """What the young person asked for in this PEP's section C: (key, label, their words)."""
+    section_c = pep.sections.filter(letter="C").first()
+    data = (section_c.data or {}) if section_c else {}
+    return [(name, label, str(data[name]).strip()) for name, label in ASKS if str(data.get(name) or "").strip()]
+
+
 def my_pep(pep: Pep, *, can_edit_views: bool) -> MyPep:
     child = pep.child
     section_c = pep.sections.filter(letter="C").first()
@@ -92,9 +111,13 @@ def my_pep(pep: Pep, *, can_edit_views: bool) -> MyPep:
     targets = [target for targets_of in hooks.get_hooks(MY_PEP_TARGETS) for target in targets_of(pep)]
     section_e = pep.sections.filter(letter="E").first()
     actions = ((section_e.data or {}).get("actions") or "").strip() if section_e else ""
-    you_said = [(label, str(data[name]).strip()) for name, label in _ASKS if str(data.get(name) or "").strip()]
-    # Once each: a target carried forward and set again reads as one thing done.
-    we_did = list(dict.fromkeys([t.what for t in targets] + ([actions] if actions else [])))
+    # "You said, we did" through the stored link: each ask with the targets that answer it.
+    you_said = [YouSaid(label=label, said=str(data[name]).strip(),
+                        we_will=[t for t in targets if t.answers == name])
+                for name, label in ASKS if str(data.get(name) or "").strip()]
+    # Once each: a target carried forward and set again reads as one thing done. Targets that
+    # answer an ask are shown with it, so "what else" is the rest.
+    we_did = list(dict.fromkeys([t.what for t in targets if not t.answers] + ([actions] if actions else [])))
     return MyPep(pep=pep, views=views, readers=readers_of(child), targets=targets,
                  meeting=next_meeting_of(child), you_said=you_said, we_did=we_did,
                  views_editable=can_edit_views)

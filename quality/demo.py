@@ -92,10 +92,19 @@ def _historic_pep(child: Child, placement, term: TermRef, held_on: dt.date, stat
     pep = Pep.objects.create(child=child, kind=Pep.Kind.TERMLY, phase=phase, academic_year=term.academic_year,
                              term=term.term, status=status, meeting_held_on=held_on, school=placement.school,
                              created_at=created, submitted_at=submitted)
+    from peps import care_record
+
     configs = [c for c in section_config_for(la=child.local_authority, phase=phase) if c.enabled]
+    # Section A keeps what the child's record said when the PEP was submitted (as pep_submit does).
+    from_record = {**care_record.facts(child), care_record.AS_OF: submitted.date().isoformat()}
+
+    def data(letter: str) -> dict:
+        answers = _section_data(phase, letter, placement.year_group)
+        return {**care_record.without_facts(answers), **from_record} if letter == "A" else answers
+
     Section.objects.bulk_create(
         Section(pep=pep, letter=c.letter, title=c.title, editor_roles=c.editor_roles,
-                data=_section_data(phase, c.letter, placement.year_group), state=Section.State.COMPLETE)
+                data=data(c.letter), state=Section.State.COMPLETE)
         for c in configs)
     return pep
 

@@ -21,6 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from deadlines.engine import compute_deadlines
+from peps import care_record
 from peps.models import Pep, Section
 from peps.sections import form_class_for
 
@@ -53,7 +54,8 @@ def section_rows(pep: Pep, section: Section, *, professional: bool) -> list[tupl
     a professional; the stored PDF copy is rendered for the family, so it never has them.
     Anything stored that the definition does not know is shown with its name humanised.
     """
-    data = section.data or {}
+    # Section A: the child record's facts while the PEP is open, its snapshot after (peps.care_record).
+    data = care_record.section_values(pep, section)
     form_class = form_class_for(pep.phase, section.letter)
     rows: list[tuple[str, str]] = []
     known: set[str] = set()

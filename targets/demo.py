@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import School, User
 from peps.models import Pep
+from peps.young_person import asks_of
 
 from .models import Outcome, PpPlusAllocation, PpPlusRequest, Target, TargetReview, financial_year_for
 
@@ -49,8 +50,17 @@ def _reference(pep: Pep) -> dt.date:
 
 def _targets(pep: Pep, creator: User) -> list[Target]:
     by_when = _reference(pep) + dt.timedelta(days=110)
+    # "You said, we did": the maths target answers "Maths is hard sometimes" where section C says it.
+    asked = {key: text for key, _label, text in asks_of(pep)}
+    linked = {"maths": "could_be_better"}
+
+    def link(t: dict) -> dict:
+        key = linked.get(t["area"], "")
+        return {"answers_ask": key, "answers_ask_text": asked[key]} if key in asked else {}
+
     return Target.objects.bulk_create(
-        Target(pep=pep, child=pep.child, by_when=by_when, created_by=creator, created_at=pep.created_at, **t)
+        Target(pep=pep, child=pep.child, by_when=by_when, created_by=creator, created_at=pep.created_at,
+               **t, **link(t))
         for t in TEMPLATES
     )
 

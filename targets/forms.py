@@ -3,6 +3,7 @@ the SMART rules and PP+ rules are the services' (targets.services)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
@@ -61,15 +62,28 @@ class TargetForm(GovForm):
                                     help_text="In pounds. Ask for the money with a PP+ request once the target "
                                               "is saved.")
 
-    def __init__(self, *args, **kwargs):
+    answers_ask = forms.ChoiceField(
+        label="Does this target answer something the young person asked for?", required=False,
+        widget=forms.RadioSelect,
+        help_text="Their “My PEP” page shows it as “You said … – we will …”",
+        error_messages={"invalid_choice": "Select something the young person asked for in section C, or ‘No’"},
+    )
+
+    def __init__(self, *args, asks: Sequence[tuple[str, str, str]] = (), **kwargs):
+        """`asks`: what the young person asked for in section C (peps.young_person.asks_of)."""
         super().__init__(*args, **kwargs)
+        choice_field(self, "answers_ask").choices = [("", "No"), *[(key, f"{label}: “{text}”") for key, label, text in asks]]
         self.helper.layout = Layout(
             Field.radios("area", legend_size=Size.MEDIUM),
             "what", "baseline", "success_criteria",
             Fieldset("strategy_what", "strategy_who", "strategy_how_often", legend="Strategies",
                      legend_size=Size.MEDIUM),
             "responsible", "by_when", "pp_plus_requested",
+            *([Field.radios("answers_ask", legend_size=Size.SMALL)] if asks else []),
         )
+        if not asks:
+            # Nothing asked for yet in section C: nothing to link the target to.
+            self.fields.pop("answers_ask")
         style_dates(self)
 
     def clean_success_criteria(self):

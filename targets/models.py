@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import LocalAuthority
 from children.models import Child
 from peps.models import Pep
+from peps.young_person import ASKS
 
 
 class Area(models.TextChoices):
@@ -66,6 +67,11 @@ class Target(models.Model):
     pp_plus_requested = models.DecimalField("PP+ cost planned", max_digits=9, decimal_places=2, null=True,
                                             blank=True, validators=[MinValueValidator(Decimal("0"))])
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    # "You said, we did": which of the young person's asks in section C this target answers
+    # (a key of peps.young_person.ASKS), and their words when the target was last saved.
+    answers_ask = models.CharField("Answers what the young person asked for", max_length=32, blank=True,
+                                   choices=ASKS)
+    answers_ask_text = models.TextField(max_length=5000, blank=True)
     # The target in the previous PEP this one continues (a carried-forward copy).
     carried_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="carried_to")

@@ -31,6 +31,7 @@ from core.spreadsheets import spreadsheet_safe
 from core.text_limits import require_text_limits, text_limit_errors
 from peps.models import Pep
 from peps.policies import PepAction, rel_allows
+from peps.young_person import asks_of
 
 from .models import (
     Area,
@@ -44,7 +45,8 @@ from .models import (
 )
 
 TARGET_FIELDS = ("area", "what", "baseline", "success_criteria", "strategy_what", "strategy_who",
-                 "strategy_how_often", "responsible", "responsible_user", "by_when", "pp_plus_requested", "status")
+                 "strategy_how_often", "responsible", "responsible_user", "by_when", "pp_plus_requested",
+                 "answers_ask", "status")
 EDITABLE_FIELDS = TARGET_FIELDS[:-1]
 REQUEST_FIELDS = ("amount", "what_it_buys", "category", "target", "status", "approved_amount", "reason",
                   "financial_year")
@@ -136,6 +138,14 @@ def check_target(pep: Pep, fields: dict) -> dict:
     amount = cleaned.get("pp_plus_requested")
     if amount is not None and amount < 0:
         errors["pp_plus_requested"] = "The PP+ cost must be £0 or more"
+    if "answers_ask" in cleaned:
+        # The young person's words as they are now are kept with the link.
+        asked = {key: text for key, _label, text in asks_of(pep)}
+        key = cleaned.get("answers_ask") or ""
+        if key and key not in asked:
+            errors["answers_ask"] = "Select something the young person asked for in section C, or ‘No’"
+        cleaned["answers_ask"] = key
+        cleaned["answers_ask_text"] = asked.get(key, "")
     if errors:
         raise ValidationError(errors)
     return cleaned

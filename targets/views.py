@@ -16,6 +16,7 @@ from children.services import child_record_viewed
 from core.forms import form_service_call, show_rule_errors
 from core.refusals import Refused
 from peps.policies import PepAction, get_pep_for
+from peps.young_person import asks_of
 
 from . import selectors, services
 from .forms import AllocationForm, DecisionForm, ExportForm, PpPlusRequestForm, ReviewForm, TargetForm
@@ -49,7 +50,7 @@ def pep_targets(request: AuthenticatedRequest, pep_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def target_add(request: AuthenticatedRequest, pep_pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pep_pk, PepAction.MANAGE_TARGETS)
-    form = TargetForm(request.POST or None)
+    form = TargetForm(request.POST or None, asks=asks_of(access.pep))
     if request.method == "POST" and form.is_valid():
         response = form_service_call(
             request, form,
@@ -66,7 +67,7 @@ def target_add(request: AuthenticatedRequest, pep_pk: int) -> HttpResponse:
 def target_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access, target = get_target_for(request.user, pk, PepAction.MANAGE_TARGETS)
     initial = {name: getattr(target, name) for name in services.EDITABLE_FIELDS}
-    form = TargetForm(request.POST or None, initial=initial)
+    form = TargetForm(request.POST or None, initial=initial, asks=asks_of(access.pep))
     if request.method == "POST" and form.is_valid():
         response = form_service_call(
             request, form,

@@ -14,5 +14,5 @@ def targets_for_young_person(pep: Pep) -> list[MyTarget]:
     for target in Target.objects.filter(pep=pep).order_by("created_at", "pk"):
         helper = f" ({target.strategy_who})" if target.strategy_who else ""
         targets.append(MyTarget(what=target.what, help=f"{target.strategy_what.strip()}{helper}".strip(),
-                                by_when=target.by_when))
+                                by_when=target.by_when, answers=target.answers_ask))
     return targets

@@ -22,7 +22,7 @@ from children.policies import relationship
 from core.audit import Verb, audit_record, diff
 from core.refusals import Refused
 
-from .. import record_link
+from .. import care_record, record_link
 from .. import sections as defs
 from ..models import Pep, Section, StashedSectionPost
 from ..policies import PROFESSIONAL_RELATIONSHIPS, can_edit_section
@@ -42,9 +42,13 @@ class SectionConflict(Refused):
 
 
 def section_form(*, pep: Pep, section: Section, data=None, professional: bool, mark_complete: bool = False,
-                 initial: dict | None = None) -> defs.SectionForm:
+                 initial: dict | None = None, record_editable: bool = False) -> defs.SectionForm:
     """The section's form: bound to `data` (a POST) to validate it, or unbound with the
-    stored values (section B of an open PEP: the education record as it is now)."""
+    stored values (section B of an open PEP: the education record as it is now).
+
+    Section A has no fields for the child record's facts (peps.care_record), except legal
+    status and the date entered care when `record_editable` (the person may edit the
+    child's record): those start from the record, and saving them changes the record."""
     form_cls = defs.form_class_for(pep.phase, section.letter)
     if data is None:
         if initial is None:
@@ -52,9 +56,22 @@ def section_form(*, pep: Pep, section: Section, data=None, professional: bool, m
             if section.letter == "B" and pep.is_open:
                 # The education record as it is now wins over what was stored (peps.record_link).
                 stored = {**stored, **record_link.prefill(pep, form_cls)}
+            elif care_record.applies(section):
+                stored = care_record.section_values(pep, section)
             initial = form_cls.initial_from(stored)
-        return form_cls(initial=initial, professional=professional)
-    return form_cls(data, professional=professional, mark_complete=mark_complete)
+        form = form_cls(initial=initial, professional=professional)
+    else:
+        form = form_cls(data, professional=professional, mark_complete=mark_complete)
+    if care_record.applies(section):
+        kept = care_record.RECORD_EDITABLE if record_editable else ()
+        for name in care_record.RECORD_FIELDS:
+            if name not in kept:
+                form.fields.pop(name, None)
+        for name in kept:
+            if name in form.fields:
+                form.fields[name].help_text = "Saving this changes the child's record"
+        form.helper.layout = form._layout()
+    return form
 
 
 @transaction.atomic
@@ -90,6 +107,11 @@ def section_save(*, actor: User | None, section: Section, data: dict[str, Any], 
     # audit event); a ValidationError names section B's fields.
     from_record = record_link.reconcile(actor=actor, pep=pep, section=current, data=data, names=set(names))
     new_data = {**current.data, **form_cls.data_from(data, professional=professional), **from_record}
+    if care_record.applies(current):
+        # Section A and the child's record: its facts are written to the record (by those
+        # who may edit it, each its own audit event there) and never stored in an open PEP.
+        care_record.record_write(actor=actor, relationship=rel, pep=pep, data=data)
+        new_data = care_record.without_facts(new_data)
     state = Section.State.COMPLETE if mark_complete else Section.State.IN_PROGRESS
     now = timezone.now()
     updated = Section.objects.filter(pk=current.pk, version=version).update(

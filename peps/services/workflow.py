@@ -33,14 +33,14 @@ from django.utils import timezone
 from accounts.models import User
 from children.models import Child, Phase, phase_for_year_group
 from children.policies import relationship
-from children.selectors import current_placement, team_of
+from children.selectors import current_placement, team_of, year_group_by_age
 from core import calendar as school_calendar
 from core import hooks
 from core.audit import Verb, audit_record, diff, snapshot
 from core.refusals import Refused
 from core.text_limits import require_text_limits
 
-from .. import record_link
+from .. import care_record, record_link
 from .. import sections as defs
 from ..hooks import AFTER_APPROVE, BEFORE_SUBMIT, CARRY_FORWARD
 from ..models import Pep, Section, SupersededPdf, Term
@@ -87,15 +87,6 @@ def term_for(day: dt.date, calendar: school_calendar.SchoolCalendar | None = Non
     """The term `day` is in (core.calendar): the LA's loaded term, else September to December
     autumn, January to March spring, April to August summer."""
     return Term(school_calendar.term_containing(day, calendar).term)
-
-
-def year_group_by_age(child: Child, day: dt.date) -> int:
-    """The national curriculum year group from the date of birth (age on 1 September, less 5)."""
-    start = school_calendar.academic_year_bounds(school_calendar.academic_year_start(day))[0]
-    dob = child.date_of_birth
-    age = start.year - dob.year - ((start.month, start.day) < (dob.month, dob.day))
-    return max(-2, min(13, age - 5))
-
 
 
 # --------------------------------------------------------------------------------------
@@ -164,8 +155,9 @@ def pep_start(*, actor: User | None, child: Child, kind: str, concern_reason: st
         section = Section(pep=pep, letter=cfg.letter, title=cfg.title, editor_roles=list(cfg.editor_roles))
         form_cls = defs.form_class_for(phase, cfg.letter)
         if cfg.letter == "A" and previous_a is not None and previous_a.data:
-            # Rollover: care and contact details, to be checked and marked complete again.
-            names = set(form_cls.field_names())
+            # Rollover: care and contact details, to be checked and marked complete again
+            # (not the record's facts: section A reads those from the record).
+            names = set(form_cls.field_names()) - set(care_record.RECORD_FIELDS)
             section.data = {k: v for k, v in previous_a.data.items() if k in names}
             section.state = Section.State.IN_PROGRESS
             section.updated_at = now
@@ -237,7 +229,7 @@ def _email_team(pep: Pep, actor: User | None, subject: str, lines: list[str]) ->
     outbox_enqueue_many(Email(to=to, subject=subject, body=body) for to in recipients)
 
 
-def _transition(*, actor: User | None, pep: Pep, to: str, **fields) -> Pep:
+def _transition(*, actor: User | None, pep: Pep, to: str, also: dict | None = None, **fields) -> Pep:
     old = pep.status
     if to not in ALLOWED.get(old, set()):
         raise Refused(
@@ -251,7 +243,7 @@ def _transition(*, actor: User | None, pep: Pep, to: str, **fields) -> Pep:
     for name, value in fields.items():
         setattr(pep, name, value)
     audit_record(actor=actor, verb=Verb.TRANSITIONED, obj=pep, child_id=pep.child_id,
-                 changes=diff(before, {"status": to, **fields}))
+                 changes={**diff(before, {"status": to, **fields}), **(also or {})})
     return pep
 
 
@@ -265,7 +257,13 @@ def pep_submit(*, actor: User | None, pep: Pep) -> Pep:
     problems = submit_problems(pep)
     if problems:
         raise SubmitProblems(problems)
-    pep = _transition(actor=actor, pep=pep, to=Status.SUBMITTED, submitted_at=timezone.now())
+    # Section A keeps what the child's record said at submission (peps.care_record), so the
+    # submitted and approved PEP stays a true record of the time.
+    # The snapshot is part of the submission's one audit event.
+    snapped = care_record.snapshot(pep)
+    also = ({"section_a_from_record": [None, {k: snapped.data.get(k) for k in care_record.RECORD_FIELDS}]}
+            if snapped is not None else None)
+    pep = _transition(actor=actor, pep=pep, to=Status.SUBMITTED, also=also, submitted_at=timezone.now())
     _email_team(pep, actor, f"PEP submitted for quality assurance ({pep.child.la_reference})",
                 [f"The {pep.label} PEP for child {pep.child.la_reference} has been submitted to the Virtual School."])
     return pep

@@ -70,13 +70,11 @@ def test_a_pep_from_start_to_approval(browser, pages, live_server, world):
     pep = Pep.objects.get(child=child)
     pages.check("new PEP")
     _open_section(browser, pages, live_server, pep, "A", "social worker")
-    _select(browser, "legal_status", "co")
-    _type(browser, "date_entered_care", "2/9/2024")
+    # Legal status, the date entered care, the school, carers and social worker come from the
+    # child's record and team (issue #14 point 8): shown, not typed.
+    assert "2 September 2024" in browser.page_source and "social_worker@example.test" in browser.page_source
+    assert not browser.find_elements(By.NAME, "legal_status") and not browser.find_elements(By.NAME, "carer_name")
     _select(browser, "placement_type", "foster")
-    _type(browser, "carer_name", "Carer Person")
-    _type(browser, "carer_contact", "07700 900123")
-    _type(browser, "social_worker_name", "Social Worker")
-    _type(browser, "social_worker_contact", "social_worker@example.test")
     _type(browser, "parental_responsibility", "Shared between the local authority and the mother.")
     _type(browser, "delegated_authority", "School trips and clubs.")
     _type(browser, "sdq_score", "12")

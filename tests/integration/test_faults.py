@@ -185,11 +185,11 @@ def test_with_redis_down_a_person_signs_in_and_saves_a_section(world, postgres, 
         _quick("the PEP", lambda: client.get(reverse("pep_detail", args=[pep.pk])))
         _quick("the section form", lambda: client.get(edit))
         saved = _quick("saving the section", lambda: client.post(
-            edit, {"version": "0", "action": "save", "carer_name": "Saved while Redis was down"}))
+            edit, {"version": "0", "action": "save", "other_agencies": "Saved while Redis was down"}))
         assert saved.status_code == 302
         _quick("the PEP after saving", lambda: client.get(reverse("pep_detail", args=[pep.pk])))
     section = Section.objects.get(pep=pep, letter="A")
-    assert section.version == 1 and section.data["carer_name"] == "Saved while Redis was down"
+    assert section.version == 1 and section.data["other_agencies"] == "Saved while Redis was down"
     # The cache was asked and found Redis gone (said once, not once a call).
     down = [r for r in caplog.records if getattr(r, "event", "") == "cache_unavailable"]
     assert len(down) == 1
@@ -331,10 +331,10 @@ def test_after_a_postgresql_restart_the_next_requests_succeed(world, postgres):
     assert _request(client, "get", child_page).status_code == 200
     assert _backend_pid() != before
     edit = reverse("pep_section_edit", args=[pep.pk, "A"])
-    response = _request(client, "post", edit, {"version": "0", "action": "save", "carer_name": "After the restart"})
+    response = _request(client, "post", edit, {"version": "0", "action": "save", "other_agencies": "After the restart"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert _request(client, "get", reverse("pep_detail", args=[pep.pk])).status_code == 200
-    assert Section.objects.get(pep=pep, letter="A").data["carer_name"] == "After the restart"
+    assert Section.objects.get(pep=pep, letter="A").data["other_agencies"] == "After the restart"
     assert took < 30
 
 
@@ -371,7 +371,7 @@ def test_concurrent_saves_under_load_lose_nothing(world, postgres):
                 for attempt in range(MAX_ATTEMPTS):
                     text = f"Person {n}, save {k}, attempt {attempt}"
                     try:
-                        saved = save_answers(actor=actor, section=section, answers={"carer_name": text},
+                        saved = save_answers(actor=actor, section=section, answers={"other_agencies": text},
                                              version=version)
                     except SectionConflict as conflict:
                         with lock:
@@ -407,7 +407,7 @@ def test_concurrent_saves_under_load_lose_nothing(world, postgres):
 
     events = AuditEvent.objects.filter(object_type="peps.section", object_id=str(section.pk),
                                        verb=AuditEvent.Verb.UPDATED)
-    audited = Counter((e.changes["carer_name"][1], tuple(e.changes["version"])) for e in events)
+    audited = Counter((e.changes["other_agencies"][1], tuple(e.changes["version"])) for e in events)
     assert audited == Counter((text, (sent, after)) for text, sent, after in accepted)
     refused_texts = {text for text, _, _ in refused}
     assert not refused_texts & {text for text, _ in audited}, "a refused save was written"
@@ -415,4 +415,4 @@ def test_concurrent_saves_under_load_lose_nothing(world, postgres):
     section.refresh_from_db()
     last = max(accepted, key=lambda a: a[2])
     assert section.version == initial + n
-    assert section.data["carer_name"] == last[0]
+    assert section.data["other_agencies"] == last[0]

@@ -57,7 +57,7 @@ def test_two_browsers_saving_one_section_version_at_once(world):
     texts = ["Written in the first browser", "Written in the second browser"]
 
     def save(client, text):
-        return lambda: client.post(url, {"version": "0", "action": "save", "carer_name": text})
+        return lambda: client.post(url, {"version": "0", "action": "save", "other_agencies": text})
 
     responses = _in_threads([save(browsers[0], texts[0]), save(browsers[1], texts[1])])
     assert not any(isinstance(r, Exception) for r in responses), responses
@@ -67,7 +67,7 @@ def test_two_browsers_saving_one_section_version_at_once(world):
     loser_response = next(r for r in responses if r.status_code == 409)
     loser = texts[1 - texts.index(winner)]
     section = Section.objects.get(pep=pep, letter="A")
-    assert section.version == 1 and section.data["carer_name"] == winner
+    assert section.version == 1 and section.data["other_agencies"] == winner
     # Nothing lost: the loser sees their own text in the form and the winner's beside it.
     page = loser_response.content.decode()
     assert winner in page and loser in page and 'name="version" value="1"' in page
@@ -81,7 +81,8 @@ def test_many_saves_of_one_version_at_once_exactly_one_wins(world):
     def save(n):
         def job():
             section = Section.objects.get(pep=pep, letter="A")
-            return save_answers(actor=social_worker, section=section, answers={"carer_name": f"Save {n}"}, version=0)
+            return save_answers(actor=social_worker, section=section, answers={"other_agencies": f"Save {n}"},
+                                version=0)
         return job
 
     results = _in_threads([save(n) for n in range(8)])
@@ -89,5 +90,5 @@ def test_many_saves_of_one_version_at_once_exactly_one_wins(world):
     conflicts = [r for r in results if isinstance(r, SectionConflict)]
     assert len(wins) == 1 and len(conflicts) == 7, results
     section = Section.objects.get(pep=pep, letter="A")
-    assert section.version == 1 and section.data["carer_name"] == wins[0].data["carer_name"]
-    assert all(c.theirs.data["carer_name"] == section.data["carer_name"] for c in conflicts)
+    assert section.version == 1 and section.data["other_agencies"] == wins[0].data["other_agencies"]
+    assert all(c.theirs.data["other_agencies"] == section.data["other_agencies"] for c in conflicts)

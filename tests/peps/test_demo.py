@@ -26,3 +26,19 @@ def test_demo_peps_cover_every_status_and_phase_and_are_idempotent():
     assert states["C"] == Section.State.NOT_STARTED and mid.sections.get(letter="C").data == {}
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert (Pep.objects.count(), Section.objects.count()) == counts
+
+
+def test_demo_records_and_peps_agree_on_the_childs_facts():
+    """Issue #14 point 8: the demo child's record and PEP gave different legal statuses and
+    care-start dates; section A now reads them from the record and keeps them at submission."""
+    from peps import care_record
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    for pep in Pep.objects.select_related("child").prefetch_related("sections"):
+        a = next((s for s in pep.sections.all() if s.letter == "A"), None)
+        if a is None:
+            continue
+        shown = care_record.section_values(pep, a)
+        facts = care_record.facts(pep.child)
+        assert shown["legal_status"] == facts["legal_status"], pep
+        assert shown["date_entered_care"] == facts["date_entered_care"], pep

@@ -119,3 +119,41 @@ def test_the_readability_measure_tells_official_prose_from_plain_words():
                             "Pupil Premium Plus expenditure.</p></main>")
     assert textstat.flesch_reading_ease(official) < 70
     assert textstat.flesch_reading_ease(visible_text("<main><p>We will help you read.</p></main>")) >= 70
+
+
+def test_you_said_we_will_follows_the_stored_link_and_says_when_nothing_is_planned(world, client):
+    """A target records which ask of section C it answers (targets.Target.answers_ask)."""
+    import datetime as dt
+
+    from peps.demo import save_answers
+    from peps.young_person import NOTHING_PLANNED
+    from targets.services import target_add
+    from tests.peps.factories import start_pep
+
+    pep = start_pep(world.child)
+    c = pep.sections.get(letter="C")
+    save_answers(actor=None, section=c, version=0,
+                 answers={"could_be_better": "Maths is hard.", "hopes_and_dreams": "I want to be a vet."})
+    target = target_add(actor=world.people["designated_teacher"], pep=pep, area="maths",
+                        what="Know the times tables to 12", success_criteria="Scores 35 out of 40",
+                        strategy_what="Tuition once a week", responsible="Maths lead",
+                        by_when=dt.date.today() + dt.timedelta(days=60), answers_ask="could_be_better")
+    assert target.answers_ask_text == "Maths is hard."
+    client.force_login(world.people["young_person"])
+    page = client.get(reverse("my_pep", args=[pep.pk])).content.decode()
+    said = page.index("Maths is hard.", page.index('id="you-said"'))
+    assert said < page.index("We will:", said) < page.index("Know the times tables to 12", said)
+    vet = page.index("I want to be a vet.", said)
+    assert page.index(NOTHING_PLANNED, vet) > vet
+
+
+def test_the_target_form_offers_the_young_persons_asks(world, client):
+    from peps.demo import save_answers
+    from tests.peps.factories import start_pep
+
+    pep = start_pep(world.child)
+    save_answers(actor=None, section=pep.sections.get(letter="C"), version=0,
+                 answers={"could_be_better": "Maths is hard."})
+    client.force_login(world.people["designated_teacher"])
+    page = client.get(reverse("target_add", args=[pep.pk])).content.decode()
+    assert 'name="answers_ask"' in page and "Maths is hard." in page

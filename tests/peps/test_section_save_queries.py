@@ -23,7 +23,7 @@ def _section_reads(statements) -> int:
 
 def test_a_section_save_reads_the_section_once_and_checks_the_policy_once(pep, social_worker):
     section = pep.sections.get(letter="A")
-    form = section_form(pep=pep, section=section, data={"carer_name": "Pat"}, professional=True)
+    form = section_form(pep=pep, section=section, data={"other_agencies": "Pat"}, professional=True)
     assert form.is_valid()
     with CaptureQueriesContext(connection) as queries:
         saved = section_save(actor=social_worker, section=section, data=form.cleaned_data, version=0)
@@ -35,7 +35,7 @@ def test_a_section_save_reads_the_section_once_and_checks_the_policy_once(pep, s
     assert len(statements) == 7, statements
     assert _section_reads(statements) == 1
     assert sum(1 for sql in statements if 'FROM "children_teammembership"' in sql) == 1
-    assert saved.version == 1 and saved.data["carer_name"] == "Pat" and saved.updated_by == social_worker
+    assert saved.version == 1 and saved.data["other_agencies"] == "Pat" and saved.updated_by == social_worker
 
 
 def test_the_section_edit_page_reads_the_section_twice_per_save(client, pep, social_worker):
@@ -45,6 +45,6 @@ def test_the_section_edit_page_reads_the_section_twice_per_save(client, pep, soc
     client.get(reverse("pep_section_edit", args=[pep.pk, "A"]))
     with CaptureQueriesContext(connection) as queries:
         response = client.post(reverse("pep_section_edit", args=[pep.pk, "A"]),
-                               {"version": "0", "action": "save", "carer_name": "Sam"})
+                               {"version": "0", "action": "save", "other_agencies": "Sam"})
     assert response.status_code == 302
     assert _section_reads(_statements(queries)) == 2

@@ -21,16 +21,16 @@ def _edit(pep, letter="A"):
 
 def test_the_pep_page_shows_sections_states_and_who_changed_them(client, pep, social_worker):
     client.force_login(social_worker)
-    client.post(_edit(pep), {"version": "0", "action": "save", "carer_name": "Pat"})
+    client.post(_edit(pep), {"version": "0", "action": "save", "other_agencies": "Pat"})
     page = client.get(reverse("pep_detail", args=[pep.pk])).text
     assert "In progress" in page and "Not started" in page and "Social Worker," in page
 
 
 def test_mark_as_complete_with_missing_fields_shows_the_error_summary(client, pep, social_worker):
     client.force_login(social_worker)
-    response = client.post(_edit(pep), {"version": "0", "action": "complete", "carer_name": "Pat"})
+    response = client.post(_edit(pep), {"version": "0", "action": "complete", "other_agencies": "Pat"})
     assert response.status_code == 200
-    assert "govuk-error-summary" in response.text and "Select the child&#x27;s legal status" in response.text
+    assert "govuk-error-summary" in response.text and "Enter who holds parental responsibility" in response.text
     assert pep.sections.get(letter="A").version == 0
 
 
@@ -65,7 +65,7 @@ def test_a_stash_link_alone_does_not_prefill_another_browser(pep, social_worker)
     from tests.security.helpers import signed_in_then_timed_out
 
     timed_out = signed_in_then_timed_out(social_worker)
-    response = timed_out.post(_edit(pep), {"version": "0", "carer_name": "Planted text"})
+    response = timed_out.post(_edit(pep), {"version": "0", "other_agencies": "Planted text"})
     assert StashedSectionPost.objects.count() == 1
     from urllib.parse import unquote
 
@@ -149,13 +149,13 @@ def test_approve_locks_the_pep(client, world, vs_officer, social_worker):
     assert Pep.objects.get(pk=pep.pk).status == Pep.Status.APPROVED
     client.force_login(social_worker)
     assert client.get(_edit(pep)).status_code == 403
-    assert client.post(_edit(pep), {"version": "1", "carer_name": "Late"}).status_code == 403
+    assert client.post(_edit(pep), {"version": "1", "other_agencies": "Late"}).status_code == 403
 
 
 def test_carers_do_not_see_professional_only_fields(client, world, social_worker, carer):
     pep = start_pep(world.child)
     save_answers(actor=social_worker, section=pep.sections.get(letter="A"),
-                 answers={"health_summary": "Confidential health note", "carer_name": "Pat"}, version=0)
+                 answers={"health_summary": "Confidential health note", "other_agencies": "Pat"}, version=0)
     client.force_login(carer)
     page = client.get(reverse("pep_section", args=[pep.pk, "A"])).text
     assert "Pat" in page and "Confidential health note" not in page
@@ -213,7 +213,7 @@ def test_a_post_at_the_12_hour_limit_keeps_the_text_too(client, pep, social_work
     session = client.session
     session[STARTED_AT] = int(time.time()) - 12 * 60 * 60 - 1
     session.save()
-    response = client.post(_edit(pep), {"version": "0", "action": "save", "carer_name": "Typed at the limit"})
+    response = client.post(_edit(pep), {"version": "0", "action": "save", "other_agencies": "Typed at the limit"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert StashedSectionPost.objects.count() == 1
     assert pep.sections.get(letter="A").data == {}

@@ -29,17 +29,17 @@ def _a(pep):
 
 
 def test_section_save_keeps_partial_work_in_progress(pep, social_worker):
-    saved = save_answers(actor=social_worker, section=_a(pep), answers={"carer_name": "Pat"}, version=0,
+    saved = save_answers(actor=social_worker, section=_a(pep), answers={"other_agencies": "Pat"}, version=0,
                          mark_complete=False)
     assert saved.state == Section.State.IN_PROGRESS and saved.version == 1
-    assert saved.data["carer_name"] == "Pat" and saved.updated_by == social_worker and saved.updated_at
+    assert saved.data["other_agencies"] == "Pat" and saved.updated_by == social_worker and saved.updated_at
 
 
 def test_mark_as_complete_checks_the_mandatory_fields(pep, social_worker):
     with pytest.raises(AnswersInvalid) as exc:
-        save_answers(actor=social_worker, section=_a(pep), answers={"carer_name": "Pat"}, version=0,
+        save_answers(actor=social_worker, section=_a(pep), answers={"other_agencies": "Pat"}, version=0,
                      mark_complete=True)
-    assert exc.value.form.errors["legal_status"] == ["Select the child's legal status"]
+    assert exc.value.form.errors["parental_responsibility"] == ["Enter who holds parental responsibility"]
     assert _a(pep).version == 0 and _a(pep).data == {}
 
 
@@ -53,17 +53,17 @@ def test_section_save_writes_one_audit_event(pep, social_worker):
 
 
 def test_it_refuses_a_stale_section_save_and_keeps_the_first_text(pep, social_worker):
-    save_answers(actor=social_worker, section=_a(pep), answers={"carer_name": "First text"}, version=0)
+    save_answers(actor=social_worker, section=_a(pep), answers={"other_agencies": "First text"}, version=0)
     with pytest.raises(SectionConflict) as exc:
-        save_answers(actor=social_worker, section=_a(pep), answers={"carer_name": "Second text"}, version=0)
-    assert exc.value.theirs.data["carer_name"] == "First text" and exc.value.theirs.version == 1
-    assert _a(pep).data["carer_name"] == "First text"
+        save_answers(actor=social_worker, section=_a(pep), answers={"other_agencies": "Second text"}, version=0)
+    assert exc.value.theirs.data["other_agencies"] == "First text" and exc.value.theirs.version == 1
+    assert _a(pep).data["other_agencies"] == "First text"
 
 
 def test_only_the_sections_editors_can_save(pep, carer, designated_teacher):
     for person in (carer, designated_teacher):
         with pytest.raises(PermissionDenied):
-            save_answers(actor=person, section=_a(pep), answers={"carer_name": "X"}, version=0)
+            save_answers(actor=person, section=_a(pep), answers={"other_agencies": "X"}, version=0)
 
 
 def test_a_carer_posting_other_fields_or_status_approved_changes_nothing_else(pep, carer, client):
@@ -94,17 +94,17 @@ def test_a_carer_posting_other_fields_or_status_approved_changes_nothing_else(pe
 def test_a_carers_save_keeps_professional_only_fields(world, pep, social_worker):
     """When a carer edits a section with professional-only fields, those fields are kept as stored."""
     Section.objects.filter(pk=_a(pep).pk).update(editor_roles=["social_worker", "carer"])
-    save_answers(actor=social_worker, section=_a(pep), answers={"health_summary": "Asthma", "carer_name": "A"},
+    save_answers(actor=social_worker, section=_a(pep), answers={"health_summary": "Asthma", "other_agencies": "A"},
                  version=0)
-    save_answers(actor=world.people["carer"], section=_a(pep), answers={"carer_name": "B", "health_summary": ""},
+    save_answers(actor=world.people["carer"], section=_a(pep), answers={"other_agencies": "B", "health_summary": ""},
                  version=1)
-    assert _a(pep).data["health_summary"] == "Asthma" and _a(pep).data["carer_name"] == "B"
+    assert _a(pep).data["health_summary"] == "Asthma" and _a(pep).data["other_agencies"] == "B"
 
 
 def test_approved_sections_are_locked(pep, social_worker):
     set_status(pep, Pep.Status.APPROVED)
     with pytest.raises(Refused):
-        save_answers(actor=social_worker, section=_a(pep), answers={"carer_name": "X"}, version=0)
+        save_answers(actor=social_worker, section=_a(pep), answers={"other_agencies": "X"}, version=0)
 
 
 # --- workflow -----------------------------------------------------------------------------

@@ -115,7 +115,7 @@ def main(workdir: Path) -> None:
                         version = Section.objects.get(pk=section.pk).version
                         response = client.post(reverse("pep_section_edit", args=[section.pep_id, "A"]), {
                             "version": str(version), "action": "save",
-                            "carer_name": f"Saved by browser {n} in round {rounds}"})
+                            "other_agencies": f"Saved by browser {n} in round {rounds}"})
                         if response.status_code not in (302, 409):
                             raise AssertionError(f"status {response.status_code}")
                         with lock:
