@@ -72,7 +72,8 @@ class TargetForm(GovForm):
     def __init__(self, *args, asks: Sequence[tuple[str, str, str]] = (), **kwargs):
         """`asks`: what the young person asked for in section C (peps.young_person.asks_of)."""
         super().__init__(*args, **kwargs)
-        choice_field(self, "answers_ask").choices = [("", "No"), *[(key, f"{label}: “{text}”") for key, label, text in asks]]
+        choice_field(self, "answers_ask").choices = [
+            ("", "No"), *[(key, f"{label}: “{text}”") for key, label, text in asks]]
         self.helper.layout = Layout(
             Field.radios("area", legend_size=Size.MEDIUM),
             "what", "baseline", "success_criteria",
