@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import zipfile
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
@@ -154,22 +155,12 @@ def document_upload(*, actor: User | None, pep: Pep, upload, description: str = 
     if SupportingDocument.objects.filter(pep=pep).count() >= MAX_DOCUMENTS_PER_PEP:
         raise Refused(f"This PEP already has {MAX_DOCUMENTS_PER_PEP} supporting documents, the most one PEP "
                               "can hold. Put several pages in one PDF instead.")
-    problem = document_problem(upload)
-    if problem:
-        raise Refused(problem)
-    kind = sniff_document(upload)
-    if kind is None:  # document_problem() has refused such a file already.
-        raise Refused("The selected file is not a kind of file a PEP can hold")
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    stored_name = secrets.token_hex(20)
-    saved = default_storage.save(f"{DOCUMENT_DIR}/{stored_name}", File(upload))
+    stored = _checked_and_stored(upload)
+    saved = document_path_of(stored.name)
     try:
         document = SupportingDocument.objects.create(
-            pep=pep, original_name=upload.name[:255], stored_name=saved.rsplit("/", 1)[-1],
-            content_type=DOCUMENT_TYPES[kind][0], size=upload.size, sha256=digest.hexdigest(),
+            pep=pep, original_name=upload.name[:255], stored_name=stored.name,
+            content_type=stored.content_type, size=upload.size, sha256=stored.sha256,
             description=description.strip()[:200], uploaded_by=actor, visibility=visibility,
         )
         audit_record(actor=actor, verb=Verb.CREATED, obj=document, child_id=pep.child_id,
@@ -185,7 +176,35 @@ def document_upload(*, actor: User | None, pep: Pep, upload, description: str = 
 
 
 def document_path(document: SupportingDocument) -> str:
-    return f"{DOCUMENT_DIR}/{document.stored_name}"
+    return document_path_of(document.stored_name)
+
+
+def document_path_of(stored_name: str) -> str:
+    return f"{DOCUMENT_DIR}/{stored_name}"
+
+
+@dataclass(frozen=True)
+class _Stored:
+    name: str  # the random name in storage, under DOCUMENT_DIR
+    content_type: str
+    sha256: str
+
+
+def _checked_and_stored(upload) -> _Stored:
+    """Refuse a file a PEP cannot hold (by its content, not its name); else store its bytes
+    under a random name (the caller deletes them if its transaction fails)."""
+    problem = document_problem(upload)
+    if problem:
+        raise Refused(problem)
+    kind = sniff_document(upload)
+    if kind is None:  # document_problem() has refused such a file already.
+        raise Refused("The selected file is not a kind of file a PEP can hold")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    saved = default_storage.save(document_path_of(secrets.token_hex(20)), File(upload))
+    return _Stored(name=saved.rsplit("/", 1)[-1], content_type=DOCUMENT_TYPES[kind][0], sha256=digest.hexdigest())
 
 
 def _require_document_manager(actor: User, document: SupportingDocument) -> None:
@@ -214,23 +233,13 @@ def document_change(*, actor: User, document: SupportingDocument, visibility: st
     old_stored = None
     document.visibility = visibility
     if upload is not None:
-        problem = document_problem(upload)
-        if problem:
-            raise Refused(problem)
-        kind = sniff_document(upload)
-        if kind is None:  # document_problem() has refused such a file already.
-            raise Refused("The selected file is not a kind of file a PEP can hold")
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        saved = default_storage.save(f"{DOCUMENT_DIR}/{secrets.token_hex(20)}", File(upload))
+        stored = _checked_and_stored(upload)
         old_stored = document.stored_name
-        document.stored_name = saved.rsplit("/", 1)[-1]
+        document.stored_name = stored.name
         document.original_name = upload.name[:255]
-        document.content_type = DOCUMENT_TYPES[kind][0]
+        document.content_type = stored.content_type
         document.size = upload.size
-        document.sha256 = digest.hexdigest()
+        document.sha256 = stored.sha256
     after = {"visibility": document.visibility, "original_name": document.original_name,
              "content_type": document.content_type, "size": document.size, "sha256": document.sha256}
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
