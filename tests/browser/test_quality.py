@@ -127,7 +127,7 @@ def test_a_red_rating_returns_the_pep_then_it_is_approved_and_the_carer_download
     assert pep.status == Pep.Status.APPROVED and pep.approved_pdf  # rendered once, by the Celery task
     browser.get(f"{live_server.url}/quality/dashboard/")
     pages.check("VS dashboard")
-    browser.find_element(By.PARTIAL_LINK_TEXT, "children: children needing a pep").click()
+    browser.find_element(By.PARTIAL_LINK_TEXT, "children: children needing a PEP").click()
     pages.check("children behind a figure")
     browser.get(f"{live_server.url}/quality/exports/")
     pages.check("exports")
