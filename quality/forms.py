@@ -7,7 +7,7 @@ import datetime as dt
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from core.calendar import TermRef, academic_year_label, academic_year_start, last_terms
+from core.calendar import SchoolCalendar, TermRef, academic_year_label, academic_year_start, last_terms
 from core.forms import GovForm, GovModelForm, choice_field
 from core.text import lower_first
 
@@ -110,16 +110,16 @@ class CriterionForm(GovModelForm):
         return code
 
 
-def term_choices(today: dt.date) -> list[tuple[str, str]]:
-    return [(t.key, t.label) for t in reversed(last_terms(today, 6))]
+def term_choices(today: dt.date, calendar: SchoolCalendar | None = None) -> list[tuple[str, str]]:
+    return [(t.key, t.label) for t in reversed(last_terms(today, 6, calendar))]
 
 
 class TermForm(GovForm):
     term = forms.ChoiceField(label="Term")
 
-    def __init__(self, *args, today: dt.date, **kwargs):
+    def __init__(self, *args, today: dt.date, calendar: SchoolCalendar | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        choice_field(self, "term").choices = term_choices(today)
+        choice_field(self, "term").choices = term_choices(today, calendar)
         self.fields["term"].error_messages["invalid_choice"] = "Select one of the last six terms"
 
     def term_ref(self) -> TermRef:

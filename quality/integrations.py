@@ -203,7 +203,8 @@ def pep_extras(pep: Pep, *, professional: bool = True) -> PepExtras:
 _REVIEW_KINDS = ("change_of_school", "termly", "half_termly", "post16", "concern")
 
 
-def apply_deadlines(statuses, *, term, today, episodes, last_meeting, child_ids=None, la_id=None) -> str:
+def apply_deadlines(statuses, *, term, today, episodes, last_meeting, child_ids=None, la_id=None,
+                    calendar=None) -> str:
     """Mark each child's overdue and due-soon flags; returns which source was used.
 
     `last_meeting` is a callable (one query) giving each child's latest meeting date, run
@@ -217,7 +218,7 @@ def apply_deadlines(statuses, *, term, today, episodes, last_meeting, child_ids=
 
     from .selectors import fallback_deadlines
 
-    if term == TermRef.containing(today) and (child_ids is not None or la_id is not None):
+    if term == TermRef.containing(today, calendar) and (child_ids is not None or la_id is not None):
         # A whole LA (the Virtual School's scope) is asked for by its id: simpler queries
         # than a list of its children.
         scope = {"la_ids": [la_id]} if la_id is not None else {"child_ids": child_ids}

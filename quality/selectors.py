@@ -30,7 +30,7 @@ from children.models import (
 )
 from children.policies import children_visible_to
 from core.audit import cached_until_write
-from core.calendar import TermRef, add_working_days, last_terms, working_days_between
+from core.calendar import SchoolCalendar, TermRef, add_working_days, calendar_of, last_terms, working_days_between
 from core.jobs import CATCH_UP_AFTER
 from core.roles import Role
 from deadlines.engine import DUE_SOON_DAYS, RULE_DAYS, SHORT_DAYS
@@ -307,6 +307,18 @@ def dashboard_cached(user: User, term: TermRef) -> Dashboard:
                               local_authority_id=scope_la(user))
 
 
+def term_calendar(user: User) -> SchoolCalendar | None:
+    """The calendar the person's terms are counted in: their LA's loaded term dates for the
+    Virtual School and LA admins (one LA), the default pattern for a school's or a social
+    worker's children, who may belong to several LAs."""
+    if not (user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN) and user.local_authority_id):
+        return None
+    # Read once per request (the term form, the dashboard and its chart all ask).
+    if "_term_calendar" not in user.__dict__:
+        user.__dict__["_term_calendar"] = calendar_of(user.local_authority)
+    return user.__dict__["_term_calendar"]
+
+
 def dashboard_for(user: User, term: TermRef, today: dt.date | None = None) -> Dashboard:
     """Every figure of the dashboard for the children the person can see, in one term.
 
@@ -384,14 +396,16 @@ def dashboard_for(user: User, term: TermRef, today: dt.date | None = None) -> Da
 
     # children_visible_to gives the Virtual School and LA admins every child of their LA.
     la_scope = user.local_authority_id if user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN) else None
+    calendar = term_calendar(user)
     deadline_source = integrations.apply_deadlines(statuses, term=term, today=today, episodes=episodes,
-                                                    last_meeting=last_meeting, child_ids=ids, la_id=la_scope)
+                                                    last_meeting=last_meeting, child_ids=ids, la_id=la_scope,
+                                                    calendar=calendar)
     pp_plus = integrations.pp_plus_figures(ids, child_la, term, statuses)
     status_list = list(statuses.values())
     counts = _figure_counts(status_list)
     breakdowns = _breakdowns(status_list)
 
-    chart = _compliance_chart(scope_key(user), ids, statuses, episodes, today, term)
+    chart = _compliance_chart(scope_key(user), ids, statuses, episodes, today, term, calendar)
     return Dashboard(term=term, today=today, statuses=status_list, counts=counts, breakdowns=breakdowns,
                      chart=chart, pp_plus=pp_plus, deadline_source=deadline_source)
 
@@ -481,13 +495,13 @@ def _held_counts(ids, terms: list[TermRef]) -> dict[tuple[str, str], int]:
 
 
 def _compliance_chart(scope: str, ids, statuses: dict[int, ChildStatus], episodes, today: dt.date,
-                      term: TermRef) -> list[ChartPoint]:
+                      term: TermRef, calendar: SchoolCalendar | None = None) -> list[ChartPoint]:
     """For each of the last six terms: children in care then, and how many had a meeting.
 
     A meeting is only ever recorded for a child in care, so the count is of children
     needing a PEP.
     """
-    terms = last_terms(today, 6)
+    terms = last_terms(today, 6, calendar)
     current = terms[-1]
     held = dict(cache.get_or_set(f"quality:chart:v1:{scope}:{today.isoformat()}",  # type: ignore[arg-type]  # never None with a default
                                  lambda: _held_counts(ids, terms[:-1]), CHART_PAST_TERMS_SECONDS))

@@ -173,10 +173,11 @@ def _require_dashboard(request: AuthenticatedRequest) -> None:
         raise PermissionDenied
 
 
-def _chosen_term(request: HttpRequest) -> tuple[TermForm, TermRef]:
+def _chosen_term(request: AuthenticatedRequest) -> tuple[TermForm, TermRef]:
     today = timezone.localdate()
-    form = TermForm(request.GET or None, today=today)
-    term = form.term_ref() if form.is_bound and form.is_valid() else TermRef.containing(today)
+    calendar = selectors.term_calendar(request.user)
+    form = TermForm(request.GET or None, today=today, calendar=calendar)
+    term = form.term_ref() if form.is_bound and form.is_valid() else TermRef.containing(today, calendar)
     return form, term
 
 
@@ -256,8 +257,9 @@ def _job_for(request: AuthenticatedRequest, pk: int) -> ExportJob:
 def exports(request: AuthenticatedRequest) -> HttpResponse:
     _require_vs(request)
     today = timezone.localdate()
-    form = ExportForm(request.POST or None, today=today,
-                      initial={"term": TermRef.containing(today).previous().key})
+    calendar = selectors.term_calendar(request.user)
+    form = ExportForm(request.POST or None, today=today, calendar=calendar,
+                      initial={"term": TermRef.containing(today, calendar).previous().key})
     if request.method == "POST" and form.is_valid():
         term = form.term_ref()
         job = services.export_job_request(actor=request.user, academic_year=term.academic_year, term=term.term)
