@@ -127,6 +127,28 @@ class ChildAccess:
         return action == Action.VIEW or action in _RIGHTS.get(self.relationship, frozenset())
 
 
+def page_relationship(context, child: Child) -> str | None:
+    """The signed-in person's relationship to the child, for a panel of a page.
+
+    The page's view fetched and authorised the child (or one of its PEPs) once and put the
+    answer in the context as `access`; a panel about that same child reuses it rather than
+    asking the database again (three queries each time). Any other page asks afresh.
+    """
+    access = context.get("access")
+    seen = getattr(access, "child", None) or getattr(getattr(access, "pep", None), "child", None)
+    if seen is not None and seen.pk == child.pk and getattr(access, "relationship", None):
+        return access.relationship
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return relationship(user, child) if user is not None else None
+
+
+def page_can(context, child: Child, action: str) -> bool:
+    """`can` for a panel of a page, from the relationship the view already established."""
+    rel = page_relationship(context, child)
+    return rel is not None and (action == Action.VIEW or action in _RIGHTS.get(rel, frozenset()))
+
+
 def get_child_for(user: User, pk: int, action: str = Action.VIEW) -> ChildAccess:
     """Fetch and authorise in one step: 404 outside the team, 403 without the right."""
     child = Child.objects.select_related("local_authority").filter(pk=pk).first()

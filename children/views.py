@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -83,7 +84,11 @@ def child_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_child_for(request.user, pk, Action.VIEW)
     child = access.child
     services.child_record_viewed(actor=request.user, child=child)
-    placement = current_placement(child)
+    # One read of the placements serves the summary (the current one) and the history.
+    placements = list(child.placements.select_related("school"))
+    # The episodes are read once, into the child's cache, for the page and the meetings panel.
+    prefetch_related_objects([child], "care_episodes")
+    placement = next((p for p in placements if p.ended_on is None), None)
     return render(request, "children/child_detail.html", {
         "child": child,
         "access": access,
@@ -96,7 +101,7 @@ def child_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "can_see_destroy_after": access.can(Action.EXPORT_SUBJECT_ACCESS) or access.can(Action.DESTROY_RECORD),
         "placement": placement,
         "phase": selectors.phase_label(child, placement),
-        "placements": child.placements.select_related("school"),
+        "placements": placements,
         "episodes": child.care_episodes.all(),
         "team": team_of(child),
     })

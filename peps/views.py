@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -24,7 +25,7 @@ from core.refusals import Refused, show_refusal
 
 from . import care_record
 from .forms import DocumentChangeForm, DocumentForm, PepStartForm, ReopenForm, ReturnForm, SectionConfigForm
-from .models import Pep
+from .models import Pep, Section
 from .policies import (
     PepAction,
     can_manage_document,
@@ -70,7 +71,9 @@ def pep_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pk, PepAction.VIEW)
     pep = access.pep
     child_record_viewed(actor=request.user, child=pep.child, what=f"pep:{pep.pk}")
-    sections = list(pep.sections.select_related("updated_by"))
+    # Read once into the PEP's cache: the page's panels (the QA pre-check) use pep.sections.all().
+    prefetch_related_objects([pep], Prefetch("sections", queryset=Section.objects.select_related("updated_by")))
+    sections = list(pep.sections.all())
     return render(request, "peps/pep_detail.html", {
         **_pep_context(access),
         "rows": [(s, access.can_edit(s)) for s in sections],

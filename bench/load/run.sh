@@ -64,15 +64,26 @@ echo "== locust: $USERS users, spawn $SPAWN/s, $DURATION, think time ${LOAD_WAIT
 echo "started $(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 status=0
 export LOAD_REQUEST_LOG="$OUT/${LABEL}_requests.csv"
-# /usr/bin/time: the load generator's own CPU time, since it shares the machine's 2 cores.
+# /usr/bin/time: the load generator's own CPU time, since it shares the machine's 2 cores;
+# cpu_sample.py samples it and the server's every second, so a saturated generator (which sends
+# and measures late) is not mistaken for a slow server.
 /usr/bin/time -f "locust used %U s user + %S s system CPU over %e s" -o "$OUT/locust-$LABEL.cpu" \
   "$ROOT/.venv/bin/locust" -f bench/load/locustfile.py --headless -u "$USERS" -r "$SPAWN" -t "$DURATION" \
   --host "http://127.0.0.1:$PORT" --csv "$OUT/$LABEL" --only-summary --stop-timeout 30 --loglevel WARNING \
-  > "$OUT/locust-$LABEL.log" 2>&1 || status=$?
+  > "$OUT/locust-$LABEL.log" 2>&1 &
+LOCUST=$!
+"$PY" bench/load/cpu_sample.py --generator "$LOCUST" --server "$GUNICORN" --csv "$OUT/cpu-$LABEL.csv" \
+  > "$OUT/cpu-$LABEL.txt" 2>&1 &
+SAMPLER=$!
+wait "$LOCUST" || status=$?
+wait "$SAMPLER" || true
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 cat "$OUT/locust-$LABEL.cpu"
-"$PY" bench/load/report.py "$LOAD_REQUEST_LOG" "$OUT/${LABEL}_failures.csv" | tee "$OUT/$LABEL-report.txt" \
+"$PY" bench/load/report.py "$LOAD_REQUEST_LOG" "$OUT/${LABEL}_failures.csv" > "$OUT/$LABEL-report.txt" \
   || status=$?
+# The summary ends with both sides' CPU (and the warning when the generator was saturated).
+cat "$OUT/cpu-$LABEL.txt" >> "$OUT/$LABEL-report.txt"
+cat "$OUT/$LABEL-report.txt"
 if [ "$status" -ne 0 ]; then
   echo "FAILED: locust exited $status (a request failed or locust itself did; see $OUT/locust-$LABEL.log)" >&2
   exit 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from children.policies import Action, can
+from children.policies import Action, page_can
 
 from ..engine import Kind
 from ..selectors import deadlines_for_child
@@ -14,13 +14,12 @@ register = template.Library()
 
 @register.inclusion_tag("timeliness/includes/child_deadlines.html", takes_context=True)
 def child_deadlines(context, child) -> dict:
-    user = context["request"].user
     deadlines = deadlines_for_child(child)
-    if not can(user, child, Action.VIEW_PROFESSIONAL):
+    if not page_can(context, child, Action.VIEW_PROFESSIONAL):
         # Quality assurance is the professionals' (issue 14): the family sees no QA step.
         deadlines = [d for d in deadlines if d.kind != Kind.QA]
     return {
         "child": child,
         "deadlines": deadlines,
-        "can_request_concern": can(user, child, Action.REQUEST_CONCERN_REVIEW),
+        "can_request_concern": page_can(context, child, Action.REQUEST_CONCERN_REVIEW),
     }

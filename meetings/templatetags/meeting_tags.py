@@ -4,6 +4,7 @@ the PEP's section E (`pep_meeting_panel`) and the child's page (`child_meeting_s
 from __future__ import annotations
 
 from django import template
+from django.db.models import Q
 from django.utils import timezone
 
 from core import calendar as school_calendar
@@ -54,16 +55,22 @@ def child_meeting_summary(child) -> dict:
     to care is not flagged for meetings they could not yet have had.
     """
     today = timezone.localdate()
-    held = Meeting.objects.filter(pep__child=child, status=Meeting.Status.HELD, held_on__isnull=False)
-    last = held.order_by("-held_on").first()
-    last_face_to_face = held.filter(format=Meeting.Format.IN_SCHOOL).order_by("-held_on").first()
+    # The held meetings (a few a year) and the next scheduled one, in one read.
+    now = timezone.now()
+    meetings = list(Meeting.objects.filter(
+        Q(status=Meeting.Status.HELD, held_on__isnull=False)
+        | Q(status=Meeting.Status.SCHEDULED, starts_at__gte=now), pep__child=child).order_by("-held_on", "-pk"))
+    held = [m for m in meetings if m.status == Meeting.Status.HELD]
+    last = held[0] if held else None
+    last_face_to_face = next((m for m in held if m.format == Meeting.Format.IN_SCHOOL), None)
     window_start = school_calendar.four_terms_start(today, school_calendar.calendar_of(child.local_authority))
-    in_care_since = child.care_episodes.filter(left_care_on__isnull=True).values_list(
-        "entered_care_on", flat=True).first()
+    # .all() so that a page that read the episodes already (the child's page) does not read them again.
+    in_care_since = max((e.entered_care_on for e in child.care_episodes.all() if e.left_care_on is None),
+                        default=None)
     long_enough = in_care_since is not None and in_care_since < window_start
     overdue = long_enough and (last_face_to_face is None or last_face_to_face.held_on is None
                                or last_face_to_face.held_on < window_start)
-    upcoming = (Meeting.objects.filter(pep__child=child, status=Meeting.Status.SCHEDULED,
-                                       starts_at__gte=timezone.now()).order_by("starts_at").first())
+    upcoming = min((m for m in meetings if m.status == Meeting.Status.SCHEDULED),
+                   key=lambda m: (m.starts_at, m.pk), default=None)
     return {"last": last, "last_face_to_face": last_face_to_face, "overdue": overdue,
             "window_start": window_start, "upcoming": upcoming}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from children.policies import relationship
+from children.policies import page_relationship
 from core.roles import EDITOR_ROLES, role_choices
 
 from ..models import Pep, Section
@@ -38,10 +38,8 @@ def state_tag_class(state: str) -> str:
 @register.simple_tag(takes_context=True)
 def child_pep_history(context, child) -> dict:
     """The child's PEPs, newest first, and whether the person may start the next one."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
     peps = list(Pep.objects.filter(child=child).order_by("-created_at", "-pk"))
-    rel = relationship(user, child) if user is not None else None
+    rel = page_relationship(context, child)
     open_pep = next((p for p in peps if p.status in Pep.OPEN_STATUSES), None)
     return {"peps": peps, "open_pep": open_pep, "can_start": can_start_pep(rel) and open_pep is None}
 

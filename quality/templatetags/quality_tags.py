@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import template
 
-from children.policies import relationship
+from children.policies import page_relationship
 from core.roles import Role
 from peps.models import Pep
 from peps.policies import PROFESSIONAL_RELATIONSHIPS, PepAction, rel_allows
@@ -20,9 +20,7 @@ register = template.Library()
 
 @register.inclusion_tag("quality/includes/pep_qa.html", takes_context=True)
 def pep_qa(context, pep):
-    request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
-    rel = relationship(user, pep.child) if user is not None else None
+    rel = page_relationship(context, pep.child)
     # Quality assurance is for professionals: a carer or the young person sees only the PDF link.
     professional = rel in PROFESSIONAL_RELATIONSHIPS
     return {
@@ -38,9 +36,7 @@ def pep_qa(context, pep):
 
 @register.inclusion_tag("quality/includes/child_last_qa.html", takes_context=True)
 def child_last_qa(context, child):
-    request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
-    rel = relationship(user, child) if user is not None else None
+    rel = page_relationship(context, child)
     if rel not in PROFESSIONAL_RELATIONSHIPS:
         # Quality assurance is for professionals: nothing of it for the family.
         return {"review": None, "pep_url": "", "hidden": True}
@@ -78,9 +74,7 @@ def pep_precheck(context, pep):
 
     from ..precheck import pre_check
 
-    request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
-    rel = relationship(user, pep.child) if user is not None else None
+    rel = page_relationship(context, pep.child)
     show = rel in PROFESSIONAL_RELATIONSHIPS and pep.status in Pep.OPEN_STATUSES
     return {"pep": pep, "check": pre_check(pep) if show else None}
 

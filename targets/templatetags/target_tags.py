@@ -9,7 +9,7 @@ from decimal import Decimal
 from django import template
 
 from children.models import Phase
-from children.policies import relationship
+from children.policies import page_relationship
 from peps.policies import PepAccess, PepAction
 
 from .. import selectors
@@ -74,7 +74,5 @@ def pep_targets_panel(context, pep) -> dict:
 
 @register.simple_tag(takes_context=True)
 def child_target_history(context, child) -> dict:
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    rel = relationship(user, child) if user is not None else None
+    rel = page_relationship(context, child)
     return {"history": selectors.child_target_history(child), "show_ledger": can_see_pp_plus_amounts(rel, child)}
