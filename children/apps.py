@@ -8,10 +8,9 @@ class ChildrenConfig(AppConfig):
     def ready(self) -> None:
         from accounts import hooks as accounts_hooks
         from core import hooks
-        from core.audit import set_child_la_lookup
+        from core.audit import CHILD_LA
 
-        from . import demo, home, services
-        from .models import Child
+        from . import demo, home, selectors, services
 
         order = accounts_hooks.FLOOR_ORDER["children"]
         hooks.register(accounts_hooks.HOME_PANELS, home.panels, order=order)
@@ -19,5 +18,4 @@ class ChildrenConfig(AppConfig):
         # A designated teacher registered by an LA is linked to that LA's children at their school.
         hooks.register(accounts_hooks.PERSON_REGISTERED, services.designated_teacher_registered)
         # The per-LA versions of the data (core.audit): a write about a child is a write in its LA.
-        set_child_la_lookup(
-            lambda child_id: Child.objects.filter(pk=child_id).values_list("local_authority_id", flat=True).first())
+        hooks.register(CHILD_LA, selectors.local_authority_id_of_child)

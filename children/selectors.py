@@ -243,3 +243,9 @@ def describe_audit_events(events) -> list[AuditRow]:
                              verb=event.get_verb_display(), object=_object_label(event.object_type, event.object_id),
                              changes=changes))
     return rows
+
+
+def local_authority_id_of_child(child_id: int) -> int | None:
+    """The id of the child's LA (None if there is no such child): one query, for the per-LA
+    data versions of core.audit (its CHILD_LA hook)."""
+    return Child.objects.filter(pk=child_id).values_list("local_authority_id", flat=True).first()

@@ -5,7 +5,7 @@ It also keeps the versions of the data that costly shared reads are cached on
 
 - Per LA. A write about a child (an event with a `child_id`) bumps the version of the
   child's LA; a write that names its LA (`local_authority_id=`) bumps that LA's. The
-  children app tells core how to find a child's LA (`set_child_la_lookup`): core imports
+  children app tells core how to find a child's LA (the `CHILD_LA` hook): core imports
   no app of the portal.
 - Everything else bumps the version every LA's figures also depend on ("all"): a write
   with no child and no LA (a person's own settings, a school from GIAS, an import of a
@@ -122,20 +122,16 @@ def audit_record(
     return event
 
 
-# child id -> the id of the child's LA (None if there is no such child); set by the
-# children app. Without it every write about a child counts as a write to all the data.
-_child_la: Callable[[int], int | None] | None = None
-
-
-def set_child_la_lookup(lookup: Callable[[int], int | None]) -> None:
-    """How core finds a child's LA, for the per-LA versions. Call in AppConfig.ready()."""
-    global _child_la
-    _child_la = lookup
+#: The hook (core.hooks) that tells core a child's LA, for the per-LA versions:
+#: ``fn(child_id) -> local_authority_id | None``. The children app registers it; without it
+#: every write about a child counts as a write to all the data.
+CHILD_LA = "child_local_authority"
 
 
 def _scope_of(child_id: int | None, local_authority_id: int | None) -> str:
-    if local_authority_id is None and child_id is not None and _child_la is not None:
-        local_authority_id = _child_la(child_id)
+    if local_authority_id is None and child_id is not None:
+        lookups = hooks.get_hooks(CHILD_LA)
+        local_authority_id = lookups[0](child_id) if lookups else None
     return DataVersion.ALL if local_authority_id is None else f"la{local_authority_id}"
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from accounts import hooks as accounts_hooks
 from core import hooks
-from core.audit import AFTER_WRITE
+from core.audit import AFTER_WRITE, CHILD_LA
 from core.calendar import LA_CALENDAR
 from education import hooks as education_hooks
 from peps import hooks as peps_hooks
@@ -107,6 +107,7 @@ def test_the_apps_register_their_hooks_when_django_starts():
                                                                  "peps.chronology.pep_events"]
     assert _names(AFTER_WRITE) == ["quality.warm.data_changed"]
     assert _names(LA_CALENDAR) == ["deadlines.selectors.calendar_for"]
+    assert _names(CHILD_LA) == ["children.selectors.local_authority_id_of_child"]
     # Home panels and demo data run bottom floor first: later apps rely on earlier apps' data.
     floors = ["children", "peps", "meetings", "targets", "deadlines", "quality"]
     # data_protection's panel stays beside the children panels, where it was before its move.
