@@ -69,6 +69,33 @@ RI_RATINGS = frozenset({School.Ofsted.REQUIRES_IMPROVEMENT, School.Ofsted.INADEQ
 STAFFORDSHIRE_POST16 = frozenset({(12, "autumn"), (12, "summer"), (13, "spring")})
 
 
+# The rules, once: the engine below and the dashboards' figures for past terms
+# (quality.selectors.fallback_deadlines) both answer through these.
+
+
+def initial_pep_due(entered_care_on: dt.date, *, calendar: school_calendar.SchoolCalendar | None = None,
+                    count_school_days: bool = False) -> dt.date:
+    """The initial PEP's due date: 20 working days (or, where the LA counts them, school
+    days of its calendar) after the day the child entered care, that day not counted."""
+    if count_school_days and calendar is not None:
+        try:
+            return school_calendar.add_school_days(entered_care_on, RULE_DAYS, calendar)
+        except ValueError:
+            pass  # The LA's term dates run out: working days give the earlier (safer) date.
+    return school_calendar.add_working_days(entered_care_on, RULE_DAYS)
+
+
+def review_due(term_ends_on: dt.date) -> dt.date:
+    """A termly review's due date: the term's last working day."""
+    return _last_working_day(term_ends_on)
+
+
+@functools.lru_cache(maxsize=4096)
+def is_due_soon(today: dt.date, due_on: dt.date) -> bool:
+    """Due soon: not yet past, and within 10 working days of today."""
+    return due_on >= today and school_calendar.working_days_between(today, due_on) <= DUE_SOON_DAYS
+
+
 class Kind:
     INITIAL = "initial"
     CHANGE_OF_SCHOOL = "change_of_school"
@@ -235,11 +262,7 @@ class _Counter:
             return self.working(start, RULE_DAYS)
         key = (id(rules), start, RULE_DAYS)
         if key not in self._school:
-            try:
-                self._school[key] = school_calendar.add_school_days(start, RULE_DAYS, rules.calendar)
-            except ValueError:
-                # The LA's term dates run out: working days give the earlier (safer) date.
-                self._school[key] = self.working(start, RULE_DAYS)
+            self._school[key] = initial_pep_due(start, calendar=rules.calendar, count_school_days=True)
         return self._school[key]
 
     def status(self, due_on: dt.date, done_on: dt.date | None) -> str:
@@ -248,7 +271,7 @@ class _Counter:
         if self.today > due_on:
             return Status.OVERDUE
         if due_on not in self._soon:
-            self._soon[due_on] = school_calendar.working_days_between(self.today, due_on) <= DUE_SOON_DAYS
+            self._soon[due_on] = is_due_soon(self.today, due_on)
         return Status.DUE_SOON if self._soon[due_on] else Status.ON_TRACK
 
 
@@ -288,7 +311,7 @@ def _review_windows(category: str, term: school_calendar.Term) -> list[tuple[str
              ident + ":2", "second half of " + label),
         ]
     if category:
-        return [(category, term.starts_on, _last_working_day(term.ends_on), ident, label)]
+        return [(category, term.starts_on, review_due(term.ends_on), ident, label)]
     return []
 
 

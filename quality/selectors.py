@@ -30,10 +30,10 @@ from children.models import (
 )
 from children.policies import children_visible_to
 from core.audit import cached_until_write
-from core.calendar import SchoolCalendar, TermRef, add_working_days, calendar_of, last_terms, working_days_between
+from core.calendar import SchoolCalendar, TermRef, calendar_of, last_terms, working_days_between
 from core.jobs import CATCH_UP_AFTER
 from core.roles import Role
-from deadlines.engine import DUE_SOON_DAYS, RULE_DAYS, SHORT_DAYS
+from deadlines.engine import SHORT_DAYS, initial_pep_due, is_due_soon, review_due
 from peps.models import Pep
 
 from . import integrations
@@ -41,8 +41,6 @@ from .models import QaReview, Rag
 
 # The deadline rules' numbers are the engine's (deadlines.engine), never copied here.
 QA_DUE_WORKING_DAYS = SHORT_DAYS
-DUE_SOON_WORKING_DAYS = DUE_SOON_DAYS
-INITIAL_PEP_WORKING_DAYS = RULE_DAYS
 
 YEAR_GROUP_LABELS = dict(YEAR_GROUP_CHOICES)
 PHASE_LABELS = dict(Phase.choices)
@@ -540,41 +538,44 @@ def _working_days_between(start: dt.date, end: dt.date) -> int:
 
 
 @functools.lru_cache(maxsize=16384)
-def _working_days_after(start: dt.date, n: int) -> dt.date:
-    """add_working_days, remembered: an LA's children share a few thousand start dates."""
-    return add_working_days(start, n)
+def _initial_due(entered: dt.date) -> dt.date:
+    """initial_pep_due, remembered: an LA's children share a few thousand start dates."""
+    return initial_pep_due(entered)
 
 
 def fallback_deadlines(statuses: dict[int, ChildStatus], *, term: TermRef, today: dt.date,
                        episodes: dict[int, list[tuple[dt.date, dt.date | None]]],
                        last_meeting: dict[int, dt.date]) -> None:
-    """Overdue and due-soon from PEPs and care episodes alone (no LA term dates).
+    """Overdue and due-soon from PEPs and care episodes alone, for terms the deadline engine
+    does not cover (earlier terms, with no LA term dates: the term's calendar bounds from
+    TermRef.window).
 
-    Initial PEP: a meeting within 20 working days of entering care. Termly review: a
-    meeting within the term (calendar bounds from terms.TermRef.window).
+    The rules are the engine's own (deadlines.engine.initial_pep_due, review_due,
+    is_due_soon): an initial PEP meeting within 20 working days of entering care; a
+    meeting within the term, by its last working day, unless the initial PEP falls in the
+    term or after it (the initial meeting is that term's PEP).
     """
-    soon = _working_days_after(today, DUE_SOON_WORKING_DAYS)
     start, end = term.window()
+    review_due_on = review_due(end)
     for pk, s in statuses.items():
         current = [(e, left) for e, left in episodes.get(pk, []) if left is None]
         initial_due = None
         if current:
             entered = current[0][0]
+            initial_due = _initial_due(entered)
             met = last_meeting.get(pk) is not None and last_meeting[pk] >= entered
             if not met:
-                initial_due = _working_days_after(entered, INITIAL_PEP_WORKING_DAYS)
                 if initial_due < today:
                     s.initial_overdue = True
-                elif initial_due <= soon:
+                elif is_due_soon(today, initial_due):
                     s.due_soon, s.due_on = True, initial_due
         if s.needs_pep and not s.held and not s.initial_overdue:
-            # A child whose initial PEP falls after the term ends is covered by that deadline.
-            if initial_due is not None and initial_due > end:
+            if initial_due is not None and initial_due >= start:
                 continue
-            if end < today:
+            if review_due_on < today:
                 s.review_overdue = True
-            elif end <= soon and not s.due_soon:
-                s.due_soon, s.due_on = True, end
+            elif is_due_soon(today, review_due_on) and not s.due_soon:
+                s.due_soon, s.due_on = True, review_due_on
 
 
 def csv_rows(statuses: Iterable[ChildStatus]) -> Iterable[list[str]]:
