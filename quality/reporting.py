@@ -505,7 +505,7 @@ def _year(start, today, children, care, placements, sen, eet, data: YearData, al
     march_before, march = dt.date(start, 3, 31), dt.date(start + 1, 3, 31)
     no_sen, attendance, qa = SenStatus.Status.NONE, data.attendance, data.qa
     sets: dict[str, set[int]] = {key: set() for key in FIGURES}
-    qa_sets = {rag: sets[f"qa_{rag}"] for rag in (Rag.GREEN, Rag.AMBER, Rag.RED)}
+    qa_sets: dict[str, set[int]] = {rag.value: sets[f"qa_{rag.value}"] for rag in (Rag.GREEN, Rag.AMBER, Rag.RED)}
     attended, persistent, severe = sets["attendance"], sets["persistent"], sets["severe"]
     sen_support, ehcp, post16_known, neet = sets["sen_support"], sets["ehcp"], sets["post16_known"], sets["neet"]
     sen_support_status, ehcp_status, neet_status = (
