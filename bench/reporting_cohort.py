@@ -31,14 +31,23 @@ def build_cohort(*, la, schools, n: int, today: dt.date, seed: int = 17, prefix:
               gender=rng.choice([Child.Gender.FEMALE, Child.Gender.MALE, Child.Gender.NOT_KNOWN]),
               ethnicity=rng.choice(ETHNICITIES)) for i in range(n))
     episodes, placements, sen, attendance, exclusions, attainment, eet, peps = [], [], [], [], [], [], [], []
-    for c in children:
+    for i, c in enumerate(children):
         child_peps = []
         entered = dt.date(current - rng.randint(0, 5), rng.randint(1, 12), rng.randint(1, 28))
         entered = min(entered, today - dt.timedelta(days=5))
         left = None
         if rng.random() < 0.15:
             left = min(entered + dt.timedelta(days=rng.randint(60, 900)), today - dt.timedelta(days=1))
-        episodes.append(CareEpisode(child=c, entered_care_on=entered, left_care_on=left))
+        split = entered + dt.timedelta(days=40)
+        if i % 7 == 3 and split + dt.timedelta(days=2) < (left or today):
+            # Some times in care are two episodes (SSDA903 starts a new one at each change of
+            # placement or legal status): the next the day the last ended (one period of
+            # care), or a day later (two periods).
+            episodes += [CareEpisode(child=c, entered_care_on=entered, left_care_on=split),
+                         CareEpisode(child=c, entered_care_on=split + dt.timedelta(days=(i // 7) % 2),
+                                     left_care_on=left)]
+        else:
+            episodes.append(CareEpisode(child=c, entered_care_on=entered, left_care_on=left))
         # Year group in the first of the three years; it moves on each September.
         yg0 = rng.randint(-2, 13)
         school = rng.choice(schools)

@@ -3,8 +3,9 @@ beside the previous two (the Virtual School Head's annual report; Ofsted's quest
 
 Every figure is a set of child ids, so the list behind a figure is exactly the children it
 counts. The report reads a fixed number of queries for the three years together (each
-table once, with values() or a grouped SQL aggregate), whatever the number of children;
-the rest is arithmetic over one row per child and year.
+table once, with values_list() or a grouped SQL aggregate, sorted only where the order
+decides a figure), whatever the number of children; the rest is one pass per year over
+one row per child, with the figures' sets filled in the same pass.
 
 Definitions (per academic year, September to August; "the reference date" is 31 August,
 or today for the year under way):
@@ -13,8 +14,11 @@ or today for the year under way):
 - School, year group, phase, key stage, in or out of area: the school placement open on
   the reference date (else the last one of the year); the year group moves on each
   September from the placement's.
-- Looked after 12 months or more at 31 March (the DfE's outcome cohort): one care
-  episode begun on or before 31 March of the year before and open on 31 March.
+- Looked after 12 months or more at 31 March (the DfE's outcome cohort): one continuous
+  period of care begun on or before 31 March of the year before and open on 31 March. A
+  period is the child's care episodes joined where one begins on the day the last ended
+  (SSDA903 starts a new episode at every change of placement or legal status); a day or
+  more out of care between two episodes begins a new period (care_periods).
 - PEP completion: an approved PEP of the year; timeliness: a PEP meeting held in every
   term of the year the child was in care for (terms not yet begun are not counted).
 - QA outcomes: the latest QA rating of the child's PEPs of the year.
@@ -161,6 +165,9 @@ PERCENT_OF = {
 FILTERS = ("school", "year_group", "key_stage", "phase", "area", "sen", "gender", "ethnicity", "cla12")
 
 
+NO_SCHOOL = "No school recorded"
+
+
 @dataclass(slots=True)
 class ChildYear:
     """One child in one academic year: the facts the filters and figures read."""
@@ -171,7 +178,7 @@ class ChildYear:
     gender: str
     ethnicity: str
     school_id: int | None = None
-    school_name: str = "No school recorded"
+    school_name: str = NO_SCHOOL
     in_area: bool | None = None
     year_group: int | None = None
     sen: str = SenStatus.Status.NONE
@@ -310,6 +317,24 @@ def reporting_scope(user: User):
 # --------------------------------------------------------------------------------------
 
 
+def care_periods(episodes: list[tuple[dt.date, dt.date | None]]) -> list[tuple[dt.date, dt.date | None]]:
+    """A child's continuous periods of care, earliest first, from their care episodes.
+
+    SSDA903 splits a period of care into episodes at every change of placement or legal
+    status, the next beginning on the day the last ceased: an episode that starts on (or
+    before) the day the previous one ended continues its period. A day or more between
+    them (left on the 3rd, back on the 4th or later) begins a new period."""
+    periods: list[tuple[dt.date, dt.date | None]] = []
+    for entered, left in sorted(episodes, key=lambda e: e[0]):
+        if periods:
+            began, ended = periods[-1]
+            if ended is None or entered <= ended:
+                periods[-1] = (began, None if ended is None or left is None else max(ended, left))
+                continue
+        periods.append((entered, left))
+    return periods
+
+
 def report_for(user: User, start_year: int, filters: dict[str, str] | None = None,
                today: dt.date | None = None) -> Report:
     today = today or timezone.localdate()
@@ -318,6 +343,7 @@ def report_for(user: User, start_year: int, filters: dict[str, str] | None = Non
     first, _ = academic_year_bounds(min(starts))
     _, last = academic_year_bounds(max(starts))
     years_text = [academic_year_label(s) for s in starts]
+    year_of = dict(zip(years_text, starts, strict=True))
     scope = reporting_scope(user)
     ids = scope.values("pk")
 
@@ -325,14 +351,20 @@ def report_for(user: User, start_year: int, filters: dict[str, str] | None = Non
                 scope.values_list("pk", "first_name", "last_name", "preferred_name", "la_reference",
                                   "gender", "ethnicity").order_by("last_name", "first_name", "pk")}
     episodes: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    for child_id, entered, left in CareEpisode.objects.filter(child__in=ids, entered_care_on__lte=last).values_list(
+    for child_id, entered, left in CareEpisode.objects.filter(
+            child__in=ids, entered_care_on__lte=last).order_by().values_list(
             "child_id", "entered_care_on", "left_care_on"):
         episodes[child_id].append((entered, left))
+    care = {pk: care_periods(eps) for pk, eps in episodes.items()}
+    # (started, ended, year group less the placement's first September, school, its name, in
+    # area: the school is in the LA, which is every child's own here)
     placements: dict[int, list[tuple]] = defaultdict(list)
-    for row in SchoolPlacement.objects.filter(child__in=ids, started_on__lte=last).values_list(
+    for child_id, started, ended, yg, school_id, school_name, school_la in SchoolPlacement.objects.filter(
+            child__in=ids, started_on__lte=last).values_list(
             "child_id", "started_on", "ended_on", "year_group", "school_id", "school__name",
-            "school__local_authority_id", "child__local_authority_id").order_by("started_on", "pk"):
-        placements[row[0]].append(row[1:])
+            "school__local_authority_id").order_by("started_on", "pk"):
+        placements[child_id].append((started, ended, yg - academic_year_start(started), school_id, school_name,
+                                     school_la == user.local_authority_id))
     sen: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
     for child_id, starts_on, status in SenStatus.objects.filter(child__in=ids, starts_on__lte=last).values_list(
             "child_id", "starts_on", "status").order_by("starts_on", "pk"):
@@ -342,42 +374,50 @@ def report_for(user: User, start_year: int, filters: dict[str, str] | None = Non
             child__in=ids, starts_on__lte=last).values_list(
             "child_id", "starts_on", "ends_on", "status").order_by("starts_on", "pk"):
         eet[child_id].append((starts_on, ends_on, status))
+    by_year: dict[int, YearData] = {s: YearData() for s in starts}
+    data_of = {label: by_year[s] for label, s in year_of.items()}
+    attendance_of = {label: data.attendance for label, data in data_of.items()}
+    qa_of = {label: data.qa for label, data in data_of.items()}
     # Attendance summed per child and year in SQL.
-    attendance = {(c, y): (p, q) for c, y, p, q in Attendance.objects.filter(
-        child__in=ids, academic_year__in=years_text).order_by().values("child_id", "academic_year").annotate(
-        present=Sum("sessions_present"), possible=Sum("sessions_possible")).values_list(
-        "child_id", "academic_year", "present", "possible")}
-    exclusions = list(Exclusion.objects.filter(child__in=ids, starts_on__range=(first, last)).values_list(
-        "child_id", "starts_on", "kind", "length", "length_unit"))
-    attainment = list(Attainment.objects.filter(
-        child__in=ids, academic_year__in=years_text,
-        assessment__in=("eyfs", "phonics", "ks1", "ks2", "gcse")).values_list(
-        "child_id", "academic_year", "assessment", "subject", "result", "grade_kind"))
+    for child_id, year, present, possible in Attendance.objects.filter(
+            child__in=ids, academic_year__in=years_text).order_by().values("child_id", "academic_year").annotate(
+            present=Sum("sessions_present"), possible=Sum("sessions_possible")).values_list(
+            "child_id", "academic_year", "present", "possible"):
+        attendance_of[year][child_id] = (present, possible)
+    for row in Exclusion.objects.filter(child__in=ids, starts_on__range=(first, last)).order_by().values_list(
+            "child_id", "starts_on", "kind", "length", "length_unit"):
+        by_year[academic_year_start(row[1])].exclusions.append(row)
+    for child_id, year, assessment, subject, result, grade_kind in Attainment.objects.filter(
+            child__in=ids, academic_year__in=years_text,
+            assessment__in=("eyfs", "phonics", "ks1", "ks2", "gcse")).values_list(
+            "child_id", "academic_year", "assessment", "subject", "result", "grade_kind"):
+        data_of[year].attainment.append((child_id, assessment, subject, result, grade_kind))
     # PEPs grouped per child and year in SQL: approved or not, and a meeting held in each term.
     held_in = {t: Count("pk", filter=Q(term=t, meeting_held_on__isnull=False)) for t in ("autumn", "spring", "summer")}
-    peps = list(
+    for child_id, year, approved, autumn, spring, summer in (
         Pep.objects.filter(child__in=ids, academic_year__in=years_text)  # type: ignore[misc]  # annotate() names
         .order_by()
         .values("child_id", "academic_year")
         .annotate(approved=Count("pk", filter=Q(status=Pep.Status.APPROVED)), **held_in)
         .values_list("child_id", "academic_year", "approved", "autumn", "spring", "summer")
-    )
-    qa: dict[tuple[int, str], str] = {}
+    ):
+        data_of[year].peps.append((child_id, approved, autumn, spring, summer))
     for child_id, year, overall in QaReview.objects.filter(
             pep__child__in=ids, pep__academic_year__in=years_text).order_by(
             "created_at", "pk").values_list("pep__child_id", "pep__academic_year", "overall"):
-        qa[(child_id, year)] = overall  # the last read is the latest
+        qa_of[year][child_id] = overall  # the last read is the latest
     fys = {s: f"{s}-{(s + 1) % 100:02d}" for s in starts}
-    pp = list(PpPlusRequest.objects.filter(child__in=ids, financial_year__in=fys.values()).values_list(
-        "child_id", "financial_year", "status", "amount", "approved_amount", "category"))
+    year_of_fy = {fy: s for s, fy in fys.items()}
+    for child_id, fy, status, amount, approved_amount, category in PpPlusRequest.objects.filter(
+            child__in=ids, financial_year__in=fys.values()).order_by().values_list(
+            "child_id", "financial_year", "status", "amount", "approved_amount", "category"):
+        by_year[year_of_fy[fy]].pp.append((child_id, status, amount, approved_amount, category))
     allocations = dict(PpPlusAllocation.objects.filter(
-        local_authority_id=user.local_authority_id, financial_year__in=fys.values()).values_list(
+        local_authority_id=user.local_authority_id, financial_year__in=fys.values()).order_by().values_list(
         "financial_year", "amount_per_child"))
 
-    years = []
-    for s in starts:
-        years.append(_year(s, today, children, episodes, placements, sen, eet, attendance, exclusions,
-                           attainment, peps, qa, pp, allocations.get(fys[s]), fys[s], filters))
+    years = [_year(s, today, children, care, placements, sen, eet, by_year[s], allocations.get(fys[s]), fys[s],
+                   filters) for s in starts]
     return Report(years=years, filters=filters, today=today)
 
 
@@ -439,85 +479,132 @@ def children_cached(user: User, start_year: int, filters: dict[str, str], figure
     return cached_until_write(f"{key}:children:{figure}", compute, local_authority_id=user.local_authority_id)
 
 
-def _at(rows, day):
-    """The last of (starts_on, ...) rows begun on or before a day."""
-    found = None
-    for row in rows:
-        if row[0] <= day:
-            found = row
-    return found
+@dataclass
+class YearData:
+    """One academic year's rows of the per-year tables, read once for the three years."""
+
+    attendance: dict[int, tuple[int, int]] = field(default_factory=dict)
+    exclusions: list[tuple] = field(default_factory=list)
+    attainment: list[tuple] = field(default_factory=list)
+    peps: list[tuple] = field(default_factory=list)
+    qa: dict[int, str] = field(default_factory=dict)
+    pp: list[tuple] = field(default_factory=list)
 
 
-def _year(start, today, children, episodes, placements, sen, eet, attendance, exclusions, attainment, peps,
-          qa, pp, allocation, fy, filters) -> YearFigures:
+NOTHING_RECORDED = (0, 0)
+# Persistent and severe absence in tenths of a percent: percent_of() rounds to one decimal
+# place half up, which for whole session counts is (2000 * present + possible) // (2 * possible).
+PERSISTENT_TENTHS = int(PERSISTENT_ABSENCE_BELOW * 10)
+SEVERE_TENTHS = int(SEVERE_ABSENCE_BELOW * 10)
+
+
+def _year(start, today, children, care, placements, sen, eet, data: YearData, allocation, fy,
+          filters) -> YearFigures:
     begin, end = academic_year_bounds(start)
     ref = min(end, today)
-    year = academic_year_label(start)
-    march = dt.date(start + 1, 3, 31)
+    march_before, march = dt.date(start, 3, 31), dt.date(start + 1, 3, 31)
+    no_sen, attendance, qa = SenStatus.Status.NONE, data.attendance, data.qa
+    sets: dict[str, set[int]] = {key: set() for key in FIGURES}
+    qa_sets: dict[str, set[int]] = {rag.value: sets[f"qa_{rag.value}"] for rag in (Rag.GREEN, Rag.AMBER, Rag.RED)}
+    attended, persistent, severe = sets["attendance"], sets["persistent"], sets["severe"]
+    sen_support, ehcp, post16_known, neet = sets["sen_support"], sets["ehcp"], sets["post16_known"], sets["neet"]
+    sen_support_status, ehcp_status, neet_status = (
+        SenStatus.Status.SEN_SUPPORT.value, SenStatus.Status.EHCP.value, EetStatus.Status.NEET.value)
     rows: dict[int, ChildYear] = {}
     for pk, (name, reference, gender, ethnicity) in children.items():
-        eps = episodes.get(pk, ())
-        if not any(e <= ref and (left is None or left >= begin) for e, left in eps):
+        periods = care.get(pk)
+        if periods is None:
             continue
-        row = ChildYear(id=pk, name=name, reference=reference, gender=gender, ethnicity=ethnicity)
-        row.cla12 = any(e <= dt.date(start, 3, 31) and (left is None or left >= march) for e, left in eps)
+        in_care = cla12 = False
+        for s, e in periods:
+            if s <= ref and (e is None or e >= begin):
+                in_care = True
+            # In care 12 months or more at 31 March: a continuous period of care begun on
+            # or before 31 March of the year before and not ended before 31 March.
+            if s <= march_before and (e is None or e >= march):
+                cla12 = True
+        if not in_care:
+            continue
         # The placement open on the reference date, else the last one of the year.
-        open_ = [p for p in placements.get(pk, ()) if p[0] <= ref and (p[1] is None or p[1] >= begin)]
-        current = [p for p in open_ if p[1] is None or p[1] >= ref]
-        placement = (current or open_ or [None])[-1]
-        if placement is not None:
-            started, _ended, yg, school_id, school_name, school_la, child_la = placement
-            row.school_id, row.school_name, row.in_area = school_id, school_name, school_la == child_la
-            moved_on = yg + (start - academic_year_start(started))
-            row.year_group = moved_on if -2 <= moved_on <= 13 else None
-        status = _at(sen.get(pk, ()), ref)
-        row.sen = status[1] if status else SenStatus.Status.NONE
-        current_eet = [stat for st, en, stat in eet.get(pk, ()) if st <= ref and (en is None or en >= ref)]
-        row.eet = current_eet[-1] if current_eet else ""
-        row.present, row.possible = attendance.get((pk, year), (0, 0))
-        row.qa = qa.get((pk, year), "")
+        chosen = current = None
+        for p in placements.get(pk, ()):
+            if p[0] <= ref and (p[1] is None or p[1] >= begin):
+                chosen = p
+                if p[1] is None or p[1] >= ref:
+                    current = p
+        school_id, school_name, in_area, year_group = None, NO_SCHOOL, None, None
+        if (placement := current or chosen) is not None:
+            _s, _e, year_group, school_id, school_name, in_area = placement
+            year_group += start
+            if not -2 <= year_group <= 13:
+                year_group = None
+        status = no_sen
+        for starts_on, stat in sen.get(pk, ()):  # by date: the last begun on or before ref
+            if starts_on > ref:
+                break
+            status = stat
+        eet_now = ""
+        for starts_on, ends_on, stat in eet.get(pk, ()):
+            if starts_on <= ref and (ends_on is None or ends_on >= ref):
+                eet_now = stat
+        present, possible = attendance.get(pk, NOTHING_RECORDED)
+        row = ChildYear(pk, name, reference, gender, ethnicity, school_id, school_name, in_area, year_group, status,
+                        cla12, present, possible, eet=eet_now, qa=qa.get(pk, ""))
+        if filters and not _passes(row, filters):
+            continue
         rows[pk] = row
-
-    rows = {pk: r for pk, r in rows.items() if _passes(r, filters)}
-    sets: dict[str, set[int]] = {key: set() for key in FIGURES}
+        if row.qa in qa_sets:
+            qa_sets[row.qa].add(pk)
+        if possible:  # Sessions possible were recorded.
+            attended.add(pk)
+            tenths = (2000 * present + possible) // (2 * possible)
+            if tenths < PERSISTENT_TENTHS:
+                persistent.add(pk)
+            if tenths < SEVERE_TENTHS:
+                severe.add(pk)
+        if status == sen_support_status:
+            sen_support.add(pk)
+        elif status == ehcp_status:
+            ehcp.add(pk)
+        if eet_now and year_group in (12, 13):
+            post16_known.add(pk)
+            if eet_now == neet_status:
+                neet.add(pk)
     sets["cohort"] = set(rows)
 
-    # PEPs: completion and a meeting in every term in care.
-    held: dict[int, set[str]] = {}
-    for child_id, y, approved, autumn, spring, summer in peps:
-        if y != year or child_id not in rows:
+    # PEPs: completion and a meeting in every term in care (each child of the year was in
+    # care in at least one of its terms, so a child without a meeting in the year has none).
+    windows = [(name, t0, min(t1, ref)) for name, t0, t1 in term_windows(start) if t0 <= ref]
+    every_term = {name for name, _t0, _t1 in windows}
+    approved_set, every_term_set = sets["pep_approved"], sets["pep_every_term"]
+    for child_id, approved, autumn, spring, summer in data.peps:
+        if child_id not in rows:
             continue
         if approved:
-            sets["pep_approved"].add(child_id)
-        held[child_id] = {t for t, n in (("autumn", autumn), ("spring", spring), ("summer", summer)) if n}
-    windows = [(name, t0, min(t1, ref)) for name, t0, t1 in term_windows(start) if t0 <= ref]
-    for pk in rows:
-        eps = episodes.get(pk, ())
-        due = {name for name, t0, t1 in windows if any(e <= t1 and (left is None or left >= t0) for e, left in eps)}
-        if due and due <= held.get(pk, set()):
-            sets["pep_every_term"].add(pk)
-    r: ChildYear | None  # The loops below look children up with rows.get().
-    for pk, r in rows.items():
-        if r.qa in (Rag.GREEN, Rag.AMBER, Rag.RED):
-            sets[f"qa_{r.qa}"].add(pk)
-        if (pct := r.attendance_percent) is not None:  # Sessions possible were recorded.
-            sets["attendance"].add(pk)
-            if pct < PERSISTENT_ABSENCE_BELOW:
-                sets["persistent"].add(pk)
-            if pct < SEVERE_ABSENCE_BELOW:
-                sets["severe"].add(pk)
-        if r.sen == SenStatus.Status.SEN_SUPPORT:
-            sets["sen_support"].add(pk)
-        elif r.sen == SenStatus.Status.EHCP:
-            sets["ehcp"].add(pk)
-        if r.year_group in (12, 13) and r.eet:
-            sets["post16_known"].add(pk)
-            if r.eet == EetStatus.Status.NEET:
-                sets["neet"].add(pk)
+            approved_set.add(child_id)
+        held = set()
+        if autumn:
+            held.add("autumn")
+        if spring:
+            held.add("spring")
+        if summer:
+            held.add("summer")
+        if every_term <= held:
+            every_term_set.add(child_id)
+            continue
+        due = set()
+        for term, t0, t1 in windows:
+            for e, left in care[child_id]:
+                if e <= t1 and (left is None or left >= t0):
+                    due.add(term)
+                    break
+        if due and due <= held:
+            every_term_set.add(child_id)
 
-    for child_id, starts_on, kind, length, unit in exclusions:
+    r: ChildYear | None  # The loops below look children up with rows.get().
+    for child_id, _starts_on, kind, length, unit in data.exclusions:
         r = rows.get(child_id)
-        if r is None or not begin <= starts_on <= end:
+        if r is None:
             continue
         if kind == Exclusion.Kind.SUSPENSION:
             sets["suspended"].add(child_id)
@@ -529,8 +616,8 @@ def _year(start, today, children, episodes, placements, sen, eet, attendance, ex
             r.exclusions += 1
 
     results: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
-    for child_id, y, assessment, subject, result, grade_kind in attainment:
-        if y != year or child_id not in rows:
+    for child_id, assessment, subject, result, grade_kind in data.attainment:
+        if child_id not in rows:
             continue
         if assessment == "gcse" and grade_kind != Attainment.GradeKind.ACTUAL:
             continue
@@ -552,9 +639,9 @@ def _year(start, today, children, episodes, placements, sen, eet, attendance, ex
         if english >= 4 and maths >= 4:
             sets["ks4_em4"].add(child_id)
 
-    for child_id, fy_, status, amount, approved, category in pp:
+    for child_id, status, amount, approved, category in data.pp:
         r = rows.get(child_id)
-        if r is None or fy_ != fy:
+        if r is None:
             continue
         sets["pp_requested"].add(child_id)
         r.pp_requested += amount

@@ -30,7 +30,7 @@ from children.models import Child
 from core.models import AuditEvent
 from core.text import lower_first
 from quality import reporting
-from tests.factories import SchoolFactory
+from tests.factories import CareEpisodeFactory, ChildFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,25 @@ def _year_group(child, start, ref, begin):
     return chosen, (yg if -2 <= yg <= 13 else None)
 
 
+def _looked_after_12_months(child, start):
+    """In care without a break from 31 March of the year before to 31 March: walk back from
+    the episode open on 31 March through earlier episodes that ended on (or after) the day
+    the later one began (SSDA903 starts the next episode the day the last ceased)."""
+    march, year_before = dt.date(start + 1, 3, 31), dt.date(start, 3, 31)
+    episode = child.care_episodes.filter(entered_care_on__lte=march).exclude(
+        left_care_on__lt=march).order_by("entered_care_on").first()
+    if episode is None:
+        return False
+    began = episode.entered_care_on
+    while began > year_before:
+        earlier = child.care_episodes.filter(entered_care_on__lt=began, left_care_on__gte=began).order_by(
+            "entered_care_on").first()
+        if earlier is None:
+            return False
+        began = earlier.entered_care_on
+    return True
+
+
 def oracle(la, start, filters=None):
     """{figure: set of child ids} and the measures, for an LA and academic year."""
     filters = filters or {}
@@ -78,9 +97,7 @@ def oracle(la, start, filters=None):
         placement, yg = _year_group(child, start, ref, begin)
         sen = child.sen_statuses.filter(starts_on__lte=ref).order_by("-starts_on", "-pk").first()
         sen_status = sen.status if sen else "none"
-        march = dt.date(start + 1, 3, 31)
-        cla12 = child.care_episodes.filter(entered_care_on__lte=dt.date(start, 3, 31)).exclude(
-            left_care_on__lt=march).exists()
+        cla12 = _looked_after_12_months(child, start)
         stage = ("" if yg is None else "eyfs" if yg <= 0 else "ks1" if yg <= 2 else "ks2" if yg <= 6
                  else "ks3" if yg <= 9 else "ks4" if yg <= 11 else "ks5")
         phase = "" if yg is None else "early_years" if yg < 0 else "school_age" if yg <= 11 else "post_16"
@@ -247,6 +264,29 @@ def test_school_and_year_group_filters(cohort, vs_officer):
     report = reporting.report_for(vs_officer, CURRENT, {"school": school})
     assert report.year.count("cohort") > 0
     assert all(r.school_id == cohort.other_school.pk for r in report.year.rows.values())
+
+
+@pytest.mark.parametrize("gap_days", [0, 1, 30])
+def test_looked_after_12_months_is_a_continuous_period_of_care_across_episodes(world, vs_officer, gap_days):
+    """The DfE's cohort at 31 March: one period of care of 12 months or more, however many
+    episodes it is split into; an episode starting the day the last ended continues the
+    period, a day or more between them begins a new one."""
+    start = CURRENT - 1  # 31 March of this year, the last one passed or at hand
+    split_on = dt.date(start, 11, 20)
+    child = ChildFactory(local_authority=world.la)
+    CareEpisodeFactory(child=child, entered_care_on=dt.date(start - 1, 12, 1), left_care_on=split_on)
+    CareEpisodeFactory(child=child, entered_care_on=split_on + dt.timedelta(days=gap_days))
+    one_episode = ChildFactory(local_authority=world.la)
+    CareEpisodeFactory(child=one_episode, entered_care_on=dt.date(start - 1, 12, 1))
+
+    report = reporting.report_for(vs_officer, start)
+    assert report.year.rows[child.pk].cla12 is (gap_days == 0)
+    assert report.year.rows[one_episode.pk].cla12 is True
+    only_cla12 = assert_report_matches(vs_officer, world.la, start, {"cla12": "yes"}).year.sets["cohort"]
+    assert one_episode.pk in only_cla12
+    assert (child.pk in only_cla12) is (gap_days == 0)
+    # Both were in care during the year: the gap only takes the child out of the DfE's cohort.
+    assert {child.pk, one_episode.pk} <= report.year.sets["cohort"]
 
 
 # --------------------------------------------------------------------------------------
