@@ -11,6 +11,7 @@ nothing audited. `record_from_pep` is what saving a PEP's section B writes.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -151,16 +152,33 @@ def school_move_save(*, actor: User | None, placement: SchoolPlacement, reason: 
 TERMLY_SUBJECTS = {"attainment_english": "English", "attainment_maths": "Maths", "attainment_science": "Science"}
 
 
+@dataclass(frozen=True)
+class RecordWrite:
+    """What `record_from_pep` wrote: the rows, and the changes as an audit event holds them."""
+
+    written: list[models.Model]
+    changes: dict[str, list[Any]]
+
+    def __bool__(self) -> bool:
+        return bool(self.written)
+
+
 @transaction.atomic
 def record_from_pep(*, actor: User | None, child: Child, academic_year: str, term: str, day: dt.date,
                     school=None, sen_status: str | None = None, attainment: dict[str, str] | None = None,
-                    attendance: dict[str, int] | None = None, pep_id: int | None = None) -> list[models.Model]:
+                    attendance: dict[str, int] | None = None, pep_id: int | None = None,
+                    audit: bool = True) -> RecordWrite:
     """Write what a PEP's section B says into the record, as ONE audit event.
 
     - a SEN status different from the current one starts a new status from `day`;
-    - termly progress per subject (English, maths, science) is kept for the PEP's term;
+    - termly progress per subject or area of learning (English, maths, science, any other
+      subject, the early years' Development Matters areas) is kept for the PEP's term;
     - the term's attendance sessions (when given) are kept for the PEP's term and school.
-    Returns what was written (nothing when the record already says the same).
+    Returns what was written and the changes (nothing when the record already says the same).
+
+    `audit=False` is for a caller that writes the changes into its own, single audit event
+    in the same transaction: saving section B (peps.services.sections.section_save) is one
+    event, the section's, carrying the record's changes.
     """
     written: list[models.Model] = []
     changes: dict[str, Any] = {}
@@ -180,10 +198,12 @@ def record_from_pep(*, actor: User | None, child: Child, academic_year: str, ter
         written.append(new)
         changes["sen_status"] = [current.status if current else None, sen_status]
     for subject, result in (attainment or {}).items():
-        if not result:
+        subject = (subject or "").strip()
+        if not result or not subject:
             continue
+        # One row per subject and term, whatever the capitals typed ("art" is "Art").
         row = Attainment.objects.filter(child=child, academic_year=academic_year, term=term,
-                                        assessment=Attainment.Assessment.TERMLY, subject=subject).first()
+                                        assessment=Attainment.Assessment.TERMLY, subject__iexact=subject).first()
         if row is not None and row.result == result:
             continue
         old = row.result if row else None
@@ -193,7 +213,7 @@ def record_from_pep(*, actor: User | None, child: Child, academic_year: str, ter
         row.full_clean()
         row.save()
         written.append(row)
-        changes[f"attainment:{subject}"] = [old, result]
+        changes[f"attainment:{row.subject}"] = [old, result]
     if attendance and attendance.get("sessions_possible"):
         sessions = Attendance.objects.filter(child=child, school=school, academic_year=academic_year, term=term,
                                              half_term=Attendance.HalfTerm.WHOLE).first()
@@ -207,7 +227,7 @@ def record_from_pep(*, actor: User | None, child: Child, academic_year: str, ter
             sessions.save()
             written.append(sessions)
             changes.update({f"attendance:{k}": v for k, v in delta.items()})
-    if written:
+    if written and audit:
         audit_record(actor=actor, verb=Verb.UPDATED, object_type="education.record", object_id=child.pk,
                      child_id=child.pk, changes={**changes, "from_pep": [None, pep_id]})
-    return written
+    return RecordWrite(written, changes)
