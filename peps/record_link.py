@@ -36,9 +36,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from children.models import Phase
 from education import services as record_services
 from education.models import SenStatus
-from education.selectors import TermFigures, term_figures
+from education.selectors import TermFigures, latest_eyfs_profile, term_figures
 
 from . import sections as defs
 from .models import Pep, Section
@@ -54,6 +55,8 @@ SESSION_FIELDS = {
     "term_sessions_unauthorised": "sessions_unauthorised_absence",
 }
 AS_OF = "_record_as_of"
+# The EYFS profile section B shows (EyfsProfile.summary()), kept in the snapshot at submission.
+EYFS_KEY = "_eyfs_profile"
 
 
 def applies(section: Section) -> bool:
@@ -103,10 +106,25 @@ def prefill(pep: Pep, form_class) -> dict[str, Any]:
     return _values(_figures(pep), set(form_class.base_fields))
 
 
+def shows_eyfs(pep: Pep, data: dict[str, Any]) -> bool:
+    """Section B shows the EYFS profile for an early-years PEP, and for a child in Reception
+    or Year 1 (where it is the latest statutory assessment)."""
+    year_group = data.get("year_group")
+    return pep.phase == Phase.EARLY_YEARS or (isinstance(year_group, int) and 0 <= year_group <= 1)
+
+
+def _eyfs(pep: Pep) -> dict[str, Any] | None:
+    profile = latest_eyfs_profile(pep.child)
+    return profile.summary() if profile else None
+
+
 def live_values(pep: Pep, section: Section) -> dict[str, Any]:
-    """Section B's stored data with the record's figures as they are now over it."""
-    data = {k: v for k, v in (section.data or {}).items() if k != AS_OF}
+    """Section B's stored data with the record's figures as they are now over it (and the
+    child's latest EYFS profile, under EYFS_KEY, where section B shows it)."""
+    data = {k: v for k, v in (section.data or {}).items() if k not in (AS_OF, EYFS_KEY)}
     data.update(_values(_figures(pep), _names(pep), data))
+    if shows_eyfs(pep, data):
+        data[EYFS_KEY] = _eyfs(pep)
     return data
 
 
@@ -140,19 +158,25 @@ def _record_url(pep: Pep, anchor: str) -> str:
 
 @dataclass(frozen=True)
 class RecordNote:
-    """What section B's pages say about where its figures come from."""
+    """What section B's pages say about where its figures come from, and the EYFS profile
+    they show (live while the PEP is open, the snapshot once submitted)."""
 
     is_open: bool
     as_of: dt.date | None
     url: str
+    shows_eyfs: bool = False
+    eyfs: dict[str, Any] | None = None
 
 
 def record_note(pep: Pep, section: Section) -> RecordNote | None:
     if not applies(section):
         return None
-    as_of = (section.data or {}).get(AS_OF)
+    data = section.data or {}
+    as_of = data.get(AS_OF)
+    shown = shows_eyfs(pep, data)
+    eyfs = (_eyfs(pep) if pep.is_open else data.get(EYFS_KEY)) if shown else None
     return RecordNote(is_open=pep.is_open, as_of=None if pep.is_open or not as_of else dt.date.fromisoformat(as_of),
-                      url=_record_url(pep, ""))
+                      url=_record_url(pep, ""), shows_eyfs=shown, eyfs=eyfs)
 
 
 @dataclass(frozen=True)

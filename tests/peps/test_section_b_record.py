@@ -61,3 +61,29 @@ def test_section_b_shows_the_record_live_while_open_and_keeps_a_snapshot_once_su
     # Reopened: returned to the team, so the record live again.
     workflow.pep_reopen(actor=vs_officer, pep=Pep.objects.get(pk=pep.pk), reason="The attainment was wrong")
     assert "Below age-related expectations" in _english(_view_b(client, vs_officer, pep))
+
+
+def test_an_early_years_section_b_shows_the_eyfs_profile_and_keeps_it_once_submitted(
+        client, world, designated_teacher, vs_officer):
+    from tests.education import helpers
+
+    world.child.placements.update(year_group=-1)
+    pep = ready_to_submit(world.child)
+    assert pep.phase == "early_years"
+    assert "No EYFS profile is recorded" in _view_b(client, designated_teacher, pep)
+    profile = helpers.eyfs_profile(world.child, year="2025/26", elg_gross_motor="emerging")
+    page = _view_b(client, designated_teacher, pep)
+    assert "Not yet</strong> 16 of 17 early learning goals" in page and "Gross motor skills" in page
+    workflow.pep_submit(actor=None, pep=pep)
+    assert _b(pep).data["_eyfs_profile"]["good_level_of_development"] is False
+    record_services.eyfs_profile_save(actor=None, child=world.child, instance=profile, elg_gross_motor="expected")
+    page = _view_b(client, vs_officer, pep)
+    assert "Not yet</strong> 16 of 17 early learning goals" in page
+
+
+def test_a_year_9_section_b_does_not_show_the_eyfs_profile(client, world, designated_teacher):
+    from tests.education import helpers
+
+    helpers.eyfs_profile(world.child)
+    pep = ready_to_submit(world.child)
+    assert "EYFS profile" not in _view_b(client, designated_teacher, pep)
