@@ -109,7 +109,9 @@ def section_save(*, actor: User | None, section: Section, data: dict[str, Any], 
     # changes go into this save's one audit event); a ValidationError names section B's fields.
     from_record = record_link.reconcile(actor=actor, pep=pep, section=current, data=data, names=set(names))
     new_data = {**current.data, **form_cls.data_from(data, professional=professional), **from_record.values}
-    new_data.pop(record_link.AS_OF, None)
+    # An open PEP's section B reads these from the record; a reopened PEP's snapshot is dropped.
+    for name in (record_link.AS_OF, record_link.EYFS_KEY) if record_link.applies(current) else ():
+        new_data.pop(name, None)
     if care_record.applies(current):
         # Section A and the child's record: its facts are written to the record (by those
         # who may edit it, each its own audit event there) and never stored in an open PEP.

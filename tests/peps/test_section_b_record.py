@@ -79,6 +79,12 @@ def test_an_early_years_section_b_shows_the_eyfs_profile_and_keeps_it_once_submi
     record_services.eyfs_profile_save(actor=None, child=world.child, instance=profile, elg_gross_motor="expected")
     page = _view_b(client, vs_officer, pep)
     assert "Not yet</strong> 16 of 17 early learning goals" in page
+    # The PEP's PDF says the same.
+    from quality.integrations import section_rows
+
+    rows = dict(section_rows(pep, _b(pep), professional=False))
+    assert rows["EYFS profile (2025/26): good level of development"].startswith("Not yet; 16 of 17")
+    assert rows["EYFS profile: goals emerging"] == "Gross motor skills"
 
 
 def test_a_year_9_section_b_does_not_show_the_eyfs_profile(client, world, designated_teacher):
