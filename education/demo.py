@@ -1,4 +1,5 @@
-"""Demo education records: three years of attendance, exclusions, attainment, SEN and EHCPs,
+"""Demo education records: three years of attendance, exclusions, attainment (the EYFS profile
+goal by goal for the children past Reception), SEN and EHCPs,
 part-time timetables, alternative provision, school-move reasons and post-16 EET, for the
 demo children (children.demo), written through the services. Idempotent."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -15,7 +17,18 @@ from children.models import Child
 from core.calendar import TERM_NAMES, academic_year_label, academic_year_start
 
 from . import services
-from .models import Attainment, Attendance, EetStatus, Exclusion, SchoolMove, SenStatus, add_months
+from .models import (
+    EYFS_GOALS,
+    GLD_GOALS,
+    Attainment,
+    Attendance,
+    EetStatus,
+    Exclusion,
+    EyfsLevel,
+    SchoolMove,
+    SenStatus,
+    add_months,
+)
 
 # The sessions a term usually has (190 school days a year, two sessions a day).
 TERM_SESSIONS = {"autumn": 140, "spring": 120, "summer": 120}
@@ -62,6 +75,21 @@ def _termly(rng, child, terms, start_level: int) -> None:
                                      result=PROGRESS[level])
 
 
+def _eyfs_profile(rng, child, academic_year: str) -> None:
+    """The EYFS profile at the end of Reception, goal by goal; about half reach a good
+    level of development (worked out from the goals by the service)."""
+    reached = rng.random() < 0.55
+    goals: dict[str, Any] = {}
+    for name, _label, _area in EYFS_GOALS:
+        emerging = rng.random() < (0.1 if reached else 0.35)
+        if reached and name in GLD_GOALS:
+            emerging = False
+        goals[name] = str(EyfsLevel.EMERGING if emerging else EyfsLevel.EXPECTED)
+    if not reached and all(goals[name] == EyfsLevel.EXPECTED for name in GLD_GOALS):
+        goals[GLD_GOALS[rng.randrange(len(GLD_GOALS))]] = EyfsLevel.EMERGING
+    services.eyfs_profile_save(actor=None, child=child, academic_year=academic_year, school=None, **goals)
+
+
 def _key_stage_results(rng, child, year_group: int, today: dt.date) -> None:
     """Statutory assessments the child has already taken (at the end of a past year group)."""
     start = academic_year_start(today)
@@ -75,8 +103,7 @@ def _key_stage_results(rng, child, year_group: int, today: dt.date) -> None:
         services.attainment_save(actor=None, child=child, **fields)
 
     if year_group >= 1:
-        save(academic_year=year_of(0), assessment="eyfs", subject="Overall",
-             result="gld" if rng.random() < 0.5 else "not_gld")
+        _eyfs_profile(rng, child, year_of(0))
     if year_group >= 2:
         save(academic_year=year_of(1), assessment="phonics", subject="Phonics",
              result="met" if rng.random() < 0.6 else "not_met")

@@ -7,7 +7,7 @@ without the right (they cannot see them, so they cannot change them either).
 
 from __future__ import annotations
 
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
 from accounts.models import LocalAuthority, School
@@ -16,11 +16,14 @@ from core.forms import GovDateField, GovModelForm, model_choice_field
 from core.text import lower_first
 
 from .models import (
+    EYFS_AREAS,
+    EYFS_GOALS,
     AlternativeProvision,
     Attainment,
     Attendance,
     EetStatus,
     Exclusion,
+    EyfsProfile,
     PartTimeTimetable,
     SchoolMove,
     SenStatus,
@@ -201,7 +204,7 @@ class AttainmentForm(RecordForm):
                   "result": "Result", "score": "Score (optional)", "grade_kind": "Kind of grade (GCSE)",
                   "course": "Course (post-16)", "level": "Level (post-16)", "qualification": "Qualification (post-16)"}
         help_texts = {"academic_year": "For example, 2026/27",
-                      "subject": "For example, English, Maths, Reading, or ‘Overall’ for the EYFS profile",
+                      "subject": "For example, English, Maths or Reading. The EYFS profile has its own form",
                       "score": "A key stage 2 scaled score (80 to 120; 100 is expected) or the multiplication "
                                "tables check score (0 to 25)",
                       "result": "For GCSE, the grade (9 to 1)"}
@@ -214,10 +217,42 @@ class AttainmentForm(RecordForm):
             choices=[("", "Select a result"), *Attainment.ALL_RESULTS],
             error_messages={"invalid_choice": "Select a result from the list"})
         self.fields["academic_year"].widget.attrs["class"] = "govuk-input--width-5"
+        # The EYFS profile is recorded goal by goal on its own form (EyfsProfileForm).
+        self.fields["assessment"].choices = [c for c in self.fields["assessment"].choices
+                                             if c[0] != Attainment.Assessment.EYFS]
+        eyfs_only = {value for value, _label in Attainment.RESULTS["eyfs"]}
+        self.fields["result"].choices = [c for c in self.fields["result"].choices if c[0] not in eyfs_only]
         kinds = [c for c in self.fields["grade_kind"].choices if c[0]]
         self.fields["grade_kind"].choices = [("", "Not a GCSE"), *kinds]
         self.helper.layout = Layout(*[
             Field.radios(n, legend_size=Size.SMALL) if n in self.radios else Field(n) for n in self.fields])
+
+
+class EyfsProfileForm(RecordForm):
+    """The 17 early learning goals, one set of radios each, grouped by area of learning."""
+
+    radios = tuple(name for name, _label, _area in EYFS_GOALS)
+
+    class Meta:
+        model = EyfsProfile
+        fields = list(EyfsProfile.FIELDS)
+        labels = {"academic_year": "Academic year of the Reception class", "school": "School (optional)"}
+        help_texts = {"academic_year": "The profile is completed in the summer term of Reception. For example, "
+                                       "2025/26"}
+        widgets = {name: forms.RadioSelect for name, _label, _area in EYFS_GOALS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["academic_year"].widget.attrs["class"] = "govuk-input--width-5"
+        for name, label, _area in EYFS_GOALS:
+            field = self.fields[name]
+            message = f"Select expected or emerging for {lower_first(label)}"
+            field.error_messages.update(required=message, invalid_choice=message)
+        self.helper.layout = Layout(
+            Field("academic_year"), Field("school"),
+            *[Fieldset(*[Field.radios(name, legend_size=Size.SMALL, inline=True) for name, _label in goals],
+                       legend=area, legend_size=Size.MEDIUM)
+              for _key, area, goals in EYFS_AREAS])
 
 
 class EetStatusForm(RecordForm):

@@ -461,6 +461,108 @@ class Attainment(models.Model):
         return label
 
 
+class EyfsLevel(models.TextChoices):
+    EXPECTED = "expected", "Expected"
+    EMERGING = "emerging", "Emerging"
+
+
+# The EYFS profile's seven areas of learning and their 17 early learning goals (ELGs), as the
+# DfE's EYFS profile handbook (2021 onwards) sets them out: (area key, area, [(field, goal)]).
+EYFS_AREAS: list[tuple[str, str, list[tuple[str, str]]]] = [
+    ("cl", "Communication and language", [
+        ("elg_listening", "Listening, attention and understanding"), ("elg_speaking", "Speaking")]),
+    ("psed", "Personal, social and emotional development", [
+        ("elg_self_regulation", "Self-regulation"), ("elg_managing_self", "Managing self"),
+        ("elg_building_relationships", "Building relationships")]),
+    ("pd", "Physical development", [
+        ("elg_gross_motor", "Gross motor skills"), ("elg_fine_motor", "Fine motor skills")]),
+    ("literacy", "Literacy", [
+        ("elg_comprehension", "Comprehension"), ("elg_word_reading", "Word reading"), ("elg_writing", "Writing")]),
+    ("maths", "Mathematics", [("elg_number", "Number"), ("elg_numerical_patterns", "Numerical patterns")]),
+    ("uw", "Understanding the world", [
+        ("elg_past_and_present", "Past and present"),
+        ("elg_people_culture_communities", "People, culture and communities"),
+        ("elg_natural_world", "The natural world")]),
+    ("ead", "Expressive arts and design", [
+        ("elg_creating_with_materials", "Creating with materials"),
+        ("elg_being_imaginative", "Being imaginative and expressive")]),
+]
+EYFS_GOALS: list[tuple[str, str, str]] = [(name, label, area) for area, _a, goals in EYFS_AREAS
+                                          for name, label in goals]
+# The DfE's good level of development: the expected level in every ELG of the prime areas
+# (communication and language, personal, social and emotional, physical) and of the
+# specific areas literacy and mathematics: 12 of the 17 goals.
+GLD_AREAS = ("cl", "psed", "pd", "literacy", "maths")
+GLD_GOALS = tuple(name for name, _label, area in EYFS_GOALS if area in GLD_AREAS)
+# The record's attainment row that says it (quality.reporting counts it): written by the
+# EYFS profile's service only.
+EYFS_RESULT_SUBJECT = "Overall"
+
+
+def _goal_field(label: str) -> models.CharField:
+    return models.CharField(label, max_length=8, choices=EyfsLevel.choices)
+
+
+class EyfsProfile(models.Model):
+    """The EYFS profile completed at the end of Reception: each early learning goal at the
+    expected level or emerging. The good level of development is worked out from them."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="eyfs_profiles")
+    # The Reception year the profile was completed in (the summer term).
+    academic_year = models.CharField(max_length=7, validators=[academic_year_validator])
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    elg_listening = _goal_field("Listening, attention and understanding")
+    elg_speaking = _goal_field("Speaking")
+    elg_self_regulation = _goal_field("Self-regulation")
+    elg_managing_self = _goal_field("Managing self")
+    elg_building_relationships = _goal_field("Building relationships")
+    elg_gross_motor = _goal_field("Gross motor skills")
+    elg_fine_motor = _goal_field("Fine motor skills")
+    elg_comprehension = _goal_field("Comprehension")
+    elg_word_reading = _goal_field("Word reading")
+    elg_writing = _goal_field("Writing")
+    elg_number = _goal_field("Number")
+    elg_numerical_patterns = _goal_field("Numerical patterns")
+    elg_past_and_present = _goal_field("Past and present")
+    elg_people_culture_communities = _goal_field("People, culture and communities")
+    elg_natural_world = _goal_field("The natural world")
+    elg_creating_with_materials = _goal_field("Creating with materials")
+    elg_being_imaginative = _goal_field("Being imaginative and expressive")
+
+    FIELDS = ("academic_year", "school", *(name for name, _label, _area in EYFS_GOALS))
+
+    class Meta:
+        ordering = ["-academic_year", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "academic_year"], name="one_eyfs_profile_per_child_and_year"),
+        ]
+
+    def clean(self) -> None:
+        if self.academic_year:
+            _check_academic_year(self.academic_year)
+
+    @property
+    def good_level_of_development(self) -> bool:
+        return all(getattr(self, name) == EyfsLevel.EXPECTED for name in GLD_GOALS)
+
+    @property
+    def expected_count(self) -> int:
+        return sum(1 for name, _label, _area in EYFS_GOALS if getattr(self, name) == EyfsLevel.EXPECTED)
+
+    def areas(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(area, [(goal, level label)]) in the profile's order, for pages and section B."""
+        labels = dict(EyfsLevel.choices)
+        return [(area_label, [(label, str(labels.get(getattr(self, name), "Not recorded"))) for name, label in goals])
+                for _key, area_label, goals in EYFS_AREAS]
+
+    def summary(self) -> dict:
+        """What section B keeps of it (JSON): the year, the good level of development, the goals."""
+        return {"academic_year": self.academic_year, "school": self.school.name if self.school else "",
+                "good_level_of_development": self.good_level_of_development,
+                "expected_count": self.expected_count, "goals_count": len(EYFS_GOALS),
+                "areas": [[area, [[goal, level] for goal, level in goals]] for area, goals in self.areas()]}
+
+
 class SchoolMove(models.Model):
     """Why a child moved to a school placement (children.SchoolPlacement) and whether mid-year."""
 

@@ -28,10 +28,12 @@ class Part:
     ALTERNATIVE_PROVISION = "alternative-provision"
     SEN = "sen"
     ATTAINMENT = "attainment"
+    EYFS_PROFILE = "eyfs-profile"
     EET = "eet"
     SCHOOL_MOVE = "school-move"
 
-    ALL = (ATTENDANCE, EXCLUSION, PART_TIME, ALTERNATIVE_PROVISION, SEN, ATTAINMENT, EET, SCHOOL_MOVE)
+    ALL = (ATTENDANCE, EXCLUSION, PART_TIME, ALTERNATIVE_PROVISION, SEN, ATTAINMENT, EYFS_PROFILE, EET,
+           SCHOOL_MOVE)
 
 
 _SCHOOL = frozenset({Role.VIRTUAL_SCHOOL, Role.DESIGNATED_TEACHER})
@@ -44,6 +46,7 @@ EDITORS: dict[str, frozenset[str]] = {
     Part.ALTERNATIVE_PROVISION: _SCHOOL,
     Part.SEN: _SCHOOL,
     Part.ATTAINMENT: _SCHOOL,
+    Part.EYFS_PROFILE: _SCHOOL,
     Part.EET: _CARE,
     Part.SCHOOL_MOVE: frozenset({Role.VIRTUAL_SCHOOL, Role.SOCIAL_WORKER}),
 }

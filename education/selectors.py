@@ -22,6 +22,7 @@ from .models import (
     Attendance,
     EetStatus,
     Exclusion,
+    EyfsProfile,
     PartTimeTimetable,
     SenStatus,
     absence_flag,
@@ -58,6 +59,7 @@ class EducationRecord:
     attainment: list[Attainment]
     placements: list[SchoolPlacement]
     eet: list[EetStatus]
+    eyfs: list[EyfsProfile]
 
     @property
     def current_sen(self) -> SenStatus | None:
@@ -65,7 +67,7 @@ class EducationRecord:
 
 
 def education_record_of(child: Child) -> EducationRecord:
-    """The whole record of one child: nine queries, however many terms it holds."""
+    """The whole record of one child: ten queries, however many terms it holds."""
     years: dict[str, YearAttendance] = {}
     for row in Attendance.objects.filter(child=child).select_related("school"):
         year = years.setdefault(row.academic_year, YearAttendance(row.academic_year))
@@ -86,6 +88,7 @@ def education_record_of(child: Child) -> EducationRecord:
         placements=list(SchoolPlacement.objects.filter(child=child).select_related("school", "move")
                         .order_by("-started_on")),
         eet=list(EetStatus.objects.filter(child=child)),
+        eyfs=list(EyfsProfile.objects.filter(child=child).select_related("school")),
     )
 
 
@@ -155,6 +158,11 @@ def term_figures(child: Child, academic_year: str, term: str, *, on: dt.date | N
             latest[a.subject] = (key, a.result)
     figures.termly = {subject: result for subject, (_k, result) in latest.items()}
     return figures
+
+
+def latest_eyfs_profile(child: Child) -> EyfsProfile | None:
+    """The child's latest EYFS profile (section B of an early-years PEP): one query."""
+    return EyfsProfile.objects.filter(child=child).select_related("school").order_by("-academic_year", "-pk").first()
 
 
 # ---- deadlines beside the PEP ones ----------------------------------------------------------------

@@ -11,6 +11,7 @@ nothing audited. `record_from_pep` is what saving a PEP's section B writes.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -21,11 +22,13 @@ from children.models import Child, SchoolPlacement
 from core.audit import Verb, audit_record, diff, snapshot
 
 from .models import (
+    EYFS_RESULT_SUBJECT,
     AlternativeProvision,
     Attainment,
     Attendance,
     EetStatus,
     Exclusion,
+    EyfsProfile,
     PartTimeTimetable,
     SchoolMove,
     SenStatus,
@@ -102,8 +105,10 @@ def sen_status_save(*, actor: User | None, child: Child, instance: SenStatus | N
 @transaction.atomic
 def attainment_save(*, actor: User | None, child: Child, instance: Attainment | None = None,
                     **fields) -> Attainment:
-    """One result per subject per assessment point: a second is refused with a message."""
+    """One result per subject per assessment point: a second is refused with a message.
+    The EYFS profile's result is worked out from its goals (eyfs_profile_save), never typed."""
     probe = instance or Attainment(child=child)
+    _refuse_typed_eyfs(fields.get("assessment", probe.assessment))
     key = {name: fields.get(name, getattr(probe, name, None))
            for name in ("academic_year", "term", "assessment", "subject", "grade_kind")}
     key["grade_kind"] = key["grade_kind"] or ""
@@ -114,6 +119,65 @@ def attainment_save(*, actor: User | None, child: Child, instance: Attainment | 
         raise ValidationError({"subject": "A result for this subject, assessment and term is already recorded: "
                                           "change that record instead"})
     return _save(Attainment, actor=actor, child=child, instance=instance, fields=fields)
+
+
+def _refuse_typed_eyfs(assessment: str | None) -> None:
+    if assessment == Attainment.Assessment.EYFS:
+        raise ValidationError({"assessment": "Record the EYFS profile goal by goal instead (Add an EYFS profile): "
+                                             "the good level of development is worked out from the early "
+                                             "learning goals"})
+
+
+@transaction.atomic
+def eyfs_profile_save(*, actor: User | None, child: Child, instance: EyfsProfile | None = None,
+                      **fields) -> EyfsProfile:
+    """The EYFS profile of one Reception year: each of the 17 early learning goals expected
+    or emerging. One profile per child and year (a second is refused with a message).
+
+    The good level of development is worked out from the goals (EyfsProfile), never typed;
+    the record's attainment row that reporting counts (assessment "eyfs", the summer term of
+    the year) is kept in step here. One audit event, with the good level of development's
+    change among the profile's."""
+    unknown = set(fields) - set(EyfsProfile.FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields for EyfsProfile: {sorted(unknown)}")
+    year = fields.get("academic_year", instance.academic_year if instance else None)
+    clash = EyfsProfile.objects.filter(child=child, academic_year=year)
+    if instance is not None:
+        if instance.child_id != child.pk:
+            raise ValidationError("This record belongs to another child")
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        raise ValidationError({"academic_year": "An EYFS profile for this academic year is already recorded: "
+                                                "change that one instead"})
+    if instance is None:
+        profile = EyfsProfile(child=child, **fields)
+        before: dict[str, Any] = {}
+        gld_before: bool | None = None
+    else:
+        profile = EyfsProfile.objects.select_for_update().get(pk=instance.pk)
+        before = snapshot(profile, EyfsProfile.FIELDS)
+        gld_before = profile.good_level_of_development
+        for name, value in fields.items():
+            setattr(profile, name, value)
+    profile.full_clean()
+    changes = diff(before, snapshot(profile, EyfsProfile.FIELDS))
+    if instance is not None and not changes:
+        return profile
+    profile.save()
+    # The one attainment row of the EYFS profile for the year, worked out (quality.reporting
+    # counts "gld"); a profile moved to another year takes its row along.
+    years = {profile.academic_year, before.get("academic_year") or profile.academic_year}
+    Attainment.objects.filter(child=child, assessment=Attainment.Assessment.EYFS, academic_year__in=years).delete()
+    gld = profile.good_level_of_development
+    Attainment.objects.create(child=child, academic_year=profile.academic_year, term="summer",
+                              assessment=Attainment.Assessment.EYFS, subject=EYFS_RESULT_SUBJECT,
+                              result="gld" if gld else "not_gld")
+    if gld != gld_before:
+        changes["good_level_of_development"] = [gld_before, gld]
+    audit_record(actor=actor, verb=Verb.CREATED if instance is None else Verb.UPDATED, obj=profile,
+                 child_id=child.pk, changes=changes)
+    return profile
 
 
 @transaction.atomic
@@ -151,16 +215,33 @@ def school_move_save(*, actor: User | None, placement: SchoolPlacement, reason: 
 TERMLY_SUBJECTS = {"attainment_english": "English", "attainment_maths": "Maths", "attainment_science": "Science"}
 
 
+@dataclass(frozen=True)
+class RecordWrite:
+    """What `record_from_pep` wrote: the rows, and the changes as an audit event holds them."""
+
+    written: list[models.Model]
+    changes: dict[str, list[Any]]
+
+    def __bool__(self) -> bool:
+        return bool(self.written)
+
+
 @transaction.atomic
 def record_from_pep(*, actor: User | None, child: Child, academic_year: str, term: str, day: dt.date,
                     school=None, sen_status: str | None = None, attainment: dict[str, str] | None = None,
-                    attendance: dict[str, int] | None = None, pep_id: int | None = None) -> list[models.Model]:
+                    attendance: dict[str, int] | None = None, pep_id: int | None = None,
+                    audit: bool = True) -> RecordWrite:
     """Write what a PEP's section B says into the record, as ONE audit event.
 
     - a SEN status different from the current one starts a new status from `day`;
-    - termly progress per subject (English, maths, science) is kept for the PEP's term;
+    - termly progress per subject or area of learning (English, maths, science, any other
+      subject, the early years' Development Matters areas) is kept for the PEP's term;
     - the term's attendance sessions (when given) are kept for the PEP's term and school.
-    Returns what was written (nothing when the record already says the same).
+    Returns what was written and the changes (nothing when the record already says the same).
+
+    `audit=False` is for a caller that writes the changes into its own, single audit event
+    in the same transaction: saving section B (peps.services.sections.section_save) is one
+    event, the section's, carrying the record's changes.
     """
     written: list[models.Model] = []
     changes: dict[str, Any] = {}
@@ -180,10 +261,12 @@ def record_from_pep(*, actor: User | None, child: Child, academic_year: str, ter
         written.append(new)
         changes["sen_status"] = [current.status if current else None, sen_status]
     for subject, result in (attainment or {}).items():
-        if not result:
+        subject = (subject or "").strip()
+        if not result or not subject:
             continue
+        # One row per subject and term, whatever the capitals typed ("art" is "Art").
         row = Attainment.objects.filter(child=child, academic_year=academic_year, term=term,
-                                        assessment=Attainment.Assessment.TERMLY, subject=subject).first()
+                                        assessment=Attainment.Assessment.TERMLY, subject__iexact=subject).first()
         if row is not None and row.result == result:
             continue
         old = row.result if row else None
@@ -193,7 +276,7 @@ def record_from_pep(*, actor: User | None, child: Child, academic_year: str, ter
         row.full_clean()
         row.save()
         written.append(row)
-        changes[f"attainment:{subject}"] = [old, result]
+        changes[f"attainment:{row.subject}"] = [old, result]
     if attendance and attendance.get("sessions_possible"):
         sessions = Attendance.objects.filter(child=child, school=school, academic_year=academic_year, term=term,
                                              half_term=Attendance.HalfTerm.WHOLE).first()
@@ -207,7 +290,7 @@ def record_from_pep(*, actor: User | None, child: Child, academic_year: str, ter
             sessions.save()
             written.append(sessions)
             changes.update({f"attendance:{k}": v for k, v in delta.items()})
-    if written:
+    if written and audit:
         audit_record(actor=actor, verb=Verb.UPDATED, object_type="education.record", object_id=child.pk,
                      child_id=child.pk, changes={**changes, "from_pep": [None, pep_id]})
-    return written
+    return RecordWrite(written, changes)

@@ -19,7 +19,16 @@ from core.forms import show_rule_errors
 
 from . import forms, services
 from .chronology import chronology_of
-from .models import AlternativeProvision, Attainment, Attendance, EetStatus, Exclusion, PartTimeTimetable, SenStatus
+from .models import (
+    AlternativeProvision,
+    Attainment,
+    Attendance,
+    EetStatus,
+    Exclusion,
+    EyfsProfile,
+    PartTimeTimetable,
+    SenStatus,
+)
 from .policies import Part, get_record_for
 from .selectors import education_record_of
 
@@ -42,6 +51,8 @@ PARTS: dict[str, PartPage] = {
                                          services.alternative_provision_save, "alternative provision"),
     Part.SEN: PartPage(SenStatus, forms.SenStatusForm, services.sen_status_save, "an SEN status"),
     Part.ATTAINMENT: PartPage(Attainment, forms.AttainmentForm, services.attainment_save, "a result"),
+    Part.EYFS_PROFILE: PartPage(EyfsProfile, forms.EyfsProfileForm, services.eyfs_profile_save,
+                                "an EYFS profile"),
     Part.EET: PartPage(EetStatus, forms.EetStatusForm, services.eet_status_save,
                        "an education, employment or training status"),
 }

@@ -40,6 +40,7 @@ from children.policies import Action, ChildAccess
 from children.selectors import current_placement
 from core.roles import Role
 
+from . import record_link
 from .models import Pep, Section
 
 RECORD_FIELDS = ("legal_status", "date_entered_care", "school_or_setting", "carer_name", "carer_contact",
@@ -96,7 +97,10 @@ def facts(child: Child) -> dict[str, Any]:
 
 def section_values(pep: Pep, section: Section) -> dict[str, Any]:
     """Section A's data as it reads: the record live while the PEP is open, the snapshot
-    taken at submission once it is not. Any other section's data as stored."""
+    taken at submission once it is not. Section B's the same way from the education record
+    (peps.record_link). Any other section's data as stored."""
+    if record_link.applies(section):
+        return record_link.section_values(pep, section)
     data = dict(section.data or {})
     if not applies(section):
         return data

@@ -180,7 +180,8 @@ def _approved_history(child: Child, phase: str, year: str, term: str, count: int
         Section.objects.bulk_create(Section(pep=pep, letter=c.letter, title=c.title, editor_roles=c.editor_roles)
                                     for c in configs)
         _fill(pep, "ABCDE", people, year_group)
-        care_record.snapshot(pep)  # as pep_submit does: what the record said, kept
+        care_record.snapshot(pep)  # as pep_submit does: what the records said, kept
+        record_link.snapshot(pep)
         Pep.objects.filter(pk=pep.pk).update(
             status=Pep.Status.APPROVED, meeting_held_on=created.date() + dt.timedelta(days=30),
             submitted_at=created + dt.timedelta(days=31), approved_at=created + dt.timedelta(days=40),
@@ -235,7 +236,8 @@ def seed(la, schools: list[School], people: dict[str, User]) -> None:
         _fill(pep, letters, team, yg)
         if status == Pep.Status.DRAFT:
             continue
-        care_record.snapshot(pep)  # as pep_submit does: what the record said, kept
+        care_record.snapshot(pep)  # as pep_submit does: what the records said, kept
+        record_link.snapshot(pep)
         meeting = today - dt.timedelta(days=7)
         if status == Pep.Status.SUBMITTED:
             Pep.objects.filter(pk=pep.pk).update(status=status, meeting_held_on=meeting, submitted_at=timezone.now())

@@ -394,10 +394,11 @@ class EducationSchoolAge(_EducationBase):
     attainment_english = _attainment("English")
     attainment_maths = _attainment("Maths")
     attainment_science = _attainment("Science")
-    other_subject_1 = _line("Another subject (optional)", required="Enter the subject")
+    # At most 100 characters: the name of a subject in the education record.
+    other_subject_1 = _line("Another subject (optional)", required="Enter the subject", max_length=100)
     attainment_other_1 = _choice("Attainment in that subject", ATTAINMENT_CHOICES,
                                  required="Select attainment in the other subject", radios=False)
-    other_subject_2 = _line("A further subject (optional)", required="Enter the subject")
+    other_subject_2 = _line("A further subject (optional)", required="Enter the subject", max_length=100)
     attainment_other_2 = _choice("Attainment in that further subject", ATTAINMENT_CHOICES,
                                  required="Select attainment in the further subject", radios=False)
     progress_notes = _text("Progress and achievements", rows=4, required="Enter the child's progress and achievements")

@@ -23,7 +23,7 @@ from children.services import child_record_viewed
 from core.forms import show_rule_errors
 from core.refusals import Refused, show_refusal
 
-from . import care_record
+from . import care_record, record_link
 from .forms import DocumentChangeForm, DocumentForm, PepStartForm, ReopenForm, ReturnForm, SectionConfigForm
 from .models import Pep, Section
 from .policies import (
@@ -108,6 +108,7 @@ def section_detail(request: AuthenticatedRequest, pk: int, letter: str) -> HttpR
         "section": section,
         "rows": rows,
         "facts": facts,
+        "record_note": record_link.record_note(pep, section),
         "can_edit": access.can_edit(section),
         "has_meeting_include": "meetings/includes/pep_meeting.html" in includes,
         "has_targets_include": "targets/includes/pep_targets.html" in includes,
@@ -172,7 +173,8 @@ def section_edit(request: HttpRequest, pk: int, letter: str) -> HttpResponse:
     record_editable = care_record.can_edit_record(access.relationship, pep.child)
     context = {**_pep_context(access), "section": section, "version": section.version,
                "facts": care_record.fact_rows(pep, section, relationship=access.relationship,
-                                              professional=professional)}
+                                              professional=professional),
+               "record_note": record_link.record_note(pep, section)}
     if request.method == "POST":
         try:
             version = int(request.POST.get("version", ""))

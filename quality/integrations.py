@@ -21,7 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from deadlines.engine import compute_deadlines
-from peps import care_record
+from peps import care_record, record_link
 from peps.models import Pep, Section
 from peps.sections import form_class_for
 
@@ -70,6 +70,16 @@ def section_rows(pep: Pep, section: Section, *, professional: bool) -> list[tupl
     for name, value in data.items():
         if name not in known and not name.startswith("_"):
             rows.append((humanise(name), _display(value)))
+    eyfs = data.get(record_link.EYFS_KEY)
+    if isinstance(eyfs, dict):
+        # Section B of an early-years PEP: the EYFS profile from the education record.
+        gld = "Yes" if eyfs.get("good_level_of_development") else "Not yet"
+        rows.append((f"EYFS profile ({eyfs.get('academic_year')}): good level of development",
+                     f"{gld}; {eyfs.get('expected_count')} of {eyfs.get('goals_count')} early learning goals "
+                     "at the expected level"))
+        emerging = [goal for _area, goals in eyfs.get("areas", []) for goal, level in goals if level != "Expected"]
+        if emerging:
+            rows.append(("EYFS profile: goals emerging", "\n".join(emerging)))
     return rows
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from peps import care_record
 from peps.models import Pep
 
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -53,7 +54,9 @@ def pre_check(pep: Pep) -> PreCheck:
     from meetings.models import Meeting
     from targets.models import ACADEMIC_AREAS, Area, PpPlusRequest, Target
 
-    sections = {s.letter: s.data or {} for s in pep.sections.all()}
+    # Section B reads the education record while the PEP is open (peps.record_link).
+    sections = {s.letter: care_record.section_values(pep, s) if s.letter == "B" else s.data or {}
+                for s in pep.sections.all()}
     b, c, e = sections.get("B", {}), sections.get("C"), sections.get("E", {})
     targets = list(Target.objects.filter(pep=pep).values_list("pk", "area"))
     areas = {area for _pk, area in targets}

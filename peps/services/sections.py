@@ -53,9 +53,9 @@ def section_form(*, pep: Pep, section: Section, data=None, professional: bool, m
     if data is None:
         if initial is None:
             stored = section.data
-            if section.letter == "B" and pep.is_open:
+            if record_link.applies(section):
                 # The education record as it is now wins over what was stored (peps.record_link).
-                stored = {**stored, **record_link.prefill(pep, form_cls)}
+                stored = record_link.section_values(pep, section)
             elif care_record.applies(section):
                 stored = care_record.section_values(pep, section)
             initial = form_cls.initial_from(stored)
@@ -86,7 +86,9 @@ def section_save(*, actor: User | None, section: Section, data: dict[str, Any], 
     is the system (demo data, imports) and skips the edit-right check.
 
     One read of the PEP (locked) and one of the section, one policy check, one filtered
-    update and one audit event (section B also writes to the education record).
+    update and one audit event. Section B also writes to the education record
+    (peps.record_link): what that changed is part of the same event, under
+    "education_record:" names.
     """
     # Lock the PEP row: a save and a transition (submit, approve) never interleave.
     pep = Pep.objects.select_for_update().select_related("child").get(pk=section.pep_id)
@@ -103,10 +105,13 @@ def section_save(*, actor: User | None, section: Section, data: dict[str, Any], 
         raise SectionConflict(current)
     form_cls = defs.form_class_for(pep.phase, current.letter)
     names = form_cls.field_names_for(professional=professional)
-    # Section B and the education record: checked against it and written to it (its own
-    # audit event); a ValidationError names section B's fields.
+    # Section B and the education record: checked against it and written to it (its
+    # changes go into this save's one audit event); a ValidationError names section B's fields.
     from_record = record_link.reconcile(actor=actor, pep=pep, section=current, data=data, names=set(names))
-    new_data = {**current.data, **form_cls.data_from(data, professional=professional), **from_record}
+    new_data = {**current.data, **form_cls.data_from(data, professional=professional), **from_record.values}
+    # An open PEP's section B reads these from the record; a reopened PEP's snapshot is dropped.
+    for name in (record_link.AS_OF, record_link.EYFS_KEY) if record_link.applies(current) else ():
+        new_data.pop(name, None)
     if care_record.applies(current):
         # Section A and the child's record: its facts are written to the record (by those
         # who may edit it, each its own audit event there) and never stored in an open PEP.
@@ -121,8 +126,9 @@ def section_save(*, actor: User | None, section: Section, data: dict[str, Any], 
         raise SectionConflict(Section.objects.select_related("updated_by").get(pk=current.pk))
     before = {**current.data, "state": current.state}
     after = {**new_data, "state": state}
+    record_changes = {f"education_record:{k}": v for k, v in from_record.record_changes.items()}
     audit_record(actor=actor, verb=Verb.UPDATED, obj=current, child_id=pep.child_id,
-                 changes={**diff(before, after), "version": [version, version + 1]})
+                 changes={**diff(before, after), "version": [version, version + 1], **record_changes})
     # What the update wrote, without reading the row again.
     current.data, current.state, current.version = new_data, state, version + 1
     current.updated_by, current.updated_at = actor, now

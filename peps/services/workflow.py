@@ -262,8 +262,12 @@ def pep_submit(*, actor: User | None, pep: Pep) -> Pep:
     # The snapshot is part of the submission's one audit event.
     snapped = care_record.snapshot(pep)
     also = ({"section_a_from_record": [None, {k: snapped.data.get(k) for k in care_record.RECORD_FIELDS}]}
-            if snapped is not None else None)
-    pep = _transition(actor=actor, pep=pep, to=Status.SUBMITTED, also=also, submitted_at=timezone.now())
+            if snapped is not None else {})
+    # Section B likewise keeps what the education record said (peps.record_link).
+    snapped_b = record_link.snapshot(pep)
+    if snapped_b:
+        also["section_b_from_record"] = [None, {k: new for k, (_old, new) in snapped_b.items()}]
+    pep = _transition(actor=actor, pep=pep, to=Status.SUBMITTED, also=also or None, submitted_at=timezone.now())
     _email_team(pep, actor, f"PEP submitted for quality assurance ({pep.child.la_reference})",
                 [f"The {pep.label} PEP for child {pep.child.la_reference} has been submitted to the Virtual School."])
     return pep

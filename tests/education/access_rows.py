@@ -16,7 +16,8 @@ EET_EDITORS = dict(SCHOOL_EDITORS, social_worker=OK)
 # Reasons for school moves: the social worker and the Virtual School.
 MOVE_EDITORS = dict(SCHOOL_EDITORS, social_worker=OK, designated_teacher=FORBIDDEN)
 
-SCHOOL_PARTS = ("attendance", "exclusion", "part-time-timetable", "alternative-provision", "sen", "attainment")
+SCHOOL_PARTS = ("attendance", "exclusion", "part-time-timetable", "alternative-provision", "sen", "attainment",
+                "eyfs-profile")
 
 
 def _child(w):
@@ -39,6 +40,8 @@ def _item(part):
             item = helpers.ehcp(w.child, w.la)
         elif part == "attainment":
             item = helpers.termly(w.child)
+        elif part == "eyfs-profile":
+            item = helpers.eyfs_profile(w.child)
         elif part == "part-time-timetable":
             from education import services
 

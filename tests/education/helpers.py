@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from education import services
-from education.models import Attainment, Exclusion, SenStatus
+from education.models import EYFS_GOALS, Attainment, Exclusion, EyfsLevel, SenStatus
 
 
 def attendance(child, school, *, year="2025/26", term="autumn", possible=120, present=110, authorised=6,
@@ -45,3 +45,13 @@ def thirty_terms(child, school):
             attendance(child, school, year=year, term=term)
             termly(child, "Maths", "at", year=year, term=term)
         exclusion(child, school, on=dt.date(2015 + i, 10, 5))
+
+
+def eyfs_goals(level=EyfsLevel.EXPECTED, **overrides) -> dict[str, str]:
+    """All 17 early learning goals at `level`, with some set otherwise."""
+    return {**{name: level for name, _label, _area in EYFS_GOALS}, **overrides}
+
+
+def eyfs_profile(child, *, year="2020/21", actor=None, school=None, **overrides):
+    return services.eyfs_profile_save(actor=actor, child=child, academic_year=year, school=school,
+                                      **eyfs_goals(**overrides))

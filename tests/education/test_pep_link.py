@@ -14,6 +14,7 @@ from education import services as record_services
 from education.models import Attainment, Attendance, SenStatus
 from peps.demo import AnswersInvalid, sample_answers, save_answers
 from peps.models import Pep, Section
+from peps.record_link import section_values
 from peps.services.sections import section_form
 from peps.services.workflow import academic_year_for, term_for
 from quality.precheck import pre_check
@@ -48,15 +49,20 @@ def test_a_new_pep_s_section_b_is_prefilled_from_the_record(world):
     assert data["school_name"] == "Ruby's School"
 
 
-def test_saving_section_b_writes_the_record_with_its_own_audit_event(world, designated_teacher):
+def test_saving_section_b_writes_the_record_in_the_section_s_one_audit_event(world, designated_teacher):
     pep = start_pep(world.child)
     answers = {**sample_answers(pep.phase, "B"), "term_sessions_possible": "120", "term_sessions_present": "102",
                "term_sessions_authorised": "10", "term_sessions_unauthorised": "8", "attendance_percent": "99"}
     before = AuditEvent.objects.count()
     saved = save_answers(actor=designated_teacher, section=_b(pep), answers=answers, version=0, mark_complete=True)
-    assert AuditEvent.objects.count() == before + 2  # the section, and the record (one event for all of it)
-    assert set(AuditEvent.objects.order_by("-id")[:2].values_list("object_type", flat=True)) == {
-        "peps.section", "education.record"}
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.latest("id")
+    assert (event.object_type, event.object_id, event.actor) == ("peps.section", str(saved.pk), designated_teacher)
+    # The section's event carries what the save changed in the record.
+    assert event.changes["education_record:sen_status"] == [None, "sen_support"]
+    assert event.changes["education_record:attainment:Maths"] == [None, "at"]
+    assert event.changes["education_record:attendance:sessions_possible"] == [None, 120]
+    assert event.changes["version"] == [0, 1]
     row = Attendance.objects.get(child=world.child, academic_year=pep.academic_year, term=pep.term)
     assert (row.sessions_possible, row.sessions_present, row.school) == (120, 102, world.school)
     # The percentage is the record's, worked out from the sessions: what was typed is not kept.
@@ -178,3 +184,74 @@ def test_the_team_sees_the_provisional_rating_and_the_family_does_not(client, wo
     assert "Provisional rating" in client.get(reverse("pep_detail", args=[pep.pk])).content.decode()
     client.force_login(carer)
     assert "Provisional rating" not in client.get(reverse("pep_detail", args=[pep.pk])).content.decode()
+
+
+# ---- what section B types goes into the record; the record shows in section B ---------------------
+
+
+def _view_b(client, user, pep) -> str:
+    client.force_login(user)
+    return " ".join(client.get(reverse("pep_section", args=[pep.pk, "B"])).content.decode().split())
+
+
+def test_figures_typed_into_section_b_with_an_empty_record_go_into_the_record(client, world, designated_teacher):
+    pep = start_pep(world.child)
+    assert not world.child.attendance.exists() and not world.child.attainment.exists()
+    answers = {**sample_answers(pep.phase, "B"), "term_sessions_possible": "100", "term_sessions_present": "90",
+               "term_sessions_authorised": "6", "term_sessions_unauthorised": "4",
+               "other_subject_1": "Art", "attainment_other_1": "above",
+               "other_subject_2": "History", "attainment_other_2": "below"}
+    save_answers(actor=designated_teacher, section=_b(pep), answers=answers, version=0, mark_complete=True)
+    sessions = Attendance.objects.get(child=world.child, academic_year=pep.academic_year, term=pep.term)
+    assert (sessions.school, sessions.sessions_possible, sessions.sessions_present) == (world.school, 100, 90)
+    assert SenStatus.objects.get(child=world.child).status == "sen_support"
+    results = dict(world.child.attainment.filter(academic_year=pep.academic_year, term=pep.term)
+                   .values_list("subject", "result"))
+    assert results == {"English": "working_towards", "Maths": "at", "Science": "at", "Art": "above",
+                       "History": "below"}
+    # The record changes: section B shows it, on its page and in its form.
+    record_services.attendance_save(actor=designated_teacher, child=world.child, instance=sessions,
+                                    sessions_present=80, sessions_authorised_absence=16)
+    art = world.child.attainment.get(subject="Art")
+    record_services.attainment_save(actor=designated_teacher, child=world.child, instance=art, result="at")
+    values = section_values(pep, _b(pep))
+    assert (values["attendance_percent"], values["term_sessions_present"]) == (80.0, 80)
+    page = _view_b(client, designated_teacher, pep)
+    assert "Attendance this academic year" in page and ">80%" in page
+    assert "At age-related expectations" in page.split("Attainment in that subject</dt>")[1][:120]
+    form = section_form(pep=pep, section=_b(pep), professional=True)
+    assert form.initial["term_sessions_present"] == 80 and form.initial["attainment_other_1"] == "at"
+
+
+def test_an_other_subject_cannot_repeat_english_maths_or_science(world, designated_teacher):
+    pep = start_pep(world.child)
+    answers = {**sample_answers(pep.phase, "B"), "other_subject_1": "maths", "attainment_other_1": "below"}
+    with pytest.raises(AnswersInvalid) as exc:
+        save_answers(actor=designated_teacher, section=_b(pep), answers=answers, version=0)
+    assert exc.value.form.errors["other_subject_1"] == ["maths has its own question above: choose another subject"]
+    assert not Attainment.objects.exists()
+
+
+def test_early_years_development_goes_into_the_record_as_termly_progress(world, designated_teacher):
+    world.child.placements.update(year_group=-1)
+    pep = start_pep(world.child)
+    assert pep.phase == "early_years"
+    answers = {**sample_answers(pep.phase, "B"), "dm_literacy": "below", "dm_mathematics": "at"}
+    save_answers(actor=designated_teacher, section=_b(pep), answers=answers, version=0, mark_complete=True)
+    results = dict(world.child.attainment.filter(assessment="termly", term=pep.term).values_list("subject", "result"))
+    assert results["Literacy"] == "below" and results["Mathematics"] == "at"
+    assert results["Communication and language"] == "working_towards" and len(results) == 7
+    maths = world.child.attainment.get(subject="Mathematics")
+    record_services.attainment_save(actor=designated_teacher, child=world.child, instance=maths, result="above")
+    assert section_form(pep=pep, section=_b(pep), professional=True).initial["dm_mathematics"] == "above"
+
+
+def test_a_section_b_save_is_one_audit_event_whatever_it_changes_in_the_record(world, designated_teacher):
+    pep = start_pep(world.child)
+    before = AuditEvent.objects.count()
+    saved = save_answers(actor=designated_teacher, section=_b(pep), answers=sample_answers(pep.phase, "B"), version=0)
+    assert AuditEvent.objects.count() == before + 1
+    # Saved again with the record already saying the same: still one event, with no record changes.
+    save_answers(actor=designated_teacher, section=saved, answers=sample_answers(pep.phase, "B"), version=1)
+    assert AuditEvent.objects.count() == before + 2
+    assert not [k for k in AuditEvent.objects.latest("id").changes if k.startswith("education_record:")]

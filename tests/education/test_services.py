@@ -146,14 +146,26 @@ def test_record_from_pep_writes_one_event_for_everything_it_changes(world, desig
         attainment={"English": "at", "Maths": "below"},
         attendance={"sessions_possible": 100, "sessions_present": 96, "sessions_authorised_absence": 4,
                     "sessions_unauthorised_absence": 0})
-    assert len(written) == 4
+    assert len(written.written) == 4
     assert AuditEvent.objects.count() == before + 1
+    assert AuditEvent.objects.latest("id").changes["attainment:Maths"] == [None, "below"]
     # The same again changes nothing and writes no event.
-    assert services.record_from_pep(
+    again = services.record_from_pep(
         actor=designated_teacher, child=world.child, academic_year="2025/26", term="autumn",
         day=dt.date(2025, 11, 2), school=world.school, sen_status="sen_support",
-        attainment={"English": "at", "Maths": "below"}) == []
+        attainment={"English": "at", "maths": "below"})
+    assert not again and again.changes == {}
     assert AuditEvent.objects.count() == before + 1
+
+
+def test_record_from_pep_leaves_the_event_to_a_caller_that_writes_its_own(world, designated_teacher):
+    before = AuditEvent.objects.count()
+    written = services.record_from_pep(
+        actor=designated_teacher, child=world.child, academic_year="2025/26", term="autumn",
+        day=dt.date(2025, 11, 1), school=world.school, attainment={"Art": "above"}, audit=False)
+    assert written.changes == {"attainment:Art": [None, "above"]}
+    assert AuditEvent.objects.count() == before
+    assert world.child.attainment.get(subject="Art").result == "above"
 
 
 def test_a_second_result_for_the_same_subject_and_term_is_refused_with_a_message(world):
