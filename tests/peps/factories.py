@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from children.models import Child
-
 from peps.demo import sample_answers, save_answers
 from peps.models import Pep
 from peps.services.workflow import pep_start
