@@ -241,6 +241,10 @@ def _copy_forward(target: Target, pep: Pep, by_when: dt.date, actor: User | None
     fields = {name: getattr(target, name) for name in EDITABLE_FIELDS}
     fields["by_when"] = by_when
     fields["pp_plus_requested"] = None  # a new PP+ plan is agreed in the new PEP
+    # The link to what the young person asked for belongs to the PEP where they asked it: the
+    # new PEP's section C says new things, and the copy answers none of them until the school
+    # links it again. My PEP shows the old words as "Last time you said" (through carried_from).
+    fields["answers_ask"] = ""
     return Target.objects.create(pep=pep, child_id=pep.child_id, carried_from=target, status=Target.Status.OPEN,
                                  created_by=actor if getattr(actor, "pk", None) else None, **fields)
 
