@@ -2,7 +2,9 @@
 
 Forms check what was typed; the services check that it makes sense against what is
 stored (dates in order, the right kind of person for a role) and raise ValidationError,
-which the views put back on the form.
+which the views put back on the form. The date rules against what is stored are the
+services' own functions (children.services.*_errors), called by the forms' clean too, so a
+wrong date is reported with the form's other errors, not on a second submit.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import LocalAuthority, School, User
-from children.models import YEAR_GROUP_CHOICES, Child, upn_validator
+from children import services
+from children.models import YEAR_GROUP_CHOICES, CareEpisode, Child, SchoolPlacement, upn_validator
 from core.forms import GovDateField, GovForm
 from core.roles import TEAM_ROLES, Role, role_choices
 
@@ -96,17 +99,46 @@ class ChildForm(GovForm):
         return upn
 
 
+def _report(form: forms.Form, errors: dict[str, str]) -> None:
+    """Put a service's date rule errors on the form, beside its own (one message a field)."""
+    for name, message in errors.items():
+        if name not in form.errors:
+            form.add_error(name if name in form.fields else None, message)
+
+
 class CareEpisodeStartForm(GovForm):
     entered_care_on = _date("Date they entered care", "Enter the date they entered care")
     reason = forms.CharField(label="Reason (optional)", max_length=200, required=False)
+
+    def __init__(self, *args, child: Child | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child = child
 
     def clean_entered_care_on(self):
         return _not_in_future(self.cleaned_data["entered_care_on"], "The date they entered care must be today "
                                                                      "or in the past")
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.child is not None and cleaned.get("entered_care_on"):
+            _report(self, services.care_episode_start_errors(child=self.child,
+                                                             entered_care_on=cleaned["entered_care_on"]))
+        return cleaned
+
 
 class CareEpisodeEndForm(GovForm):
     left_care_on = _date("Date they left care", "Enter the date they left care")
+
+    def __init__(self, *args, episode: CareEpisode | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.episode = episode
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.episode is not None and cleaned.get("left_care_on"):
+            _report(self, services.care_episode_end_errors(episode=self.episode,
+                                                           left_care_on=cleaned["left_care_on"]))
+        return cleaned
 
 
 class PlacementStartForm(GovForm):
@@ -126,12 +158,22 @@ class PlacementStartForm(GovForm):
         help_text="Where they are taught away from the school, if anywhere",
     )
 
+    def __init__(self, *args, child: Child | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child = child
+
     def clean_school_urn(self) -> School:
         urn = self.cleaned_data["school_urn"].strip()
         school = School.objects.filter(urn=urn).first()
         if school is None:
             raise ValidationError("No school or setting has this URN")
         return school
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.child is not None and cleaned.get("started_on"):
+            _report(self, services.placement_start_errors(child=self.child, started_on=cleaned["started_on"]))
+        return cleaned
 
 
 class PlacementEditForm(GovForm):
@@ -149,6 +191,16 @@ class PlacementEditForm(GovForm):
 class PlacementEndForm(GovForm):
     ended_on = _date("Date the placement ended", "Enter the date the placement ended",
                      hint="Today or a date in the past, for example 27/3/2026")
+
+    def __init__(self, *args, placement: SchoolPlacement | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placement = placement
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.placement is not None and cleaned.get("ended_on"):
+            _report(self, services.placement_end_errors(placement=self.placement, ended_on=cleaned["ended_on"]))
+        return cleaned
 
 
 class TeamLinkForm(GovForm):

@@ -95,6 +95,59 @@ def child_record_viewed(*, actor: User, child: Child, what: str = "record") -> N
                  changes={"viewed": what})
 
 
+# ---- the date rules, once: the services refuse with them and the forms report them with
+# their other errors (children.forms), so the GOV.UK error summary lists every problem at once.
+
+
+def care_episode_start_errors(*, child: Child, entered_care_on: dt.date,
+                              episodes: list[CareEpisode] | None = None) -> dict[str, str]:
+    """What is wrong with a new time in care starting on `entered_care_on` ({} when nothing)."""
+    if episodes is None:
+        episodes = list(CareEpisode.objects.filter(child=child))
+    if any(e.left_care_on is None for e in episodes):
+        return {"entered_care_on": "This child is already in care: record when they left "
+                                   "care before adding a new time in care"}
+    last_left = max((e.left_care_on for e in episodes if e.left_care_on is not None), default=None)
+    if last_left is not None and entered_care_on <= last_left:
+        return {"entered_care_on": f"The date they entered care must be after they last left "
+                                   f"care ({last_left:%-d %B %Y})"}
+    if entered_care_on < child.date_of_birth:
+        return {"entered_care_on": "The date they entered care must be on or after their date of birth"}
+    return {}
+
+
+def care_episode_end_errors(*, episode: CareEpisode, left_care_on: dt.date) -> dict[str, str]:
+    if episode.left_care_on is not None:
+        return {"left_care_on": "This time in care has already ended"}
+    if left_care_on < episode.entered_care_on:
+        return {"left_care_on": f"The date they left care must be on or after they entered care "
+                                f"({episode.entered_care_on:%-d %B %Y})"}
+    return {}
+
+
+def placement_start_errors(*, child: Child, started_on: dt.date,
+                           current: list[SchoolPlacement] | None = None) -> dict[str, str]:
+    if current is None:
+        current = list(SchoolPlacement.objects.filter(child=child, ended_on__isnull=True))
+    for placement in current:
+        if started_on <= placement.started_on:
+            return {"started_on": f"The start date must be after the current placement started "
+                                  f"({placement.started_on:%-d %B %Y})"}
+    return {}
+
+
+def placement_end_errors(*, placement: SchoolPlacement, ended_on: dt.date) -> dict[str, str]:
+    if placement.ended_on is not None:
+        return {"ended_on": "This placement has already ended"}
+    if ended_on < placement.started_on:
+        return {"ended_on": f"The end date must be on or after the placement started "
+                            f"({placement.started_on:%-d %B %Y})"}
+    if ended_on > timezone.localdate():
+        # An end date, once recorded, ends the school's access at once, so it cannot be in the future.
+        return {"ended_on": "The end date must be today or in the past"}
+    return {}
+
+
 # ---- time in care ---------------------------------------------------------------------------
 
 
@@ -103,16 +156,8 @@ def care_episode_start(*, actor: User | None, child: Child, entered_care_on: dt.
                        reason: str = "") -> CareEpisode:
     """The child entered (or re-entered) care. One episode at a time."""
     episodes = list(CareEpisode.objects.select_for_update().filter(child=child))
-    if any(e.left_care_on is None for e in episodes):
-        raise ValidationError({"entered_care_on": "This child is already in care: record when they left "
-                                                  "care before adding a new time in care"})
-    last_left = max((e.left_care_on for e in episodes if e.left_care_on is not None), default=None)
-    if last_left is not None and entered_care_on <= last_left:
-        raise ValidationError({"entered_care_on": f"The date they entered care must be after they last left "
-                                                  f"care ({last_left:%-d %B %Y})"})
-    if entered_care_on < child.date_of_birth:
-        raise ValidationError({"entered_care_on": "The date they entered care must be on or after their "
-                                                  "date of birth"})
+    if errors := care_episode_start_errors(child=child, entered_care_on=entered_care_on, episodes=episodes):
+        raise ValidationError(errors)
     episode = CareEpisode(child=child, entered_care_on=entered_care_on, reason=reason)
     episode.full_clean()
     episode.save()
@@ -137,11 +182,8 @@ def care_episode_update(*, actor: User | None, episode: CareEpisode, entered_car
 
 @transaction.atomic
 def care_episode_end(*, actor: User | None, episode: CareEpisode, left_care_on: dt.date) -> CareEpisode:
-    if episode.left_care_on is not None:
-        raise ValidationError({"left_care_on": "This time in care has already ended"})
-    if left_care_on < episode.entered_care_on:
-        raise ValidationError({"left_care_on": f"The date they left care must be on or after they entered care "
-                                               f"({episode.entered_care_on:%-d %B %Y})"})
+    if errors := care_episode_end_errors(episode=episode, left_care_on=left_care_on):
+        raise ValidationError(errors)
     episode.left_care_on = left_care_on
     episode.full_clean()
     episode.save(update_fields=["left_care_on"])
@@ -164,10 +206,10 @@ def placement_start(*, actor: User | None, child: Child, school: School, year_gr
     placement is its grant. A teacher registered by another LA is never linked here.
     """
     ended = []
-    for current in SchoolPlacement.objects.select_for_update().filter(child=child, ended_on__isnull=True):
-        if started_on <= current.started_on:
-            raise ValidationError({"started_on": f"The start date must be after the current placement started "
-                                                 f"({current.started_on:%-d %B %Y})"})
+    currents = list(SchoolPlacement.objects.select_for_update().filter(child=child, ended_on__isnull=True))
+    if errors := placement_start_errors(child=child, started_on=started_on, current=currents):
+        raise ValidationError(errors)
+    for current in currents:
         current.ended_on = started_on - dt.timedelta(days=1)
         current.save(update_fields=["ended_on"])
         ended.append(current.pk)
@@ -208,14 +250,8 @@ def placement_update(*, actor: User | None, placement: SchoolPlacement, **fields
 @transaction.atomic
 def placement_end(*, actor: User | None, placement: SchoolPlacement, ended_on: dt.date) -> SchoolPlacement:
     """End the current placement. The school's designated teacher loses access at once."""
-    if placement.ended_on is not None:
-        raise ValidationError({"ended_on": "This placement has already ended"})
-    if ended_on < placement.started_on:
-        raise ValidationError({"ended_on": f"The end date must be on or after the placement started "
-                                           f"({placement.started_on:%-d %B %Y})"})
-    if ended_on > timezone.localdate():
-        # An end date, once recorded, ends the school's access at once, so it cannot be in the future.
-        raise ValidationError({"ended_on": "The end date must be today or in the past"})
+    if errors := placement_end_errors(placement=placement, ended_on=ended_on):
+        raise ValidationError(errors)
     placement.ended_on = ended_on
     placement.full_clean()
     placement.save(update_fields=["ended_on"])

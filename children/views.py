@@ -148,7 +148,7 @@ def child_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def care_episode_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
-    form = CareEpisodeStartForm(request.POST or None)
+    form = CareEpisodeStartForm(request.POST or None, child=child)
     if request.method == "POST" and form.is_valid() and _saved(
             form, lambda: services.care_episode_start(actor=request.user, child=child, **form.cleaned_data)):
         messages.success(request, "The time in care has been added.")
@@ -162,7 +162,7 @@ def care_episode_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def care_episode_end(request: AuthenticatedRequest, pk: int, episode_pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
     episode = get_object_or_404(CareEpisode, child=child, pk=episode_pk)
-    form = CareEpisodeEndForm(request.POST or None)
+    form = CareEpisodeEndForm(request.POST or None, episode=episode)
     if request.method == "POST" and form.is_valid() and _saved(
             form, lambda: services.care_episode_end(actor=request.user, episode=episode, **form.cleaned_data)):
         messages.success(request, "The date they left care has been recorded.")
@@ -176,7 +176,7 @@ def care_episode_end(request: AuthenticatedRequest, pk: int, episode_pk: int) ->
 @require_http_methods(["GET", "POST"])
 def placement_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
-    form = PlacementStartForm(request.POST or None)
+    form = PlacementStartForm(request.POST or None, child=child)
     current = current_placement(child)
 
     def write():
@@ -215,7 +215,7 @@ def placement_edit(request: AuthenticatedRequest, pk: int, placement_pk: int) ->
 def placement_end(request: AuthenticatedRequest, pk: int, placement_pk: int) -> HttpResponse:
     child = get_child_for(request.user, pk, Action.EDIT_RECORD).child
     placement = get_object_or_404(SchoolPlacement.objects.select_related("school"), child=child, pk=placement_pk)
-    form = PlacementEndForm(request.POST or None)
+    form = PlacementEndForm(request.POST or None, placement=placement)
     if request.method == "POST" and form.is_valid() and _saved(
             form, lambda: services.placement_end(actor=request.user, placement=placement, **form.cleaned_data)):
         messages.success(request, f"The placement at {placement.school.name} has ended.")

@@ -129,12 +129,20 @@ class GovFormMixin(_FormBase):
                     names.append(name)
         return names + [name for name in self.fields if name not in names]
 
+    def add_linked_error(self, message: str, href: str) -> None:
+        """A form-wide error about something changed on another page: the error summary links
+        to `href` (a path on the portal) instead of a field of this form."""
+        self.add_error(None, message)
+        self.__dict__.setdefault("_error_links", {})[message] = href
+
     def errors_in_page_order(self) -> list[tuple[str, str]]:
         """(anchor id, message) for the error summary: the form's own errors first, then each
-        field's in page order (GOV.UK: the summary lists errors in the order they appear)."""
+        field's in page order (GOV.UK: the summary lists errors in the order they appear). An
+        error added with add_linked_error has its page's path (starting "/") as the anchor."""
         visible = [self[name] for name in self.field_names_in_page_order() if not self[name].is_hidden]
         first = visible[0].id_for_label if visible else ""
-        result = [(first, str(error)) for error in self.non_field_errors()]
+        links = self.__dict__.get("_error_links", {})
+        result = [(links.get(str(error), first), str(error)) for error in self.non_field_errors()]
         for bound in visible:
             result += [(bound.id_for_label, str(error)) for error in bound.errors]
         return result

@@ -363,7 +363,7 @@ def retention_destroy(*, actor: User, child: Child, confirm: str, today: dt.date
     The child's earlier audit events keep who did what and when, with every value
     replaced; one stub records the destruction (LA reference, no name or date of birth).
     """
-    from peps.models import Pep, SupportingDocument
+    from peps.models import Pep, ProfessionalPdf, SupersededPdf, SupportingDocument
     from peps.services.documents import document_path
 
     today = today or timezone.localdate()
@@ -382,6 +382,9 @@ def retention_destroy(*, actor: User, child: Child, confirm: str, today: dt.date
     files = [document_path(d) for d in SupportingDocument.objects.filter(pep__child=child)]
     documents = len(files)
     files += [p.approved_pdf.name for p in peps if p.approved_pdf]
+    # Every stored copy of every approval: the professionals' and the superseded ones too.
+    files += [c.file.name for c in ProfessionalPdf.objects.filter(pep__child=child)]
+    files += [c.file.name for c in SupersededPdf.objects.filter(pep__child=child)]
     files += [j.file.name for j in SubjectAccessExport.objects.filter(child=child) if j.file]
     pep_count = peps.count()
     child.delete()

@@ -191,10 +191,14 @@ class Exclusion(models.Model):
         ]
 
     def clean(self) -> None:
+        # Every problem at once (the form shows them together in its error summary).
+        errors = {}
         if self.starts_on and self.starts_on > timezone.localdate():
-            raise ValidationError({"starts_on": "The date it started must be today or in the past"})
+            errors["starts_on"] = "The date it started must be today or in the past"
         if self.kind == self.Kind.SUSPENSION and self.length is None:
-            raise ValidationError({"length": "Enter how long the suspension is"})
+            errors["length"] = "Enter how long the suspension is"
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def days(self) -> Decimal:
@@ -227,10 +231,14 @@ class PartTimeTimetable(models.Model):
         ]
 
     def clean(self) -> None:
+        # Every problem at once (the form shows them together in its error summary).
+        errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "The end date must be on or after the start date"})
+            errors["ends_on"] = "The end date must be on or after the start date"
         if self.starts_on and self.review_on and self.review_on < self.starts_on:
-            raise ValidationError({"review_on": "The review date must be on or after the start date"})
+            errors["review_on"] = "The review date must be on or after the start date"
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_current(self) -> bool:
@@ -614,12 +622,16 @@ class EetStatus(models.Model):
         verbose_name_plural = "EET statuses"
 
     def clean(self) -> None:
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "The end date must be on or after the start date"})
+        # Every problem at once (the form shows them together in its error summary).
+        errors = {}
         if self.starts_on and self.starts_on > timezone.localdate():
-            raise ValidationError({"starts_on": "The start date must be today or in the past"})
+            errors["starts_on"] = "The start date must be today or in the past"
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The end date must be on or after the start date"
         if self.status and self.status != self.Status.NEET and not self.provider:
-            raise ValidationError({"provider": "Enter the provider, employer or college"})
+            errors["provider"] = "Enter the provider, employer or college"
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_neet(self) -> bool:

@@ -152,6 +152,50 @@ def fact_rows(pep: Pep, section: Section, *, relationship: str | None, professio
     return rows
 
 
+# What section A needs from the child's record before it can be marked as complete: the
+# facts it shows that only the record holds (the school, carers and social worker are shown
+# as they are and may honestly be none).
+NEEDED_TO_COMPLETE = ("legal_status", "date_entered_care")
+
+
+def missing_to_complete(child: Child, data: dict[str, Any] | None = None) -> list[str]:
+    """The facts of NEEDED_TO_COMPLETE the child's record lacks. `data`: what this save is
+    about to write to the record (someone who may edit it typed it in section A), which counts."""
+    data = data or {}
+    # Read from the database, not the (possibly older) object in hand: this decides a write.
+    held = {
+        "legal_status": Child.objects.filter(pk=child.pk).values_list("legal_status", flat=True).first(),
+        "date_entered_care": child.care_episodes.exists(),
+    }
+    return [name for name in NEEDED_TO_COMPLETE if not (data.get(name) or held.get(name))]
+
+
+def missing_message(name: str) -> str:
+    if name == "legal_status":
+        return ("The child's record has no legal status: add it on the child's record before marking "
+                "section A as complete")
+    return ("The child's record has no date they entered care: add a time in care on the child's record "
+            "before marking section A as complete")
+
+
+def missing_link(child: Child, name: str) -> str:
+    """Where on the child's record the missing fact is shown and changed."""
+    return reverse("child_detail", args=[child.pk]) + ("#legal-status" if name == "legal_status" else "#care")
+
+
+def check_complete(child: Child, form, cleaned: dict[str, Any]) -> None:
+    """A section A form marked as complete: each missing fact is a GOV.UK error with the form's
+    others. On the field when this person may type it here (saving writes the record); else
+    linked to the child's record, where it is changed."""
+    for name in missing_to_complete(child, {n: cleaned.get(n) for n in form.fields}):
+        if name in form.fields:
+            if name not in form.errors:
+                form.add_error(name, f"Enter {LABELS[name][0].lower()}{LABELS[name][1:]}: the child's record "
+                                     f"has none, and section A cannot be complete without it")
+        else:
+            form.add_linked_error(missing_message(name), missing_link(child, name))
+
+
 def record_write(*, actor: User | None, relationship: str | None, pep: Pep, data: dict[str, Any]) -> bool:
     """Write section A's changes to the record facts (the children app's services, each its
     own audit event there) when `actor` may edit the child's record; anything else in `data`

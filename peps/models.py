@@ -131,6 +131,39 @@ class SupersededPdf(models.Model):
         return f"Superseded PDF of PEP {self.pep_id} ({self.reopened_at:%Y-%m-%d})"
 
 
+class ProfessionalPdf(models.Model):
+    """A stored professionals' copy of an approved PEP (issue 14): everything, the QA review
+    and professional-only fields included. Pep.approved_pdf is the family's copy.
+
+    Rendered with the family's copy on approval, from the same data, and never changed. Two
+    per approval: with PP+ amounts (the social worker, the school, the Virtual School) and
+    without (professionals who may not see amounts: LA admins, IROs, personal advisers).
+    When the Virtual School reopens the PEP, the copies of that approval are tied to its
+    SupersededPdf and the next approval stores new ones.
+    """
+
+    pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="professional_pdfs")
+    superseded = models.ForeignKey(SupersededPdf, on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="professional_pdfs")
+    with_pp_plus_amounts = models.BooleanField()
+    file = models.FileField(upload_to="approved-peps/")
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # One current copy per audience; the pep's current copies are also the ones a
+            # download reads (pep, superseded IS NULL, with_pp_plus_amounts).
+            models.UniqueConstraint(fields=["pep", "with_pp_plus_amounts"], condition=models.Q(superseded=None),
+                                    name="one_current_professional_pdf"),
+            models.UniqueConstraint(fields=["superseded", "with_pp_plus_amounts"],
+                                    name="one_professional_pdf_per_superseded_copy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Professionals' PDF of PEP {self.pep_id}"
+
+
 class Section(models.Model):
     class State(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"

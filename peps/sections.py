@@ -13,6 +13,7 @@ people: they are dropped from the form and kept as stored when such a person sav
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -146,6 +147,9 @@ class SectionForm(GovForm):
     def __init__(self, *args, mark_complete: bool = False, professional: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.mark_complete = mark_complete
+        # A check against what is stored outside the PEP (section A and the child's record,
+        # set by peps.services.sections.section_form), run when marked as complete.
+        self.complete_check: Callable[[SectionForm, dict[str, Any]], None] | None = None
         for field in self.fields.values():
             field.required = False
         if not professional:
@@ -180,6 +184,8 @@ class SectionForm(GovForm):
                 if name in self.fields and name not in self.errors and _empty(cleaned.get(name), self.fields[name]):
                     self.add_error(name, self.fields[name].error_messages["required"])
         self.check(cleaned)
+        if self.mark_complete and self.complete_check is not None:
+            self.complete_check(self, cleaned)
         return cleaned
 
     def check(self, cleaned: dict[str, Any]) -> None:

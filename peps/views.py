@@ -331,7 +331,8 @@ def superseded_pdf_download(request: AuthenticatedRequest, pk: int, copy_pk: int
     if copy is None:
         raise Http404("No such copy")
     try:
-        handle = documents.superseded_pdf_open(actor=request.user, copy=copy)
+        handle = documents.superseded_pdf_open(
+            actor=request.user, copy=copy, with_pp_plus_amounts=access.can(PepAction.VIEW_PP_PLUS_AMOUNTS))
     except FileNotFoundError as exc:
         raise Http404("The file is missing") from exc
     response = FileResponse(handle, as_attachment=True, content_type="application/pdf",

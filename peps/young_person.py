@@ -41,6 +41,9 @@ class MyTarget:
     help: str
     by_when: object
     answers: str = ""  # the key of the ask (ASKS) this target answers, if any
+    # Carried forward from the last plan, where it answered these words of theirs (and it
+    # answers nothing they said in this plan).
+    last_time_said: str = ""
 
 
 @dataclass
@@ -65,6 +68,7 @@ class MyPep:
     targets: list[MyTarget]
     meeting: MyMeeting | None
     you_said: list[YouSaid]
+    last_time: list[MyTarget]
     we_did: list[str]
     views_editable: bool
 
@@ -115,11 +119,14 @@ def my_pep(pep: Pep, *, can_edit_views: bool) -> MyPep:
     you_said = [YouSaid(label=label, said=str(data[name]).strip(),
                         we_will=[t for t in targets if t.answers == name])
                 for name, label in ASKS if str(data.get(name) or "").strip()]
+    # Carried forward from the last plan with what they said then: "Last time you said".
+    last_time = [t for t in targets if t.last_time_said]
     # Once each: a target carried forward and set again reads as one thing done. Targets that
-    # answer an ask are shown with it, so "what else" is the rest.
-    we_did = list(dict.fromkeys([t.what for t in targets if not t.answers] + ([actions] if actions else [])))
+    # answer an ask (now or last time) are shown with it, so "what else" is the rest.
+    we_did = list(dict.fromkeys([t.what for t in targets if not t.answers and not t.last_time_said]
+                                + ([actions] if actions else [])))
     return MyPep(pep=pep, views=views, readers=readers_of(child), targets=targets,
-                 meeting=next_meeting_of(child), you_said=you_said, we_did=we_did,
+                 meeting=next_meeting_of(child), you_said=you_said, last_time=last_time, we_did=we_did,
                  views_editable=can_edit_views)
 
 

@@ -25,7 +25,7 @@ from children.policies import relationship
 from core.audit import Verb, audit_record, diff, snapshot
 from core.jobs import files_expire, queued_too_long
 from core.text_limits import text_limit_errors
-from peps.models import Pep
+from peps.models import Pep, ProfessionalPdf
 from peps.policies import PepAction, family_sees_pp_plus, rel_allows
 from peps.services.workflow import pep_approve, pep_return
 
@@ -203,40 +203,93 @@ def safe_file_name(pep: Pep, suffix: str = "pdf") -> str:
 
 
 def approved_pdf_store(*, pep_id: int) -> Pep:
-    """Render and keep the approved PEP's PDF, once. Later calls change nothing.
+    """Render and keep the approved PEP's PDF copies, once. Later calls change nothing.
 
-    One stored copy is served to everyone in the team, carers and the young person too,
-    so it is rendered at the family's level: no professional-only fields, and PP+ amounts
-    only where the LA lets families see them (PepAccess VIEW_PP_PLUS_AMOUNTS for a carer).
+    Three copies of one approval, rendered from the same data at the same time:
+    - the family's (Pep.approved_pdf), for carers and the young person: no QA, no
+      professional-only fields, and PP+ amounts only where the LA lets families see them;
+    - the professionals' with PP+ amounts (peps.models.ProfessionalPdf), for the social
+      worker, the school and the Virtual School: everything, the QA review included;
+    - the professionals' without amounts, for professionals who may not see them (LA
+      admins, IROs, personal advisers).
+    A PEP approved before the professionals' copies existed has only the family's: its
+    professionals' copies are rendered at the first call after (a professional's download
+    or the export), from the locked PEP as it is then.
 
-    The render (seconds) happens before the transaction, which only keeps the bytes: a
+    The renders (seconds) happen before the transaction, which only keeps the bytes: a
     write transaction open for a render holds SQLite's one write lock (or a PostgreSQL row
     lock) that long, and made the web and the worker fail each other with "database is
     locked". An approved PEP no longer changes, so rendering it unlocked is safe; when two
     callers render at once (the worker and a download), the first to store wins and the
-    other's identical bytes are dropped.
+    other's identical bytes are dropped. All the copies are kept in one transaction, so a
+    PEP with a family copy has its professionals' copies too (the catch-up sweep looks for
+    missing family copies only).
     """
     from .pdf import pep_pdf_bytes
 
     pep = Pep.objects.select_related("child", "child__local_authority").get(pk=pep_id)
-    if pep.status != Pep.Status.APPROVED or pep.approved_pdf:
+    if pep.status != Pep.Status.APPROVED:
         return pep
-    data = pep_pdf_bytes(pep, show_pp_plus=family_sees_pp_plus(pep), professional=False)
-    return _approved_pdf_keep(pep_id=pep_id, data=data)
+    missing = _professional_copies_missing(pep)
+    if pep.approved_pdf and not missing:
+        return pep
+    family = None if pep.approved_pdf else pep_pdf_bytes(pep, show_pp_plus=family_sees_pp_plus(pep),
+                                                         professional=False)
+    professional = {amounts: pep_pdf_bytes(pep, show_pp_plus=amounts, professional=True) for amounts in missing}
+    return _approved_pdf_keep(pep_id=pep_id, family=family, professional=professional)
+
+
+def _professional_copies_missing(pep: Pep) -> list[bool]:
+    """Which of the current professionals' copies (with PP+ amounts or not) are not stored yet."""
+    have = set(ProfessionalPdf.objects.filter(pep=pep, superseded=None)
+               .values_list("with_pp_plus_amounts", flat=True))
+    return [amounts for amounts in (True, False) if amounts not in have]
 
 
 @transaction.atomic
-def _approved_pdf_keep(*, pep_id: int, data: bytes) -> Pep:
-    """approved_pdf_store's short write: keep `data` unless the PEP has a stored copy by now."""
+def _approved_pdf_keep(*, pep_id: int, family: bytes | None, professional: dict[bool, bytes]) -> Pep:
+    """approved_pdf_store's short write: keep each copy unless the PEP has it by now. One audit
+    event when anything was kept."""
     pep = Pep.objects.select_for_update().select_related("child", "child__local_authority").get(pk=pep_id)
-    if pep.status != Pep.Status.APPROVED or pep.approved_pdf:
+    if pep.status != Pep.Status.APPROVED:
         return pep
-    pep.approved_pdf_sha256 = hashlib.sha256(data).hexdigest()
-    pep.approved_pdf.save(f"pep-{pep.pk}-{pep.approved_pdf_sha256[:12]}.pdf", ContentFile(data), save=False)
-    pep.save(update_fields=["approved_pdf", "approved_pdf_sha256"])
-    audit_record(actor=None, verb=Verb.CREATED, obj=pep, object_type="peps.pep.approved_pdf",
-                 child_id=pep.child_id, changes={"approved_pdf_sha256": [None, pep.approved_pdf_sha256]})
+    changes: dict[str, list] = {}
+    if family is not None and not pep.approved_pdf:
+        pep.approved_pdf_sha256 = hashlib.sha256(family).hexdigest()
+        pep.approved_pdf.save(f"pep-{pep.pk}-{pep.approved_pdf_sha256[:12]}.pdf", ContentFile(family), save=False)
+        pep.save(update_fields=["approved_pdf", "approved_pdf_sha256"])
+        changes["approved_pdf_sha256"] = [None, pep.approved_pdf_sha256]
+    for amounts in _professional_copies_missing(pep):
+        if amounts not in professional:
+            continue
+        data = professional[amounts]
+        copy = ProfessionalPdf(pep=pep, with_pp_plus_amounts=amounts, sha256=hashlib.sha256(data).hexdigest())
+        kind = "professional" if amounts else "professional-no-amounts"
+        copy.file.save(f"pep-{pep.pk}-{kind}-{copy.sha256[:12]}.pdf", ContentFile(data), save=False)
+        copy.save()
+        changes["professional_pdf_sha256" if amounts else "professional_pdf_without_amounts_sha256"] = [
+            None, copy.sha256]
+    if changes:
+        audit_record(actor=None, verb=Verb.CREATED, obj=pep, object_type="peps.pep.approved_pdf",
+                     child_id=pep.child_id, changes=changes)
     return pep
+
+
+def approved_pdf_bytes(pep: Pep, *, professional: bool, show_pp_plus: bool) -> tuple[bytes, str]:
+    """The stored copy of an approved PEP for one reader (made now if it is still missing),
+    and its SHA-256: the professionals' (with or without PP+ amounts) or the family's."""
+    if professional:
+        copy = ProfessionalPdf.objects.filter(pep=pep, superseded=None, with_pp_plus_amounts=show_pp_plus).first()
+        if copy is None:
+            approved_pdf_store(pep_id=pep.pk)
+            copy = ProfessionalPdf.objects.get(pep=pep, superseded=None, with_pp_plus_amounts=show_pp_plus)
+        with copy.file.open("rb") as fh:
+            return fh.read(), copy.sha256
+    if not pep.approved_pdf:
+        # The Celery task has not run yet (or failed): render it now, once, in its place.
+        pep = approved_pdf_store(pep_id=pep.pk)
+    with pep.approved_pdf.open("rb") as fh:
+        return fh.read(), pep.approved_pdf_sha256
 
 
 # A draft PEP's PDF is rendered from its data on each download (a PEP with hundreds of
@@ -274,15 +327,12 @@ def pep_pdf_rendered(pep: Pep, *, show_pp_plus: bool, professional: bool) -> tup
 
 
 def pep_pdf_download(*, actor: User, pep: Pep, show_pp_plus: bool, professional: bool) -> bytes:
-    """The PEP's PDF for one reader, audited: the stored copy once approved, else the PDF of
-    the PEP as it is now (rendered once per version of what it shows)."""
+    """The PEP's PDF for one reader, audited: the stored copy at their level once approved,
+    else the PDF of the PEP as it is now (rendered once per version of what it shows)."""
     if pep.status == Pep.Status.APPROVED:
-        if not pep.approved_pdf:
-            # The Celery task has not run yet (or failed): render it now, once, in its place.
-            pep = approved_pdf_store(pep_id=pep.pk)
-        with pep.approved_pdf.open("rb") as fh:
-            data = fh.read()
-        source = "stored"
+        # The stored copy at the reader's level: professionals get everything, the family its own.
+        data, _sha = approved_pdf_bytes(pep, professional=professional, show_pp_plus=show_pp_plus)
+        source = "stored professional" if professional else "stored"
     else:
         data, source = pep_pdf_rendered(pep, show_pp_plus=show_pp_plus, professional=professional)
     audit_record(actor=actor, verb=Verb.DOWNLOADED, obj=pep, child_id=pep.child_id,
@@ -355,10 +405,8 @@ def export_job_build(*, job_id: int) -> ExportJob:
     try:
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for pep in peps:
-                if not pep.approved_pdf:
-                    pep = approved_pdf_store(pep_id=pep.pk)
-                with pep.approved_pdf.open("rb") as fh:
-                    data = fh.read()
+                # The Virtual School's own export: the professionals' copies, with PP+ amounts.
+                data, _sha = approved_pdf_bytes(pep, professional=True, show_pp_plus=True)
                 name = safe_file_name(pep)
                 if name in names:
                     name = name.replace(".pdf", f"-{pep.pk}.pdf")

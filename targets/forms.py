@@ -11,9 +11,10 @@ from django import forms
 
 from core.forms import GovDateField, GovForm, choice_field
 from meetings.forms import style_dates
+from peps.models import Pep
 
 from .models import Area, Category, Outcome
-from .services import NOT_MEASURABLE, Decision, is_measurable
+from .services import NOT_MEASURABLE, Decision, by_when_errors, is_measurable
 
 
 def money_field(label: str, *, required: bool = True, help_text: str = "", example: str = "450") -> forms.DecimalField:
@@ -69,9 +70,11 @@ class TargetForm(GovForm):
         error_messages={"invalid_choice": "Select something the young person asked for in section C, or ‘No’"},
     )
 
-    def __init__(self, *args, asks: Sequence[tuple[str, str, str]] = (), **kwargs):
-        """`asks`: what the young person asked for in section C (peps.young_person.asks_of)."""
+    def __init__(self, *args, asks: Sequence[tuple[str, str, str]] = (), pep: Pep | None = None, **kwargs):
+        """`asks`: what the young person asked for in section C (peps.young_person.asks_of);
+        `pep`: the PEP, for the date rule (reported with the other errors)."""
         super().__init__(*args, **kwargs)
+        self.pep = pep
         choice_field(self, "answers_ask").choices = [
             ("", "No"), *[(key, f"{label}: “{text}”") for key, label, text in asks]]
         self.helper.layout = Layout(
@@ -98,6 +101,9 @@ class TargetForm(GovForm):
         cleaned = super().clean()
         if not (cleaned.get("responsible") or "").strip() and "responsible" not in self.errors:
             self.add_error("responsible", "Enter who is responsible for the target")
+        if self.pep is not None and cleaned.get("by_when"):
+            for name, message in by_when_errors(self.pep, cleaned["by_when"]).items():
+                self.add_error(name, message)
         return cleaned
 
 
@@ -109,10 +115,27 @@ class ReviewForm(GovForm):
     new_by_when = GovDateField(label="New date for the carried-forward target", required=False,
                                help_text="Only when it is carried forward. For example, 31/3/2027")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pep: Pep | None = None, carried: bool = False, **kwargs):
+        """`pep`: the PEP reviewing the target, for the date rule; `carried`: the target has
+        been carried forward already (its copy keeps its date)."""
         super().__init__(*args, **kwargs)
+        self.pep, self.carried = pep, carried
         self.helper.layout = Layout(Field.radios("outcome", legend_size=Size.MEDIUM), "comment", "new_by_when")
         style_dates(self)
+
+    def clean(self):
+        # The service's date rules for a carried-forward target, with the other errors at once.
+        cleaned = super().clean()
+        if self.pep is None or cleaned.get("outcome") != Outcome.CARRIED_FORWARD or self.carried:
+            return cleaned
+        new_by_when = cleaned.get("new_by_when")
+        if new_by_when is None:
+            if "new_by_when" not in self.errors:
+                self.add_error("new_by_when", "Enter the new date the target should be met by")
+        else:
+            for name, message in by_when_errors(self.pep, new_by_when, field="new_by_when").items():
+                self.add_error(name, message)
+        return cleaned
 
 
 class PpPlusRequestForm(GovForm):

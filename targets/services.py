@@ -109,6 +109,19 @@ NOT_MEASURABLE = ("Enter success criteria that can be measured, with a number â€
 NO_CRITERIA = "Enter the success criteria: how everyone will know the target has been met"
 
 
+def by_when_errors(pep: Pep, by_when: dt.date, *, field: str = "by_when") -> dict[str, str]:
+    """The date rule of a target (new or carried forward), once: after the PEP's meeting, or
+    after the PEP began when no meeting is recorded. Called by the services and by the
+    forms' clean (so it is reported with the form's other errors)."""
+    reference = target_reference_date(pep)
+    if by_when > reference:
+        return {}
+    if field == "new_by_when":
+        return {field: f"The new date must be after {date_format(reference, 'j F Y')}"}
+    what = "the PEP meeting" if pep.meeting_held_on else "the PEP began"
+    return {field: f"The date the target should be met by must be after {what} ({date_format(reference, 'j F Y')})"}
+
+
 def check_target(pep: Pep, fields: dict) -> dict:
     """Validate a target's fields against the SMART rules (every problem at once); return them cleaned."""
     cleaned: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()
@@ -128,13 +141,10 @@ def check_target(pep: Pep, fields: dict) -> dict:
     if not cleaned.get("responsible") and not cleaned.get("responsible_user"):
         errors["responsible"] = "Enter who is responsible for the target"
     by_when = cleaned.get("by_when")
-    reference = target_reference_date(pep)
     if by_when is None:
         errors["by_when"] = "Enter the date the target should be met by"
-    elif by_when <= reference:
-        what = "the PEP meeting" if pep.meeting_held_on else "the PEP began"
-        errors["by_when"] = (f"The date the target should be met by must be after {what} "
-                             f"({date_format(reference, 'j F Y')})")
+    else:
+        errors.update(by_when_errors(pep, by_when))
     amount = cleaned.get("pp_plus_requested")
     if amount is not None and amount < 0:
         errors["pp_plus_requested"] = "The PP+ cost must be Â£0 or more"
@@ -231,6 +241,10 @@ def _copy_forward(target: Target, pep: Pep, by_when: dt.date, actor: User | None
     fields = {name: getattr(target, name) for name in EDITABLE_FIELDS}
     fields["by_when"] = by_when
     fields["pp_plus_requested"] = None  # a new PP+ plan is agreed in the new PEP
+    # The link to what the young person asked for belongs to the PEP where they asked it: the
+    # new PEP's section C says new things, and the copy answers none of them until the school
+    # links it again. My PEP shows the old words as "Last time you said" (through carried_from).
+    fields["answers_ask"] = ""
     return Target.objects.create(pep=pep, child_id=pep.child_id, carried_from=target, status=Target.Status.OPEN,
                                  created_by=actor if getattr(actor, "pk", None) else None, **fields)
 
@@ -262,9 +276,8 @@ def target_review(*, actor: User | None, pep: Pep, target: Target, outcome: str,
         if review.carried_to_id is None:
             if new_by_when is None:
                 raise ValidationError({"new_by_when": "Enter the new date the target should be met by"})
-            if new_by_when <= target_reference_date(pep):
-                raise ValidationError({"new_by_when": "The new date must be after "
-                                                      f"{date_format(target_reference_date(pep), 'j F Y')}"})
+            if errors := by_when_errors(pep, new_by_when, field="new_by_when"):
+                raise ValidationError(errors)
             _require_room_for_a_target(pep)
             review.carried_to = _copy_forward(target, pep, new_by_when, actor)
     elif (copy := review.carried_to) is not None:

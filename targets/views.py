@@ -50,7 +50,7 @@ def pep_targets(request: AuthenticatedRequest, pep_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def target_add(request: AuthenticatedRequest, pep_pk: int) -> HttpResponse:
     access = get_pep_for(request.user, pep_pk, PepAction.MANAGE_TARGETS)
-    form = TargetForm(request.POST or None, asks=asks_of(access.pep))
+    form = TargetForm(request.POST or None, asks=asks_of(access.pep), pep=access.pep)
     if request.method == "POST" and form.is_valid():
         response = form_service_call(
             request, form,
@@ -67,7 +67,7 @@ def target_add(request: AuthenticatedRequest, pep_pk: int) -> HttpResponse:
 def target_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     access, target = get_target_for(request.user, pk, PepAction.MANAGE_TARGETS)
     initial = {name: getattr(target, name) for name in services.EDITABLE_FIELDS}
-    form = TargetForm(request.POST or None, initial=initial, asks=asks_of(access.pep))
+    form = TargetForm(request.POST or None, initial=initial, asks=asks_of(access.pep), pep=access.pep)
     if request.method == "POST" and form.is_valid():
         response = form_service_call(
             request, form,
@@ -106,7 +106,7 @@ def target_review(request: AuthenticatedRequest, pep_pk: int, target_pk: int) ->
     initial: dict[str, object] = {"outcome": review.outcome, "comment": review.comment} if review else {}
     if review and review.carried_to:
         initial["new_by_when"] = review.carried_to.by_when
-    form = ReviewForm(request.POST or None, initial=initial)
+    form = ReviewForm(request.POST or None, initial=initial, pep=pep, carried=bool(review and review.carried_to))
     if request.method == "POST" and form.is_valid():
         response = form_service_call(
             request, form,

@@ -11,8 +11,12 @@ from .models import Target
 
 def targets_for_young_person(pep: Pep) -> list[MyTarget]:
     targets = []
-    for target in Target.objects.filter(pep=pep).order_by("created_at", "pk"):
+    for target in Target.objects.filter(pep=pep).select_related("carried_from").order_by("created_at", "pk"):
         helper = f" ({target.strategy_who})" if target.strategy_who else ""
+        # A target carried forward from the last plan that answered what they said then.
+        earlier = target.carried_from
+        last_time = earlier.answers_ask_text.strip() if earlier is not None and earlier.answers_ask else ""
         targets.append(MyTarget(what=target.what, help=f"{target.strategy_what.strip()}{helper}".strip(),
-                                by_when=target.by_when, answers=target.answers_ask))
+                                by_when=target.by_when, answers=target.answers_ask,
+                                last_time_said="" if target.answers_ask else last_time))
     return targets

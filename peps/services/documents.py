@@ -279,9 +279,14 @@ def document_download(*, actor: User, document: SupportingDocument):
 
 
 @transaction.atomic
-def superseded_pdf_open(*, actor: User, copy: SupersededPdf):
-    """Open a superseded approved PDF for reading, audited. The caller has checked access."""
-    handle = copy.file.open("rb")
+def superseded_pdf_open(*, actor: User, copy: SupersededPdf, with_pp_plus_amounts: bool):
+    """Open a superseded approved PDF for reading, audited. The caller has checked access
+    (professionals only): the professionals' copy of that approval, with PP+ amounts or
+    not. A copy superseded before the professionals' copies were kept has only the family's
+    copy, which is served then."""
+    professional = copy.professional_pdfs.filter(with_pp_plus_amounts=with_pp_plus_amounts).first()
+    stored, sha256 = (professional.file, professional.sha256) if professional else (copy.file, copy.sha256)
+    handle = stored.open("rb")
     audit_record(actor=actor, verb=Verb.DOWNLOADED, obj=copy, child_id=copy.pep.child_id,
-                 changes={"sha256": [None, copy.sha256]})
+                 changes={"sha256": [None, sha256]})
     return handle

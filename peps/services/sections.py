@@ -13,7 +13,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -71,6 +71,8 @@ def section_form(*, pep: Pep, section: Section, data=None, professional: bool, m
             if name in form.fields:
                 form.fields[name].help_text = "Saving this changes the child's record"
         form.helper.layout = form._layout()
+        child = pep.child
+        form.complete_check = lambda f, cleaned: care_record.check_complete(child, f, cleaned)
     return form
 
 
@@ -117,6 +119,10 @@ def section_save(*, actor: User | None, section: Section, data: dict[str, Any], 
         # who may edit it, each its own audit event there) and never stored in an open PEP.
         care_record.record_write(actor=actor, relationship=rel, pep=pep, data=data)
         new_data = care_record.without_facts(new_data)
+        if mark_complete and (missing := care_record.missing_to_complete(pep.child)):
+            # The form says so first, with its links; this is for every other caller. The
+            # transaction rolls back whatever record_write changed.
+            raise ValidationError([care_record.missing_message(name) for name in missing])
     state = Section.State.COMPLETE if mark_complete else Section.State.IN_PROGRESS
     now = timezone.now()
     updated = Section.objects.filter(pk=current.pk, version=version).update(

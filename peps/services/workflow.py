@@ -43,7 +43,7 @@ from core.text_limits import require_text_limits
 from .. import care_record, record_link
 from .. import sections as defs
 from ..hooks import AFTER_APPROVE, BEFORE_SUBMIT, CARRY_FORWARD
-from ..models import Pep, Section, SupersededPdf, Term
+from ..models import Pep, ProfessionalPdf, Section, SupersededPdf, Term
 from ..policies import PepAction, can_start_pep, require_pep_action
 from .config import section_config_for
 
@@ -316,8 +316,11 @@ def pep_reopen(*, actor: User, pep: Pep, reason: str) -> Pep:
     if pep.status != Status.APPROVED:
         raise Refused("Only an approved PEP can be reopened.")
     if pep.approved_pdf:
-        SupersededPdf.objects.create(pep=pep, file=pep.approved_pdf.name, sha256=pep.approved_pdf_sha256,
-                                     approved_at=pep.approved_at, reopened_by=actor, reason=reason)
+        copy = SupersededPdf.objects.create(pep=pep, file=pep.approved_pdf.name, sha256=pep.approved_pdf_sha256,
+                                            approved_at=pep.approved_at, reopened_by=actor, reason=reason)
+        # The professionals' copies of the same approval go with it (quality.services keeps
+        # them with the family's copy, in one transaction).
+        ProfessionalPdf.objects.filter(pep=pep, superseded=None).update(superseded=copy)
     pep = _transition(actor=actor, pep=pep, to=Status.RETURNED, returned_reason=reason, approved_at=None,
                       approved_pdf_sha256="")
     # The file itself now belongs to the superseded copy; a new approval stores a new one.

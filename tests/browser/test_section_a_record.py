@@ -44,3 +44,29 @@ def test_section_a_reads_and_writes_the_childs_record(browser, pages, live_serve
     pages.check("8 child page agrees with section A")
     world.child.refresh_from_db()
     assert world.child.legal_status == "co"
+
+
+def test_section_a_is_not_complete_without_the_records_legal_status(browser, pages, live_server, world):
+    """Issue 14: "mark as complete" with no legal status on the child's record is a GOV.UK
+    error that says so and links to where the record shows it; nothing is saved."""
+    from peps.demo import sample_answers
+
+    pep = start_pep(world.child)
+    assert not Child.objects.get(pk=world.child.pk).legal_status
+    sign_in(browser, live_server, world.people["social_worker"].email, PASSWORD)
+    browser.get(f"{live_server.url}/peps/{pep.pk}/sections/A/edit/")
+    for name, value in sample_answers(pep.phase, "A").items():
+        field = browser.find_element(By.NAME, name)
+        if field.tag_name == "select":
+            Select(field).select_by_value(value)
+        elif field.get_attribute("type") == "radio":
+            browser.find_element(By.CSS_SELECTOR, f"input[name={name}][value='{value}']").click()
+        else:
+            field.clear()
+            field.send_keys(value)
+    submit_and_wait(browser, "main form button[value=complete]")
+    pages.check("c section A marked complete without the legal status")
+    link = browser.find_element(By.CSS_SELECTOR, ".govuk-error-summary__list a")
+    assert link.text.startswith("The child's record has no legal status")
+    assert link.get_attribute("href").endswith(f"/children/{world.child.pk}/#legal-status")
+    assert pep.sections.get(letter="A").version == 0

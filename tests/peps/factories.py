@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from children.models import Child
 from peps.demo import sample_answers, save_answers
 from peps.models import Pep
 from peps.services.workflow import pep_start
@@ -12,7 +13,12 @@ def start_pep(child, kind: str = Pep.Kind.TERMLY, actor=None) -> Pep:
 
 
 def complete_sections(pep: Pep, letters: str = "ABCDE") -> None:
-    """Fill in and mark complete the given sections with valid answers (as the system)."""
+    """Fill in and mark complete the given sections with valid answers (as the system).
+
+    Section A is complete only when the child's record has a legal status (and a time in
+    care, which every test child has): one is recorded when it is missing."""
+    if "A" in letters:
+        Child.objects.filter(pk=pep.child_id, legal_status="").update(legal_status=Child.LegalStatus.CO)
     for section in pep.sections.filter(letter__in=list(letters)):
         save_answers(actor=None, section=section, answers=sample_answers(pep.phase, section.letter),
                      version=section.version, mark_complete=True)

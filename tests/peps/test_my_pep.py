@@ -157,3 +157,60 @@ def test_the_target_form_offers_the_young_persons_asks(world, client):
     client.force_login(world.people["designated_teacher"])
     page = client.get(reverse("target_add", args=[pep.pk])).content.decode()
     assert 'name="answers_ask"' in page and "Maths is hard." in page
+
+
+def test_a_target_carried_forward_says_last_time_you_said_and_answers_nothing_said_now(world, client):
+    """Issue 14: a carried-forward target keeps no link to the new PEP's section C (the
+    young person says new things there); My PEP shows it as from the last plan, with what
+    they said then."""
+    import datetime as dt
+
+    from peps.demo import save_answers
+    from peps.young_person import NOTHING_PLANNED
+    from targets.services import target_add, target_review
+    from tests.peps.factories import set_status, start_pep
+
+    teacher = world.people["designated_teacher"]
+    first = start_pep(world.child)
+    save_answers(actor=None, section=first.sections.get(letter="C"), version=0,
+                 answers={"could_be_better": "Maths is hard."})
+    target = target_add(actor=teacher, pep=first, area="maths", what="Know the times tables to 12",
+                        success_criteria="Scores 35 out of 40", strategy_what="Tuition once a week",
+                        responsible="Maths lead", by_when=dt.date.today() + dt.timedelta(days=60),
+                        answers_ask="could_be_better")
+    set_status(first, Pep.Status.APPROVED)
+    second = start_pep(world.child)
+    assert second.previous_id == first.pk
+    save_answers(actor=None, section=second.sections.get(letter="C"), version=0,
+                 answers={"could_be_better": "I want more time for art."})
+    review = target_review(actor=teacher, pep=second, target=target, outcome="carried_forward",
+                           comment="Nearly there: up to the 9 times table",
+                           new_by_when=dt.date.today() + dt.timedelta(days=120))
+    copy = review.carried_to
+    assert copy.answers_ask == "" and copy.carried_from_id == target.pk
+
+    client.force_login(world.people["young_person"])
+    page = client.get(reverse("my_pep", args=[second.pk])).content.decode()
+    you_said = page[page.index('id="you-said"'):]
+    # This plan's words are not answered by last plan's target...
+    art = you_said.index("I want more time for art.")
+    assert you_said.index(NOTHING_PLANNED, art) > art
+    assert "We will:" not in you_said
+    # ... which is shown as from the last plan, with what they said then, and once only.
+    last = you_said.index("From your last plan")
+    assert last < you_said.index("Last time you said:", last) < you_said.index("Maths is hard.", last)
+    assert you_said.index("We are still working on:", last) < you_said.index("Know the times tables to 12", last)
+    assert you_said.count("Know the times tables to 12") == 1
+
+    # Linked again by the school to what they say now, it is "We will" for this plan instead.
+    from targets.services import target_update
+
+    target_update(actor=teacher, target=copy, **{
+        name: getattr(copy, name) for name in ("area", "what", "baseline", "success_criteria", "strategy_what",
+                                               "strategy_who", "strategy_how_often", "responsible", "by_when")},
+        answers_ask="could_be_better")
+    page = client.get(reverse("my_pep", args=[second.pk])).content.decode()
+    you_said = page[page.index('id="you-said"'):]
+    assert "From your last plan" not in you_said and "Last time you said:" not in you_said
+    art = you_said.index("I want more time for art.")
+    assert art < you_said.index("We will:", art) < you_said.index("Know the times tables to 12", art)

@@ -130,3 +130,86 @@ def test_the_child_page_phase_is_never_blank(client, world, vs_officer):
     world.child.placements.update(ended_on=dt.date(2025, 1, 1))
     page = client.get(reverse("child_detail", args=[world.child.pk])).text
     assert "(from their age: no school or setting recorded)" in page
+
+
+# ---- marking section A as complete needs the record's facts (issue 14) -----------------------
+
+
+def _complete_data(pep, client, **extra) -> dict:
+    """Section A's own answers, as the form would post them, to mark it as complete."""
+    from peps.demo import sample_answers
+
+    data = {**sample_answers(pep.phase, "A"), "version": str(_a(pep).version), "action": "complete"}
+    data.update(extra)
+    return data
+
+
+def _summary_links(page: str) -> list[tuple[str, str]]:
+    import re
+
+    summary = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S).group(0)
+    return re.findall(r'<li><a href="([^"]+)">(.*?)</a></li>', summary, re.S)
+
+
+def test_section_a_cannot_be_marked_complete_without_the_records_legal_status_and_care_date(
+        client, world, pep, social_worker):
+    Child.objects.filter(pk=world.child.pk).update(legal_status="")
+    world.child.care_episodes.all().delete()
+    client.force_login(social_worker)
+    before = (AuditEvent.objects.count(), _a(pep).version, _a(pep).state, _a(pep).data)
+    response = client.post(_edit(pep), _complete_data(pep, client))
+    assert response.status_code == 200
+    links = _summary_links(response.text)
+    record = reverse("child_detail", args=[world.child.pk])
+    assert (record + "#legal-status", "The child&#x27;s record has no legal status: add it on the child&#x27;s "
+            "record before marking section A as complete") in links
+    assert (record + "#care", "The child&#x27;s record has no date they entered care: add a time in care on "
+            "the child&#x27;s record before marking section A as complete") in links
+    assert (AuditEvent.objects.count(), _a(pep).version, _a(pep).state, _a(pep).data) == before
+    # The anchors exist on the child's record, where the Virtual School changes them.
+    client.force_login(world.people["vs_officer"])
+    child_page = client.get(record).text
+    assert 'id="legal-status"' in child_page and 'id="care"' in child_page
+    # Saving without marking it as complete is still allowed.
+    client.force_login(social_worker)
+    saved = client.post(_edit(pep), {**_complete_data(pep, client), "action": "save"})
+    assert saved.status_code == 302 and _a(pep).state == Section.State.IN_PROGRESS
+
+
+def test_with_the_records_facts_section_a_is_marked_complete(client, world, pep, social_worker):
+    _record(world, "co")
+    client.force_login(social_worker)
+    response = client.post(_edit(pep), _complete_data(pep, client))
+    assert response.status_code == 302, response.text
+    assert _a(pep).state == Section.State.COMPLETE
+
+
+def test_someone_who_may_edit_the_record_is_told_on_the_field_and_can_type_it(client, world, editable_by_vs,
+                                                                               vs_officer):
+    pep = editable_by_vs
+    Child.objects.filter(pk=world.child.pk).update(legal_status="")
+    client.force_login(vs_officer)
+    response = client.post(_edit(pep), _complete_data(pep, client, date_entered_care="02/09/2024"))
+    assert response.status_code == 200
+    assert _summary_links(response.text) == [(
+        "#id_legal_status", "Enter legal status: the child&#x27;s record has none, and section A cannot be "
+        "complete without it")]
+    world.child.refresh_from_db()
+    assert world.child.legal_status == ""
+    response = client.post(_edit(pep), _complete_data(pep, client, legal_status="s20",
+                                                      date_entered_care="02/09/2024"))
+    assert response.status_code == 302
+    world.child.refresh_from_db()
+    assert world.child.legal_status == "s20" and _a(pep).state == Section.State.COMPLETE
+
+
+def test_the_service_refuses_to_complete_section_a_without_the_records_facts(world, pep, social_worker):
+    from django.core.exceptions import ValidationError
+
+    from peps.services.sections import section_save
+
+    Child.objects.filter(pk=world.child.pk).update(legal_status="")
+    with pytest.raises(ValidationError, match="no legal status"):
+        section_save(actor=social_worker, section=_a(pep), data={"other_agencies": "x"}, version=_a(pep).version,
+                     mark_complete=True)
+    assert _a(pep).state != Section.State.COMPLETE

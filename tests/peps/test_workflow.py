@@ -44,6 +44,8 @@ def test_mark_as_complete_checks_the_mandatory_fields(pep, social_worker):
 
 
 def test_section_save_writes_one_audit_event(pep, social_worker):
+    # Section A is complete only with the legal status on the child's record.
+    type(pep.child).objects.filter(pk=pep.child_id).update(legal_status="co")
     before = AuditEvent.objects.count()
     save_answers(actor=social_worker, section=_a(pep), answers=sample_answers("school_age", "A"), version=0,
                  mark_complete=True)
