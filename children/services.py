@@ -99,6 +99,15 @@ def child_record_viewed(*, actor: User, child: Child, what: str = "record") -> N
 # their other errors (children.forms), so the GOV.UK error summary lists every problem at once.
 
 
+def entered_care_errors(*, child: Child, entered_care_on: dt.date) -> dict[str, str]:
+    """The date a time in care began: not in the future, not before the child was born."""
+    if entered_care_on > timezone.localdate():
+        return {"entered_care_on": "The date they entered care must be today or in the past"}
+    if entered_care_on < child.date_of_birth:
+        return {"entered_care_on": "The date they entered care must be on or after their date of birth"}
+    return {}
+
+
 def care_episode_start_errors(*, child: Child, entered_care_on: dt.date,
                               episodes: list[CareEpisode] | None = None) -> dict[str, str]:
     """What is wrong with a new time in care starting on `entered_care_on` ({} when nothing)."""
@@ -111,9 +120,7 @@ def care_episode_start_errors(*, child: Child, entered_care_on: dt.date,
     if last_left is not None and entered_care_on <= last_left:
         return {"entered_care_on": f"The date they entered care must be after they last left "
                                    f"care ({last_left:%-d %B %Y})"}
-    if entered_care_on < child.date_of_birth:
-        return {"entered_care_on": "The date they entered care must be on or after their date of birth"}
-    return {}
+    return entered_care_errors(child=child, entered_care_on=entered_care_on)
 
 
 def care_episode_end_errors(*, episode: CareEpisode, left_care_on: dt.date) -> dict[str, str]:
@@ -122,11 +129,15 @@ def care_episode_end_errors(*, episode: CareEpisode, left_care_on: dt.date) -> d
     if left_care_on < episode.entered_care_on:
         return {"left_care_on": f"The date they left care must be on or after they entered care "
                                 f"({episode.entered_care_on:%-d %B %Y})"}
+    if left_care_on > timezone.localdate():
+        return {"left_care_on": "The date they left care must be today or in the past"}
     return {}
 
 
 def placement_start_errors(*, child: Child, started_on: dt.date,
                            current: list[SchoolPlacement] | None = None) -> dict[str, str]:
+    if started_on < child.date_of_birth:
+        return {"started_on": "The start date must be on or after their date of birth"}
     if current is None:
         current = list(SchoolPlacement.objects.filter(child=child, ended_on__isnull=True))
     for placement in current:
@@ -170,6 +181,8 @@ def care_episode_start(*, actor: User | None, child: Child, entered_care_on: dt.
 def care_episode_update(*, actor: User | None, episode: CareEpisode, entered_care_on: dt.date) -> CareEpisode:
     """Correct the date an episode began (the import uses it when the file says otherwise)."""
     before = snapshot(episode, ("entered_care_on",))
+    if errors := entered_care_errors(child=episode.child, entered_care_on=entered_care_on):
+        raise ValidationError(errors)
     episode.entered_care_on = entered_care_on
     if episode.left_care_on is not None and episode.left_care_on < entered_care_on:
         raise ValidationError({"entered_care_on": "The date they entered care must be before they left care"})
