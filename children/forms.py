@@ -129,6 +129,9 @@ class CareEpisodeStartForm(GovForm):
 class CareEpisodeEndForm(GovForm):
     left_care_on = _date("Date they left care", "Enter the date they left care")
 
+    def clean_left_care_on(self):
+        return _not_in_future(self.cleaned_data["left_care_on"], "The date they left care must be today or in the past")
+
     def __init__(self, *args, episode: CareEpisode | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.episode = episode

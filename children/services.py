@@ -100,9 +100,9 @@ def child_record_viewed(*, actor: User, child: Child, what: str = "record") -> N
 
 
 def entered_care_errors(*, child: Child, entered_care_on: dt.date) -> dict[str, str]:
-    """The date a time in care began: not in the future, not before the child was born."""
-    if entered_care_on > timezone.localdate():
-        return {"entered_care_on": "The date they entered care must be today or in the past"}
+    """The date a time in care began: not before the child was born. (A date in the future
+    is the forms' check, against the day they are filled in: children.forms, section A's
+    peps.care_record.check_record; imports and the system record what their files say.)"""
     if entered_care_on < child.date_of_birth:
         return {"entered_care_on": "The date they entered care must be on or after their date of birth"}
     return {}
@@ -129,8 +129,6 @@ def care_episode_end_errors(*, episode: CareEpisode, left_care_on: dt.date) -> d
     if left_care_on < episode.entered_care_on:
         return {"left_care_on": f"The date they left care must be on or after they entered care "
                                 f"({episode.entered_care_on:%-d %B %Y})"}
-    if left_care_on > timezone.localdate():
-        return {"left_care_on": "The date they left care must be today or in the past"}
     return {}
 
 

@@ -183,10 +183,17 @@ def missing_link(child: Child, name: str) -> str:
     return reverse("child_detail", args=[child.pk]) + ("#legal-status" if name == "legal_status" else "#care")
 
 
-def check_complete(child: Child, form, cleaned: dict[str, Any]) -> None:
-    """A section A form marked as complete: each missing fact is a GOV.UK error with the form's
-    others. On the field when this person may type it here (saving writes the record); else
-    linked to the child's record, where it is changed."""
+def check_record(child: Child, form, cleaned: dict[str, Any]) -> None:
+    """Section A against the child's record, reported with the form's other errors: a date
+    entered care typed here (it is written to the record) before the child was born; and, when
+    marked as complete, each missing fact: on the field when this person may type it here
+    (saving writes the record), else linked to the child's record, where it is changed."""
+    entered = cleaned.get("date_entered_care")  # (one in the future: the section's own form, peps.sections)
+    if isinstance(entered, dt.date) and "date_entered_care" in form.fields and "date_entered_care" not in form.errors \
+            and entered < child.date_of_birth:
+        form.add_error("date_entered_care", "The date they entered care must be on or after their date of birth")
+    if not form.mark_complete:
+        return
     for name in missing_to_complete(child, {n: cleaned.get(n) for n in form.fields}):
         if name in form.fields:
             if name not in form.errors:

@@ -148,8 +148,9 @@ class SectionForm(GovForm):
         super().__init__(*args, **kwargs)
         self.mark_complete = mark_complete
         # A check against what is stored outside the PEP (section A and the child's record,
-        # set by peps.services.sections.section_form), run when marked as complete.
-        self.complete_check: Callable[[SectionForm, dict[str, Any]], None] | None = None
+        # set by peps.services.sections.section_form), run on every save; it reads
+        # `self.mark_complete` for what completion needs.
+        self.record_check: Callable[[SectionForm, dict[str, Any]], None] | None = None
         for field in self.fields.values():
             field.required = False
         if not professional:
@@ -184,8 +185,8 @@ class SectionForm(GovForm):
                 if name in self.fields and name not in self.errors and _empty(cleaned.get(name), self.fields[name]):
                     self.add_error(name, self.fields[name].error_messages["required"])
         self.check(cleaned)
-        if self.mark_complete and self.complete_check is not None:
-            self.complete_check(self, cleaned)
+        if self.record_check is not None:
+            self.record_check(self, cleaned)
         return cleaned
 
     def check(self, cleaned: dict[str, Any]) -> None:

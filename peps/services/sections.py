@@ -72,7 +72,7 @@ def section_form(*, pep: Pep, section: Section, data=None, professional: bool, m
                 form.fields[name].help_text = "Saving this changes the child's record"
         form.helper.layout = form._layout()
         child = pep.child
-        form.complete_check = lambda f, cleaned: care_record.check_complete(child, f, cleaned)
+        form.record_check = lambda f, cleaned: care_record.check_record(child, f, cleaned)
     return form
 
 

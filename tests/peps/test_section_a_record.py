@@ -213,3 +213,38 @@ def test_the_service_refuses_to_complete_section_a_without_the_records_facts(wor
         section_save(actor=social_worker, section=_a(pep), data={"other_agencies": "x"}, version=_a(pep).version,
                      mark_complete=True)
     assert _a(pep).state != Section.State.COMPLETE
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("future", "The date the child entered care must be today or in the past"),
+    ("before_birth", "The date they entered care must be on or after their date of birth"),
+])
+def test_a_care_date_that_cannot_be_true_is_reported_with_the_other_errors(client, world, editable_by_vs,
+                                                                          vs_officer, typed, message):
+    from django.utils import timezone
+
+    pep = editable_by_vs
+    day = timezone.localdate() + dt.timedelta(days=2) if typed == "future" \
+        else world.child.date_of_birth - dt.timedelta(days=1)
+    client.force_login(vs_officer)
+    events = AuditEvent.objects.count()
+    response = client.post(_edit(pep), {"version": "0", "action": "save", "legal_status": "co",
+                                        "date_entered_care": day.strftime("%d/%m/%Y"), "other_agencies": "CAMHS"})
+    assert response.status_code == 200
+    assert message in response.text and "govuk-error-summary" in response.text
+    assert world.child.care_episodes.get().entered_care_on == dt.date(2024, 9, 2)
+    assert AuditEvent.objects.count() == events
+    assert "other_agencies" not in (_a(pep).data or {})
+
+
+def test_leaving_care_in_the_future_is_a_form_error(client, world, vs_officer):
+    from django.utils import timezone
+
+    episode = world.child.care_episodes.get()
+    client.force_login(vs_officer)
+    day = timezone.localdate() + dt.timedelta(days=1)
+    response = client.post(reverse("care_episode_end", args=[world.child.pk, episode.pk]),
+                           {"left_care_on": day.strftime("%d/%m/%Y")})
+    assert response.status_code == 200 and "The date they left care must be today or in the past" in response.text
+    episode.refresh_from_db()
+    assert episode.left_care_on is None
