@@ -355,9 +355,9 @@ def needing_action(*, today: dt.date | None = None, la_ids: Iterable[int] | None
     today = today or timezone.localdate()
     kept, rest = table_las(today, _scope_las(la_ids, child_ids))
     if rest:
-        rows = sorted(current(today=today, la_ids=la_ids, child_ids=child_ids, needs_action=True),
-                      key=lambda d: (d.status != Status.OVERDUE, d.due_on, d.child_ref, d.kind))
-        return rows[:limit], len(rows), sum(1 for d in rows if d.status == Status.OVERDUE)
+        found = sorted(current(today=today, la_ids=la_ids, child_ids=child_ids, needs_action=True),
+                       key=lambda d: (d.status != Status.OVERDUE, d.due_on, d.child_ref, d.kind))
+        return found[:limit], len(found), sum(1 for d in found if d.status == Status.OVERDUE)
     if not kept:
         return [], 0, 0
     rows = DeadlineStatus.objects.filter(local_authority_id__in=kept, done_on__isnull=True,
