@@ -166,7 +166,7 @@ class DeadlineStatus(models.Model):
     kind = models.CharField(max_length=20)
     # The engine's key (notices are keyed on it): "<child>:<kind>:<what>:<due date>".
     key = models.CharField(max_length=120)
-    detail = models.TextField()
+    detail = models.TextField(max_length=1000)
     due_on = models.DateField()
     done_on = models.DateField(null=True)
     status = models.CharField(max_length=10)
