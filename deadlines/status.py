@@ -149,7 +149,7 @@ def on_write(*, object_type: str, object_id: str, child_id: int | None, local_au
 
     Each event refreshes at once (a service writing three events about one child refreshes
     it three times, about a dozen queries each): simpler than collecting them until a
-    commit Django gives no hook before, and cheap enough (bench/bench_deadline_status.py).
+    commit Django gives no hook before, and cheap enough: bench/bench_deadline_status.py measures it.
     """
     if object_type in CHILD_INPUTS:
         if child_id is not None:
