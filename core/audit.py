@@ -45,6 +45,15 @@ READ_VERBS = (Verb.VIEWED, Verb.EXPORTED, Verb.DOWNLOADED)
 # what changed or who changed it). Register in AppConfig.ready().
 AFTER_WRITE = "after_audited_write"
 
+# The hook (core.hooks) run INSIDE audit_record, in the writer's transaction, for every
+# event of a write (not of a read): `fn(*, object_type: str, object_id: str,
+# child_id: int | None, local_authority_id: int | None) -> None`, where
+# `local_authority_id` is the LA the event was given or the child's (CHILD_LA). For data
+# derived from the write that must commit or roll back with it (the per-child deadline
+# status, deadlines.status). Runs for every write, so it must return at once for the
+# object types it does not derive from. Register in AppConfig.ready().
+IN_WRITE = "audited_write_in_transaction"
+
 
 def _after_write() -> None:
     for hook in hooks.get_hooks(AFTER_WRITE):
@@ -116,7 +125,11 @@ def audit_record(
         request_id=current_request_id.get(),
     )
     if verb not in READ_VERBS:
-        _bump(_scope_of(child_id, local_authority_id))
+        la_id = _la_of(child_id, local_authority_id)
+        _bump(DataVersion.ALL if la_id is None else f"la{la_id}")
+        for hook in hooks.get_hooks(IN_WRITE):
+            hook(object_type=event.object_type, object_id=event.object_id, child_id=child_id,
+                 local_authority_id=la_id)
         # After the event exists: outside a transaction on_commit runs at once.
         _after_commit_once(_after_write)
     return event
@@ -128,11 +141,11 @@ def audit_record(
 CHILD_LA = "child_local_authority"
 
 
-def _scope_of(child_id: int | None, local_authority_id: int | None) -> str:
+def _la_of(child_id: int | None, local_authority_id: int | None) -> int | None:
     if local_authority_id is None and child_id is not None:
         lookups = hooks.get_hooks(CHILD_LA)
         local_authority_id = lookups[0](child_id) if lookups else None
-    return DataVersion.ALL if local_authority_id is None else f"la{local_authority_id}"
+    return local_authority_id
 
 
 def _bump(scope: str) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from accounts.models import User
 
-from .selectors import PROFESSIONAL_ROLES, deadlines_for_user
+from . import status
+from .engine import Deadline
+from .selectors import PROFESSIONAL_ROLES, deadline_scope
 
 PANEL_ROWS = 10
 
@@ -12,10 +14,15 @@ PANEL_ROWS = 10
 def panels(user: User) -> list[dict]:
     if not user.is_authenticated or user.role not in PROFESSIONAL_ROLES:
         return []
-    actionable = [d for d in deadlines_for_user(user) if d.needs_action]
+    scope = deadline_scope(user)
+    rows: list[Deadline] = []
+    count = overdue = 0
+    if scope is not None:
+        # Counted and cut to the first rows in SQL (deadlines.status), not in Python.
+        rows, count, overdue = status.needing_action(limit=PANEL_ROWS, **scope)
     return [{
         "template": "timeliness/panels/deadlines.html",
-        "deadlines": actionable[:PANEL_ROWS],
-        "count": len(actionable),
-        "overdue": sum(1 for d in actionable if d.status == "overdue"),
+        "deadlines": rows,
+        "count": count,
+        "overdue": overdue,
     }]

@@ -144,3 +144,58 @@ class Notice(models.Model):
             # flag_overdue: "which notices exist already for these days?"
             models.Index(fields=["day", "kind"], name="notice_day_idx"),
         ]
+
+
+class DeadlineStatus(models.Model):
+    """One current deadline of one child, as the engine (deadlines.engine) works it out for
+    the day of the child's LA in DeadlineStatusDay: kept by deadlines.status, read by the
+    deadline lists, home panels, dashboards and the daily run instead of the engine.
+
+    The status is stored with the day it is true for, not derived from `due_on` in SQL:
+    which deadlines are current (the term, the 20-working-day windows) moves with the day
+    too, so the table has to be rolled forward every night anyway, and then storing the
+    engine's own status keeps one rule in one place (the engine) and makes the drift check
+    a plain comparison of rows.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    # Copies of the child's LA and current school, so that per-LA and per-school figures
+    # are one aggregate over this table.
+    local_authority_id = models.IntegerField()
+    school_id = models.IntegerField(null=True)
+    kind = models.CharField(max_length=20)
+    # The engine's key (notices are keyed on it): "<child>:<kind>:<what>:<due date>".
+    key = models.CharField(max_length=120)
+    detail = models.TextField(max_length=1000)
+    due_on = models.DateField()
+    done_on = models.DateField(null=True)
+    status = models.CharField(max_length=10)
+
+    class Meta:
+        indexes = [
+            # The dashboards, home panels and the daily run: an LA's deadlines by status.
+            models.Index(fields=["local_authority_id", "status"], name="deadline_status_la_idx"),
+            # The child's page, and every refresh (rows replaced per child).
+            models.Index(fields=["child", "due_on"], name="deadline_status_child_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class DeadlineStatusDay(models.Model):
+    """The day an LA's DeadlineStatus rows are the engine's answer for.
+
+    Written by the nightly roll (deadlines.status.roll), which recomputes the LA for a new
+    day; every audited write to an input then refreshes what it changed for the same day.
+    An LA without a row (never rolled), or asked about another day, is answered by the
+    engine itself.
+    """
+
+    local_authority = models.OneToOneField(LocalAuthority, on_delete=models.CASCADE, primary_key=True,
+                                           related_name="+")
+    day = models.DateField()
+    rolled_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Deadlines of {self.local_authority_id} as on {self.day}"

@@ -5,16 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from accounts.models import LocalAuthority, User
 from children.models import Child
 from children.policies import children_visible_to
 from core import calendar as school_calendar
-from core.audit import cached_until_write
 from core.roles import Role
 
-from .engine import Deadline, compute_deadlines, record_deadlines
+from . import status
+from .engine import Deadline
 from .models import DayOff, DeadlineSettings, TermDates
 
 # Roles whose home page shows a deadlines panel (the people who organise PEP meetings).
@@ -37,38 +36,37 @@ def deadline_settings_for(local_authority: LocalAuthority) -> DeadlineSettings:
             or DeadlineSettings(local_authority=local_authority))
 
 
+STATUS_ORDER = {"overdue": 0, "due_soon": 1, "on_track": 2, "met": 3}
+
+
 def _ordered(rows: list[Deadline]) -> list[Deadline]:
-    order = {"overdue": 0, "due_soon": 1, "on_track": 2, "met": 3}
-    return sorted(rows, key=lambda d: (order[d.status], d.due_on, d.child_ref, d.kind))
+    return sorted(rows, key=lambda d: (STATUS_ORDER[d.status], d.due_on, d.child_ref, d.kind))
 
 
 def deadlines_for_la(local_authority: LocalAuthority, *, today: dt.date | None = None) -> list[Deadline]:
-    return _ordered(compute_deadlines(today=today, la_ids=[local_authority.pk])
-                    + record_deadlines(today=today, la_ids=[local_authority.pk]))
+    return _ordered(status.current(today=today, la_ids=[local_authority.pk]))
 
 
-def deadlines_for_user(user: User, *, today: dt.date | None = None) -> list[Deadline]:
-    """The deadlines of every child the person may open (children_visible_to)."""
+def deadline_scope(user: User) -> dict | None:
+    """The LA (Virtual School, LA admin) or the children (everyone else) a person's
+    deadlines cover, as `status.current` takes them; None for nobody's."""
     if not user.is_authenticated:
-        return []
+        return None
     if user.role in (Role.VIRTUAL_SCHOOL, Role.LA_ADMIN):
-        if user.local_authority_id is None:
-            return []
-        # The whole LA's deadlines, shared by its Virtual School and admins (home page and
-        # deadline list), computed once per day and version of the LA's data.
-        day = today or timezone.localdate()
-        la_id = user.local_authority_id
-        return cached_until_write(f"timeliness:deadlines:la{la_id}:{day.isoformat()}",
-                                  lambda: _ordered(compute_deadlines(today=day, la_ids=[la_id])
-                                                   + record_deadlines(today=day, la_ids=[la_id])),
-                                  local_authority_id=la_id)
-    visible = children_visible_to(user).values("pk")
-    return _ordered(compute_deadlines(today=today, child_ids=visible)
-                    + record_deadlines(today=today, child_ids=visible))
+        return None if user.local_authority_id is None else {"la_ids": [user.local_authority_id]}
+    return {"child_ids": children_visible_to(user).values("pk")}
+
+
+def deadlines_for_user(user: User, *, today: dt.date | None = None, needs_action: bool = False) -> list[Deadline]:
+    """The deadlines of every child the person may open (children_visible_to): the whole
+    LA's for its Virtual School and admins. Read from the kept deadline status
+    (deadlines.status), so no cache is needed."""
+    scope = deadline_scope(user)
+    if scope is None:
+        return []
+    return _ordered(status.current(today=today, needs_action=needs_action, **scope))
 
 
 def deadlines_for_child(child: Child, *, today: dt.date | None = None) -> list[Deadline]:
-    today = today or timezone.localdate()
-    rows = (compute_deadlines(today=today, child_ids=[child.pk])
-            + record_deadlines(today=today, child_ids=[child.pk]))
+    rows = status.current(today=today, la_ids=[child.local_authority_id], child_ids=[child.pk])
     return sorted(rows, key=lambda d: (d.due_on, d.kind))

@@ -26,7 +26,8 @@ from core.notifications import Email, outbox_enqueue, outbox_enqueue_many
 from core.roles import Role
 from core.text_limits import require_text_limits
 
-from .engine import Deadline, Status, compute_deadlines
+from . import status as deadline_status
+from .engine import Deadline, Status
 from .models import ConcernRequest, DayOff, DeadlineSettings, Notice, TermDates
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ def calendar_import(*, actor: User | None, local_authority: LocalAuthority, term
                 days_added += 1
     if created or updated or days_added:
         audit_record(actor=actor, verb=Verb.IMPORTED, object_type="timeliness.termdates",
-                     object_id=local_authority.code,
+                     object_id=local_authority.code, local_authority_id=local_authority.pk,
                      changes={"terms": [t.label for t in terms], "created": created, "updated": updated,
                               "days_off": days_added})
     return saved
@@ -139,7 +140,7 @@ def term_dates_save(*, actor: User, local_authority: LocalAuthority, term_dates:
         raise ValidationError(f"The {term.label} term is already loaded: change that one instead")
     row.save()
     audit_record(actor=actor, verb=Verb.UPDATED if term_dates else Verb.CREATED, obj=row,
-                 changes=diff(before, snapshot(row, TERM_FIELDS)))
+                 local_authority_id=local_authority.pk, changes=diff(before, snapshot(row, TERM_FIELDS)))
     return row
 
 
@@ -152,7 +153,8 @@ def deadline_settings_update(*, actor: User, local_authority: LocalAuthority, **
             setattr(row, name, fields[name])
     row.full_clean()
     row.save()
-    audit_record(actor=actor, verb=Verb.UPDATED, obj=row, changes=diff(before, snapshot(row, SETTINGS_FIELDS)))
+    audit_record(actor=actor, verb=Verb.UPDATED, obj=row, local_authority_id=local_authority.pk,
+                 changes=diff(before, snapshot(row, SETTINGS_FIELDS)))
     return row
 
 
@@ -354,9 +356,10 @@ def flag_overdue(*, today: dt.date | None = None) -> FlagResult:
     """
     today = today or timezone.localdate()
     _serialise_runs()
-    rows = compute_deadlines(today=today)
-    actionable = [d for d in rows if d.needs_action]
-    result = FlagResult(day=today, deadlines=len(rows),
+    # The kept deadline status (deadlines.status): PEP and QA deadlines and the education
+    # record's part-time timetable and EHCP reviews.
+    actionable, total = deadline_status.actionable_and_total(today=today)
+    result = FlagResult(day=today, deadlines=total,
                         overdue=sum(1 for d in actionable if d.status == Status.OVERDUE),
                         due_soon=sum(1 for d in actionable if d.status == Status.DUE_SOON))
     people = _recipients(actionable, today)

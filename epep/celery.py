@@ -21,6 +21,13 @@ app.autodiscover_tasks()
 # autodiscover_tasks looks for "<app>.tasks" of each installed app; sub-apps are found too.
 
 BEAT_SCHEDULE = {
+    # Every night at 00:05 UK time: check the kept deadline status against a fresh
+    # recompute (and mend any LA that differs), then roll every LA to the new day
+    # (deadlines.status.nightly). flag_overdue at 06:00 reads what this leaves.
+    "deadline-status-nightly": {
+        "task": "timeliness.deadline_status_nightly",
+        "schedule": crontab(minute="5", hour="0", app=app),
+    },
     # Every morning at 06:00 UK time (crontab follows CELERY_TIMEZONE, Europe/London, so
     # it stays 06:00 across the clock changes): flag overdue and due-soon PEP deadlines
     # and send the digests.

@@ -20,6 +20,7 @@ from children.models import CareEpisode, CareHistoryEpisode, Child
 from core.audit import Verb, audit_record, diff, snapshot
 from core.models import AuditEvent
 from core.request_context import current_request_id
+from deadlines import status as deadline_status
 
 from . import ssda903
 from .readers import FileProblem, chunks
@@ -435,8 +436,8 @@ def gias_import(*, actor: User | None, data: bytes, include_closed: bool = False
     that LA uses the portal, and no LA is ever created. Closed schools are skipped unless
     `include_closed`; a school already recorded is marked closed all the same. A change of
     rating to or from "requires improvement"/"inadequate" changes the half-termly review
-    rule for the children there: the deadline engine reads the rating live, so the next
-    look at their deadlines (its cache keyed on the audit trail) applies it.
+    rule for the children there: their kept deadline status (deadlines.status) is
+    refreshed in the same transaction.
     One audit event for the whole file, none when nothing changed.
     """
     from accounts.models import School
@@ -497,6 +498,12 @@ def gias_import(*, actor: User | None, data: bytes, include_closed: bool = False
         if rule_moved:
             result.children_review_rule_changed = SchoolPlacement.objects.filter(
                 school_id__in=rule_moved, ended_on__isnull=True).values("child_id").distinct().count()
+        # A new rating (the half-termly rule) or name (in a change of school's detail) changes
+        # the deadlines of the children there: their kept status is refreshed here, as the
+        # one event for the whole file does not say which schools changed.
+        moved = [school.pk for school, names in updates if "ofsted_rating" in names or "name" in names]
+        if moved:
+            deadline_status.refresh(school_ids=moved)
         if creates or updates:
             audit_record(actor=actor, verb=Verb.IMPORTED, object_type="imports.gias", object_id="",
                          changes={**result.counts, "problems": len(problems),

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from deadlines import status as deadline_status
 from deadlines.engine import compute_deadlines
 from peps import care_record, record_link
 from peps.models import Pep, Section
@@ -220,8 +221,9 @@ def apply_deadlines(statuses, *, term, today, episodes, last_meeting, child_ids=
     `last_meeting` is a callable (one query) giving each child's latest meeting date, run
     only when the fallback needs it.
 
-    For the current term the deadlines helper's engine (deadlines.engine, with each
-    LA's term dates and rules) decides; for earlier terms, which the engine does not
+    For the current term the kept deadline status decides (deadlines.status, one
+    aggregate query), or the engine itself (deadlines.engine, with each LA's term dates
+    and rules) where the status is not kept for today; for earlier terms, which the engine does not
     cover, selectors.fallback_deadlines computes them from PEPs and care episodes.
     """
     from core.calendar import TermRef
@@ -232,6 +234,19 @@ def apply_deadlines(statuses, *, term, today, episodes, last_meeting, child_ids=
         # A whole LA (the Virtual School's scope) is asked for by its id: simpler queries
         # than a list of its children.
         scope = {"la_ids": [la_id]} if la_id is not None else {"child_ids": child_ids}
+        flags = deadline_status.child_flags(today=today, **scope)
+        if flags is not None:
+            # The kept deadline status: one GROUP BY over the children with something to do.
+            for child_id, f in flags.items():
+                s = statuses.get(child_id)
+                if s is None:
+                    continue
+                s.initial_overdue = s.initial_overdue or f.initial_overdue
+                s.review_overdue = s.review_overdue or f.review_overdue
+                if f.due_soon_on is not None:
+                    s.due_soon = True
+                    s.due_on = min(s.due_on, f.due_soon_on) if s.due_on else f.due_soon_on
+            return "status"
         for d in compute_deadlines(today=today, with_qa=False, **scope):
             s = statuses.get(d.child_id)
             if s is None or d.done_on is not None or d.kind == "qa":

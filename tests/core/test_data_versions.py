@@ -84,13 +84,22 @@ def test_the_other_las_dashboard_is_served_from_the_cache_after_a_write_in_this_
     assert "board" in client.get(reverse("quality_dashboard")).context  # computed afresh
 
 
-def test_the_other_las_deadlines_are_kept_after_a_write_in_this_la(world):
+def test_a_write_in_this_la_leaves_the_other_las_deadlines_untouched(world):
+    # The LAs' deadlines are no longer cached: they are the kept deadline status
+    # (deadlines.status), which a write refreshes for its own child only.
+    from deadlines import status
+    from deadlines.models import DeadlineStatus
+
     vs_a, vs_b = world.people["vs_officer"], world.people["other_la_vs"]
-    deadlines_for_user(vs_a), deadlines_for_user(vs_b)
+    status.roll()
+    before_b = list(DeadlineStatus.objects.filter(local_authority_id=vs_b.local_authority_id).values_list("pk", "key"))
+    keys_b = [d.key for d in deadlines_for_user(vs_b)]
     _write_in_la_a(world)
     with CaptureQueriesContext(connection) as ctx:
-        deadlines_for_user(vs_b)
-    assert len(ctx.captured_queries) == 1  # the LA's version, nothing else
+        assert [d.key for d in deadlines_for_user(vs_b)] == keys_b
+    assert len(ctx.captured_queries) == 2  # the LA's day and its rows
+    assert list(DeadlineStatus.objects.filter(local_authority_id=vs_b.local_authority_id)
+                .values_list("pk", "key")) == before_b
     with CaptureQueriesContext(connection) as ctx:
         deadlines_for_user(vs_a)
-    assert len(ctx.captured_queries) > 1  # computed afresh
+    assert len(ctx.captured_queries) == 2

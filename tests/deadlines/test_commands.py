@@ -104,3 +104,15 @@ def test_the_tasks_are_at_least_once():
 
     for task in (tasks.flag_overdue, core_tasks.deliver_outbox, core_tasks.outbox_sweep):
         assert task.acks_late and task.reject_on_worker_lost
+
+
+def test_the_beat_schedule_rolls_the_kept_deadline_status_after_midnight(db):
+    from django_celery_beat.models import PeriodicTask
+
+    from deadlines import tasks
+
+    run("beat_schedule_sync")
+    nightly = PeriodicTask.objects.get(name="deadline-status-nightly")
+    assert nightly.task == "timeliness.deadline_status_nightly"
+    assert (nightly.crontab.minute, nightly.crontab.hour) == ("5", "0")
+    assert tasks.deadline_status_nightly.acks_late and tasks.deadline_status_nightly.reject_on_worker_lost
