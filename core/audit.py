@@ -47,7 +47,7 @@ AFTER_WRITE = "after_audited_write"
 
 # The hook (core.hooks) run INSIDE audit_record, in the writer's transaction, for every
 # event of a write (not of a read): `fn(*, object_type: str, object_id: str,
-# child_id: int | None, local_authority_id: int | None) -> None`, where
+# child_id: int | None, local_authority_id: int | None, changes: dict) -> None`, where
 # `local_authority_id` is the LA the event was given or the child's (CHILD_LA). For data
 # derived from the write that must commit or roll back with it (the per-child deadline
 # status, deadlines.status). Runs for every write, so it must return at once for the
@@ -129,7 +129,7 @@ def audit_record(
         _bump(DataVersion.ALL if la_id is None else f"la{la_id}")
         for hook in hooks.get_hooks(IN_WRITE):
             hook(object_type=event.object_type, object_id=event.object_id, child_id=child_id,
-                 local_authority_id=la_id)
+                 local_authority_id=la_id, changes=event.changes or {})
         # After the event exists: outside a transaction on_commit runs at once.
         _after_commit_once(_after_write)
     return event

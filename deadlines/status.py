@@ -144,13 +144,24 @@ def refresh(*, child_ids: Collection[int] = (), la_ids: Collection[int] = (), sc
     return written
 
 
-def on_write(*, object_type: str, object_id: str, child_id: int | None, local_authority_id: int | None) -> None:
+# A write of another object that carries a change to an input, under these names: saving
+# section B writes the education record (its SEN status decides the EHCP review) inside the
+# section's one event (peps.services.sections.section_save).
+CARRIED_INPUTS = {"peps.section": "education_record:"}
+
+
+def on_write(*, object_type: str, object_id: str, child_id: int | None, local_authority_id: int | None,
+             changes: dict | None = None) -> None:
     """The core.audit.IN_WRITE hook: refresh what an audited write to an input changed.
 
     Each event refreshes at once (a service writing three events about one child refreshes
     it three times, about a dozen queries each): simpler than collecting them until a
     commit Django gives no hook before, and cheap enough: bench/bench_deadline_status.py measures it.
     """
+    prefix = CARRIED_INPUTS.get(object_type)
+    if prefix is not None and child_id is not None and any(k.startswith(prefix) for k in (changes or {})):
+        refresh(child_ids=[child_id], local_authority_id=local_authority_id)
+        return
     if object_type in CHILD_INPUTS:
         if child_id is not None:
             refresh(child_ids=[child_id], local_authority_id=local_authority_id)

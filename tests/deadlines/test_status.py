@@ -141,6 +141,13 @@ def test_every_input_written_through_its_service_keeps_the_table_equal_to_a_reco
         ehcp_started_on=today - dt.timedelta(days=400), maintaining_la=la, last_annual_review_on=None,
         next_annual_review_on=None)
     _assert_kept(la, today, kinds={"part_time_review", "ehcp_review"})
+    # Section B writes the record's SEN status inside the section's own event: SEN support
+    # instead of the EHCP ends the EHCP's review.
+    from peps.services.sections import section_save
+
+    b = workflow.pep_start(actor=None, child=arrived, kind=Pep.Kind.TERMLY).sections.get(letter="B")
+    section_save(actor=None, section=b, data={**(b.data or {}), "sen_status": "sen_support"}, version=b.version)
+    assert not [r for r in _assert_kept(la, today) if r[0] == arrived.pk and r[3] == "ehcp_review"]
 
     # The child's own record (date of birth), and a child leaving care.
     child_services.child_update(actor=admin, child=newcomer, date_of_birth=dt.date(2013, 2, 3))
