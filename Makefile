@@ -73,6 +73,7 @@ migrate: install
 
 seed: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py deadlines_roll
 
 run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0

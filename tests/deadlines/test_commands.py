@@ -116,3 +116,22 @@ def test_the_beat_schedule_rolls_the_kept_deadline_status_after_midnight(db):
     assert nightly.task == "timeliness.deadline_status_nightly"
     assert (nightly.crontab.minute, nightly.crontab.hour) == ("5", "0")
     assert tasks.deadline_status_nightly.acks_late and tasks.deadline_status_nightly.reject_on_worker_lost
+
+
+def test_deadlines_roll_keeps_every_la_for_today_and_refuses_an_unknown_la(world):
+    from io import StringIO
+
+    from django.core.management import CommandError
+    from django.utils import timezone
+
+    from deadlines.models import DeadlineStatus, DeadlineStatusDay
+
+    assert not DeadlineStatusDay.objects.exists()
+    out = StringIO()
+    call_command("deadlines_roll", stdout=out)
+    days = set(DeadlineStatusDay.objects.values_list("day", flat=True))
+    assert days == {timezone.localdate()}
+    assert f"{DeadlineStatus.objects.count()} deadlines" in out.getvalue()
+    assert DeadlineStatus.objects.exists()
+    with pytest.raises(CommandError, match="No local authority"):
+        call_command("deadlines_roll", "--la", "NOPE")
