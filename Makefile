@@ -82,10 +82,8 @@ run: seed
 
 # The whole suite except the parts that need servers CI provides (integration) and
 # Chromium (browser); .ci/run runs those too.
-# It runs on every core (pytest-xdist), a test file to a worker, so each file's module-wide
-# data is built once.
 test: install
-	DJANGO_SETTINGS_MODULE=epep.settings.test $(PY) -m pytest -m "not integration and not browser" -q -n auto --dist loadfile
+	DJANGO_SETTINGS_MODULE=epep.settings.test $(PY) -m pytest -m "not integration and not browser" -q
 
 # Chromium and its driver from Debian, for the browser tests; Java for the Nu HTML checker;
 # docker-compose to validate docker-compose.yml (no Docker engine needed). Root only.
