@@ -149,7 +149,10 @@ def test_a_backup_restores_into_a_fresh_database_and_media_folder_with_everythin
         pdf = session.get(f"{base}/quality/peps/{approved.pk}/pdf/", timeout=30)
         assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
         assert pdf.content.startswith(b"%PDF")
-        assert hashlib.sha256(pdf.content).hexdigest() == approved.approved_pdf_sha256
+        # The Virtual School gets the professionals' copy (with PP+ amounts) stored at approval
+        # beside the family's (issue 14 a), restored with the rest.
+        professional = approved.professional_pdfs.get(superseded=None, with_pp_plus_amounts=True)
+        assert hashlib.sha256(pdf.content).hexdigest() == professional.sha256 != approved.approved_pdf_sha256
     finally:
         server.terminate()
         server.wait(timeout=10)
